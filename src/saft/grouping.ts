@@ -105,9 +105,10 @@ const GOODS_PURCHASE = { from: 4000, to: 4499, code: 4005 };
 /**
  * Derives a 1.30 grouping for an account of a file that has none (1.10/1.20).
  *
- * The number used is the older file's `StandardAccountID` when numeric (a
- * 2-digit standard account `43` stands for 4300), else the first four digits
- * of the account number. Then:
+ * The number used is the first four digits of the account number, unless
+ * the older file's `StandardAccountID` says otherwise: a 4-digit one replaces
+ * it, a 2-digit one (an NS 4102 class such as `43`) replaces it with 4300 only
+ * when the account number is not in that class already. Then:
  *  1. the NS 4102 class of the number (table above) gives the category;
  *  2. a code equal to the number is taken as is;
  *  3. purchases of goods 4000–4499 map to 4005;
@@ -118,7 +119,7 @@ const GOODS_PURCHASE = { from: 4000, to: 4499, code: 4005 };
  * 9xxx, not numeric).
  */
 export function deriveGrouping(accountId: string, standardAccountId?: string): Grouping | undefined {
-  const number = accountNumber(standardAccountId) ?? accountNumber(accountId);
+  const number = basisNumber(accountNumber(accountId), standardAccountId?.trim());
   if (number === undefined) return undefined;
   const accountClass = Math.floor(number / 100);
   const category = CATEGORY_BY_CLASS.find(([from, to]) => accountClass >= from && accountClass <= to)?.[2];
@@ -135,11 +136,19 @@ export function deriveGrouping(accountId: string, standardAccountId?: string): G
   return code === undefined ? undefined : { groupingCategory: category, groupingCode: String(code) };
 }
 
-function accountNumber(id: string | undefined): number | undefined {
-  const digits = id?.trim();
-  if (!digits || !/^\d+$/.test(digits)) return undefined;
-  if (digits.length === 2) return Number(digits) * 100;
-  return digits.length >= 4 ? Number(digits.slice(0, 4)) : undefined;
+/** The first four digits of a numeric account number of at least four digits. */
+function accountNumber(id: string): number | undefined {
+  const digits = id.trim();
+  return /^\d{4,}$/.test(digits) ? Number(digits.slice(0, 4)) : undefined;
+}
+
+function basisNumber(account: number | undefined, standardAccountId: string | undefined): number | undefined {
+  if (standardAccountId && /^\d{4}$/.test(standardAccountId)) return Number(standardAccountId);
+  if (standardAccountId && /^\d{2}$/.test(standardAccountId)) {
+    const standardClass = Number(standardAccountId);
+    return account !== undefined && Math.floor(account / 100) === standardClass ? account : standardClass * 100;
+  }
+  return account;
 }
 
 /** The greatest code not above `number`, else the smallest one; codes are ascending. */

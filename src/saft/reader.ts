@@ -1,0 +1,365 @@
+import type { Readable } from 'node:stream';
+import { TextDecoder } from 'node:util';
+import { SaxesParser } from 'saxes';
+import { SaftFormatError } from './errors';
+import { SaftMasterData } from './master-data';
+import {
+  formatAmount,
+  transactionTotals,
+  type Ore,
+  type SaftAccount,
+  type SaftAnalysisTypeEntry,
+  type SaftCustomer,
+  type SaftHeader,
+  type SaftJournal,
+  type SaftSupplier,
+  type SaftTaxCode,
+  type SaftTransaction,
+} from './model';
+import {
+  mapAccount,
+  mapAnalysisTypeEntry,
+  mapHeader,
+  mapJournal,
+  mapParty,
+  mapTaxTableEntry,
+  mapTransaction,
+} from './record-mapping';
+import { amountText, failAt, integerText, requiredText, type XmlNode } from './xml-node';
+
+export const SAFT_NAMESPACE = 'urn:StandardAuditFile-Taxation-Financial:NO';
+
+export type SaftVersion = '1.10' | '1.20' | '1.30';
+
+/**
+ * Receives the records of a file in file order. The reader awaits each call
+ * and reads no further input meanwhile, so a slow sink (a database) paces it.
+ */
+export interface SaftSink {
+  header(header: SaftHeader, version: SaftVersion): Promise<void>;
+  account(account: SaftAccount): Promise<void>;
+  customer(customer: SaftCustomer): Promise<void>;
+  supplier(supplier: SaftSupplier): Promise<void>;
+  taxCode(taxCode: SaftTaxCode): Promise<void>;
+  analysisType(entry: SaftAnalysisTypeEntry): Promise<void>;
+  journal(journal: SaftJournal): Promise<void>;
+  transaction(transaction: SaftTransaction, journalId: string): Promise<void>;
+}
+
+export interface SaftReadOptions {
+  /** When given, the header's company organisation number must equal it. */
+  expectedOrganizationNumber?: string;
+}
+
+export interface SaftReadSummary {
+  version: SaftVersion;
+  accounts: number;
+  customers: number;
+  suppliers: number;
+  transactions: number;
+  lines: number;
+  totalDebit: Ore;
+  totalCredit: Ore;
+  /** Accounts whose grouping was derived from the account number (files before 1.30). */
+  derivedGroupingAccountIds: string[];
+}
+
+/**
+ * The `AuditFileVersion` values accepted. The official 1.10 example file says
+ * `1.0`: the 1.0 and 1.10 layouts are the same for everything read here.
+ */
+const VERSIONS: ReadonlyMap<string, SaftVersion> = new Map([
+  ['1.0', '1.10'],
+  ['1.10', '1.10'],
+  ['1.20', '1.20'],
+  ['1.30', '1.30'],
+]);
+
+/** Elements read as one record, by path from the root, with what to do with it. */
+type RecordKind =
+  | 'header'
+  | 'account'
+  | 'customer'
+  | 'supplier'
+  | 'taxTableEntry'
+  | 'analysisTypeEntry'
+  | 'entryTotal'
+  | 'journalField'
+  | 'transaction';
+
+const RECORDS: ReadonlyMap<string, RecordKind> = new Map([
+  ['AuditFile/Header', 'header'],
+  ['AuditFile/MasterFiles/GeneralLedgerAccounts/Account', 'account'],
+  ['AuditFile/MasterFiles/Customers/Customer', 'customer'],
+  ['AuditFile/MasterFiles/Suppliers/Supplier', 'supplier'],
+  ['AuditFile/MasterFiles/TaxTable/TaxTableEntry', 'taxTableEntry'],
+  ['AuditFile/MasterFiles/AnalysisTypeTable/AnalysisTypeTableEntry', 'analysisTypeEntry'],
+  ['AuditFile/GeneralLedgerEntries/NumberOfEntries', 'entryTotal'],
+  ['AuditFile/GeneralLedgerEntries/TotalDebit', 'entryTotal'],
+  ['AuditFile/GeneralLedgerEntries/TotalCredit', 'entryTotal'],
+  ['AuditFile/GeneralLedgerEntries/Journal/JournalID', 'journalField'],
+  ['AuditFile/GeneralLedgerEntries/Journal/Description', 'journalField'],
+  ['AuditFile/GeneralLedgerEntries/Journal/Type', 'journalField'],
+  ['AuditFile/GeneralLedgerEntries/Journal/Transaction', 'transaction'],
+]);
+
+/** What the parser hands over to the asynchronous part, in file order. */
+type ReadEvent =
+  | { kind: RecordKind; node: XmlNode }
+  | { kind: 'journalStart' | 'journalEnd' | 'entriesEnd'; node: XmlNode };
+
+/**
+ * Reads a SAF-T Financial file (1.10, 1.20 or 1.30) as a stream, maps it to
+ * the 1.30 model and hands every record to the sink. Only one record is held
+ * at a time; besides the master data identifiers, the only thing that grows
+ * with the file is the set of transaction IDs (see `SaftFileState`).
+ * Throws `SaftFormatError` on the first problem, with its line and column.
+ */
+export async function readSaft(
+  input: Readable,
+  sink: SaftSink,
+  options: SaftReadOptions = {},
+): Promise<SaftReadSummary> {
+  const state = new SaftFileState(sink, options);
+  const events: ReadEvent[] = [];
+  const parser = eventParser(events);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // Each chunk is parsed synchronously into records, which are then awaited
+  // one by one before the next chunk is pulled: the input stays paused while
+  // the sink works, and at most one chunk's worth of records is queued.
+  for await (const chunk of input) {
+    parser.write(decodeChunk(decoder, chunk, parser, false));
+    await state.handle(events);
+  }
+  parser.write(decodeChunk(decoder, new Uint8Array(0), parser, true));
+  parser.close();
+  await state.handle(events);
+  return state.summary(parser.line, parser.column + 1);
+}
+
+function decodeChunk(decoder: TextDecoder, chunk: unknown, parser: SaxesParser, end: boolean): string {
+  if (typeof chunk === 'string') return chunk;
+  try {
+    return decoder.decode(chunk as Uint8Array, { stream: !end });
+  } catch {
+    throw new SaftFormatError(parser.line, parser.column + 1, 'the file is not valid UTF-8');
+  }
+}
+
+/** A namespace-aware parser that builds one record at a time and queues it as an event. */
+function eventParser(events: ReadEvent[]): SaxesParser {
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const path: string[] = [];
+  /** The open elements of the record being built, outermost first. */
+  const building: XmlNode[] = [];
+  let rootSeen = false;
+
+  parser.on('error', (error) => {
+    const reason = error.message.replace(/^[^:]*:\d+:\d+: /, '');
+    throw new SaftFormatError(parser.line, parser.column + 1, `not well-formed XML: ${reason}`);
+  });
+  parser.on('opentag', (tag) => {
+    const node: XmlNode = { name: tag.local, text: '', children: [], line: parser.line, column: parser.column + 1 };
+    if (tag.uri !== SAFT_NAMESPACE) {
+      failAt(node, `element ${tag.name} is not in the namespace ${SAFT_NAMESPACE}`);
+    }
+    if (path.length === 0) {
+      if (tag.local !== 'AuditFile') failAt(node, `the root element is ${tag.local}, not AuditFile`);
+      rootSeen = true;
+    }
+    path.push(tag.local);
+    if (building.length > 0) {
+      building[building.length - 1].children.push(node);
+      building.push(node);
+      return;
+    }
+    const joined = path.join('/');
+    if (RECORDS.has(joined)) building.push(node);
+    else if (joined === 'AuditFile/GeneralLedgerEntries/Journal') events.push({ kind: 'journalStart', node });
+  });
+  parser.on('text', (text) => {
+    if (building.length > 0) building[building.length - 1].text += text;
+  });
+  parser.on('cdata', (text) => {
+    if (building.length > 0) building[building.length - 1].text += text;
+  });
+  parser.on('closetag', () => {
+    const node = building.pop();
+    if (node) {
+      node.text = node.text.trim();
+      if (building.length === 0) events.push({ kind: RECORDS.get(path.join('/'))!, node });
+    } else {
+      const joined = path.join('/');
+      const here: XmlNode = { name: path[path.length - 1], text: '', children: [], line: parser.line, column: parser.column + 1 };
+      if (joined === 'AuditFile/GeneralLedgerEntries/Journal') events.push({ kind: 'journalEnd', node: here });
+      else if (joined === 'AuditFile/GeneralLedgerEntries') events.push({ kind: 'entriesEnd', node: here });
+    }
+    path.pop();
+  });
+  parser.on('end', () => {
+    if (!rootSeen) throw new SaftFormatError(parser.line, parser.column + 1, 'the file has no AuditFile element');
+  });
+  return parser;
+}
+
+/** The checks and counters of one file being read. */
+class SaftFileState {
+  private version: SaftVersion | undefined;
+  private readonly masterData = new SaftMasterData();
+  /**
+   * Every TransactionID read, to refuse duplicates. This is the one structure
+   * that grows with the file: roughly 60–100 bytes per voucher (a short string
+   * in a Set), i.e. some 100 MB for a million vouchers.
+   */
+  private readonly transactionIds = new Set<string>();
+  private readonly declared = new Map<string, XmlNode>();
+  private journalNode: XmlNode | undefined;
+  private journalFields: XmlNode[] = [];
+  private journalId: string | undefined;
+  private readonly counts = { accounts: 0, customers: 0, suppliers: 0, transactions: 0, lines: 0 };
+  private totalDebit = 0;
+  private totalCredit = 0;
+  private readonly derivedGroupingAccountIds: string[] = [];
+
+  constructor(
+    private readonly sink: SaftSink,
+    private readonly options: SaftReadOptions,
+  ) {}
+
+  /** Takes the queued events in order, emptying the queue. */
+  async handle(events: ReadEvent[]): Promise<void> {
+    for (const event of events.splice(0)) await this.handleEvent(event);
+  }
+
+  private async handleEvent({ kind, node }: ReadEvent): Promise<void> {
+    if (kind !== 'header' && this.version === undefined) failAt(node, `${node.name} comes before the Header`);
+    switch (kind) {
+      case 'header':
+        return this.header(node);
+      case 'account': {
+        const account = mapAccount(node);
+        this.masterData.accountIds.add(account.accountId);
+        this.counts.accounts++;
+        if (account.groupingDerived) this.derivedGroupingAccountIds.push(account.accountId);
+        return this.sink.account(account);
+      }
+      case 'customer': {
+        const customer = mapParty(node, 'CustomerID');
+        this.masterData.customerIds.add(customer.id);
+        this.counts.customers++;
+        return this.sink.customer(customer);
+      }
+      case 'supplier': {
+        const supplier = mapParty(node, 'SupplierID');
+        this.masterData.supplierIds.add(supplier.id);
+        this.counts.suppliers++;
+        return this.sink.supplier(supplier);
+      }
+      case 'taxTableEntry':
+        for (const taxCode of mapTaxTableEntry(node)) {
+          this.masterData.taxCodes.add(taxCode.code);
+          await this.sink.taxCode(taxCode);
+        }
+        return;
+      case 'analysisTypeEntry': {
+        const entry = mapAnalysisTypeEntry(node);
+        this.masterData.addAnalysis(entry);
+        return this.sink.analysisType(entry);
+      }
+      case 'entryTotal':
+        this.declared.set(node.name, node);
+        return;
+      case 'journalStart':
+        this.journalNode = node;
+        this.journalFields = [];
+        this.journalId = undefined;
+        return;
+      case 'journalField':
+        this.journalFields.push(node);
+        return;
+      case 'transaction':
+        await this.startJournal();
+        return this.transaction(node);
+      case 'journalEnd':
+        return this.startJournal();
+      case 'entriesEnd':
+        return this.checkEntryTotals(node);
+    }
+  }
+
+  private async header(node: XmlNode): Promise<void> {
+    const declaredVersion = requiredText(node, 'AuditFileVersion');
+    const version = VERSIONS.get(declaredVersion);
+    if (!version) {
+      failAt(node, `AuditFileVersion ${declaredVersion} is not supported (accepted: 1.10, 1.20, 1.30)`);
+    }
+    const header = mapHeader(node);
+    const expected = this.options.expectedOrganizationNumber;
+    if (expected !== undefined && header.company.registrationNumber !== expected) {
+      failAt(
+        node,
+        `the file is for organisation number ${header.company.registrationNumber}, expected ${expected}`,
+      );
+    }
+    this.version = version;
+    await this.sink.header(header, version);
+  }
+
+  /** A journal is handed over once its own fields are read, before its first transaction. */
+  private async startJournal(): Promise<void> {
+    if (this.journalId !== undefined || !this.journalNode) return;
+    const journal = mapJournal({ ...this.journalNode, children: this.journalFields });
+    this.journalId = journal.id;
+    await this.sink.journal(journal);
+  }
+
+  private async transaction(node: XmlNode): Promise<void> {
+    const transaction = mapTransaction(node);
+    const id = transaction.transactionId;
+    if (this.transactionIds.has(id)) failAt(node, `TransactionID ${id} occurs more than once`);
+    this.transactionIds.add(id);
+    const { debit, credit } = transactionTotals(transaction);
+    if (debit !== credit) {
+      failAt(
+        node,
+        `transaction ${id} does not balance: debit ${formatAmount(debit)}, credit ${formatAmount(credit)}`,
+      );
+    }
+    transaction.lines.forEach((line, index) => {
+      const problem = this.masterData.unresolvedReference(line);
+      if (problem) failAt(node.children.filter((c) => c.name === 'Line')[index], `transaction ${id}: ${problem}`);
+    });
+    this.counts.transactions++;
+    this.counts.lines += transaction.lines.length;
+    this.totalDebit += debit;
+    this.totalCredit += credit;
+    await this.sink.transaction(transaction, this.journalId!);
+  }
+
+  private checkEntryTotals(end: XmlNode): void {
+    const number = this.declared.get('NumberOfEntries') ?? failAt(end, 'GeneralLedgerEntries lacks NumberOfEntries');
+    if (integerText(number) !== this.counts.transactions) {
+      failAt(number, `NumberOfEntries is ${number.text} but the file has ${this.counts.transactions} transactions`);
+    }
+    for (const [name, read] of [
+      ['TotalDebit', this.totalDebit],
+      ['TotalCredit', this.totalCredit],
+    ] as const) {
+      const total = this.declared.get(name) ?? failAt(end, `GeneralLedgerEntries lacks ${name}`);
+      if (amountText(total) !== read) {
+        failAt(total, `${name} is ${total.text} but the lines sum to ${formatAmount(read)}`);
+      }
+    }
+  }
+
+  summary(line: number, column: number): SaftReadSummary {
+    if (!this.version) throw new SaftFormatError(line, column, 'the file has no Header');
+    return {
+      version: this.version,
+      ...this.counts,
+      totalDebit: this.totalDebit,
+      totalCredit: this.totalCredit,
+      derivedGroupingAccountIds: this.derivedGroupingAccountIds,
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+
+/** Characters XML 1.0 does not allow at all; they are dropped rather than making the file unreadable. */
+const NOT_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+const NEEDS_WORK = /[&<>\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+/** Escapes text content (attributes are never written, so quotes may stay). */
+export function escapeXml(text: string): string {
+  if (!NEEDS_WORK.test(text)) return text;
+  return text.replace(NOT_XML_CHARS, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts text to `max` characters as XSD counts them (code points, so no surrogate pair is split). */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const codePoints = Array.from(text);
+  return codePoints.length <= max ? text : codePoints.slice(0, max).join('');
+}
+
+const FLUSH_AT = 64 * 1024;
+
+/**
+ * Builds indented XML into a buffer handed to the stream in 64 KiB pieces,
+ * waiting for 'drain' whenever the stream asks for it.
+ */
+export class XmlOutput {
+  private parts: string[] = [];
+  private buffered = 0;
+  private depth = 0;
+  /** UTF-8 bytes handed to the stream so far. */
+  bytes = 0;
+
+  constructor(private readonly output: Writable) {}
+
+  raw(text: string): void {
+    this.parts.push(text);
+    this.buffered += text.length;
+  }
+
+  open(name: string): void {
+    this.raw(`${'  '.repeat(this.depth)}<${name}>\n`);
+    this.depth++;
+  }
+
+  close(name: string): void {
+    this.depth--;
+    this.raw(`${'  '.repeat(this.depth)}</${name}>\n`);
+  }
+
+  /** A text element; `value` is written as is, so escape and cut before. */
+  leaf(name: string, value: string): void {
+    this.raw(`${'  '.repeat(this.depth)}<${name}>${value}</${name}>\n`);
+  }
+
+  /** A text element from free text: cut to the field's XSD length, then escaped. */
+  text(name: string, value: string, maxLength: number): void {
+    this.leaf(name, escapeXml(truncate(value, maxLength)));
+  }
+
+  optionalText(name: string, value: string | undefined, maxLength: number): void {
+    if (value !== undefined) this.text(name, value, maxLength);
+  }
+
+  async flushIfFull(): Promise<void> {
+    if (this.buffered >= FLUSH_AT) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const chunk = Buffer.from(this.parts.join(''), 'utf8');
+    this.parts = [];
+    this.buffered = 0;
+    this.bytes += chunk.length;
+    if (!this.output.write(chunk)) await once(this.output, 'drain');
+  }
+
+  /** Flushes and ends the stream, resolving once everything is written. */
+  async end(): Promise<void> {
+    await this.flush();
+    await new Promise<void>((resolve, reject) => {
+      this.output.once('error', reject);
+      this.output.end(() => resolve());
+    });
+  }
+}
