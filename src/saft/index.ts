@@ -11,3 +11,11 @@ export {
   type SaftVersion,
 } from './reader';
 export { writeSaft, type Many, type SaftSource, type SaftWriteSummary } from './writer';
+export {
+  syntheticBooks,
+  syntheticSaftSource,
+  writeSyntheticSaftFile,
+  type SyntheticBooks,
+  type SyntheticBooksOptions,
+  type SyntheticEntry,
+} from './synthetic-books';
