@@ -155,7 +155,7 @@ function eventParser(events: ReadEvent[]): SaxesParser {
   let rootSeen = false;
 
   parser.on('error', (error) => {
-    const reason = error.message.replace(/^[^:]*:\d+:\d+: /, '');
+    const reason = error.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '');
     throw new SaftFormatError(parser.line, parser.column + 1, `not well-formed XML: ${reason}`);
   });
   parser.on('opentag', (tag) => {
