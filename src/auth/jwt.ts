@@ -1,0 +1,41 @@
+import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import type { Clock } from '../common/clock';
+
+/** Bearer tokens (contract: Authentication): HS256 with AUTH_JWT_SECRET, claims `sub` and `exp`. */
+export class TokenService {
+  private readonly key: Uint8Array;
+  constructor(secret: string, private readonly clock: Clock) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async issue(userId: string, validForSeconds = 3600): Promise<string> {
+    const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(userId)
+      .setIssuedAt(nowSeconds)
+      .setExpirationTime(nowSeconds + validForSeconds)
+      .sign(this.key);
+  }
+
+  /** The user id in a valid token; null for a forged, malformed or expired one. */
+  async verify(token: string): Promise<string | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        requiredClaims: ['sub', 'exp'],
+        currentDate: this.clock.now(),
+      });
+      return typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : null;
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) return null;
+      throw error;
+    }
+  }
+}
+
+/** The token in an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match ? match[1] : null;
+}

@@ -1,0 +1,100 @@
+import { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { Clock } from './common/clock';
+import { createLogger, Logger } from './common/logger';
+import type { Config } from './config/config';
+import { createDataSource, ensureDatabase, DataSourceOptions } from './db/data-source';
+import { createRuntime, Runtime } from './runtime';
+import type { TaskTrigger } from './tasks/task-trigger';
+
+/** A start-up failure with a message for the person starting the process (no stack trace needed). */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+function where(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || (u.protocol.startsWith('redis') ? 6379 : 3306)}`;
+}
+
+function describe(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  return e.code ? `${e.code}${e.message && !e.message.includes(e.code) ? ` (${e.message})` : ''}` : String(e.message ?? error);
+}
+
+const HOW_TO_START =
+  'Start MySQL and Redis with `docker compose up -d` (see docker-compose.yml), or point DATABASE_URL / REDIS_URL at running servers.';
+
+/** Connects to MySQL (creating the database if missing) and migrates when asked; a clear message when it cannot. */
+export async function openDatabase(config: Config, options: Partial<DataSourceOptions> & { migrate: boolean }): Promise<DataSource> {
+  try {
+    await ensureDatabase(config.databaseUrl);
+  } catch (error) {
+    throw new StartupError(`Cannot reach MySQL at ${where(config.databaseUrl)} (DATABASE_URL): ${describe(error)}.\n${HOW_TO_START}`);
+  }
+  const dataSource = createDataSource({ ...options, databaseUrl: config.databaseUrl });
+  await dataSource.initialize();
+  if (options.migrate) await migrate(dataSource);
+  return dataSource;
+}
+
+/** Applies pending migrations; several processes starting at once take turns through a MySQL named lock. */
+export async function migrate(dataSource: DataSource): Promise<void> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    const [row] = await lock.query("SELECT GET_LOCK('klientadmin.migrations', 120) AS locked");
+    if (Number(row.locked) !== 1) throw new StartupError('Timed out waiting for another process to finish migrating the database.');
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query("SELECT RELEASE_LOCK('klientadmin.migrations')").catch(() => undefined);
+    await lock.release();
+  }
+}
+
+/** An ioredis connection; a clear message when Redis does not answer. */
+export async function openRedis(config: Config): Promise<Redis> {
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: (n) => (n > 2 ? null : 200) });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    redis.disconnect();
+    throw new StartupError(`Cannot reach Redis at ${where(config.redisUrl)} (REDIS_URL): ${describe(error)}.\n${HOW_TO_START}`);
+  }
+  // After start-up, keep reconnecting for as long as it takes.
+  redis.options.retryStrategy = (n) => Math.min(n * 200, 5000);
+  redis.options.maxRetriesPerRequest = 3;
+  return redis;
+}
+
+export interface Opened {
+  runtime: Runtime;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+/** Everything a process runs on, opened in order and closed in reverse. */
+export async function openRuntime(
+  config: Config,
+  options: { clock: Clock; logger?: Logger; migrate: boolean; taskTrigger?: TaskTrigger; dataSource?: Partial<DataSourceOptions> },
+): Promise<Opened> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const redis = await openRedis(config);
+  let dataSource: DataSource;
+  try {
+    dataSource = await openDatabase(config, { ...options.dataSource, migrate: options.migrate });
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  const runtime = createRuntime({ config, dataSource, clock: options.clock, logger, taskTrigger: options.taskTrigger });
+  return {
+    runtime,
+    redis,
+    async close() {
+      await dataSource.destroy();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

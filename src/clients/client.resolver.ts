@@ -1,0 +1,109 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, ID } from 'type-graphql';
+import { isAccessActive } from '../access/access-rules';
+import { localIdOf, toGlobalId } from '../common/global-id';
+import { pageSize, toConnection } from '../graphql/connection';
+import type { RequestContext } from '../graphql/context';
+import type { Partner } from '../partners/partner.entity';
+import type { CustomerRelationship } from '../relationships/customer-relationship.entity';
+import type { User } from '../users/user.entity';
+import type { ClientAccess } from './client-access.entity';
+import type { ClientExtension } from './client-extension.entity';
+import type { Client } from './client.entity';
+import { ClientConnection, ClientExtensionType, ClientFilterInput, ClientType, ClientUserType } from './client.types';
+
+@Resolver(() => ClientType)
+export class ClientResolver {
+  @Query(() => ClientConnection, {
+    description: "Clients of the viewer's partners. tab ACTIVE: linked now; tab ARCHIVE: relationship ended (needs ARCHIVE).",
+  })
+  async clients(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => ClientFilterInput, { nullable: true }) filter?: ClientFilterInput | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ) {
+    const partnerId = filter?.partnerId ? (localIdOf(filter.partnerId, 'Partner') ?? '\u0000') : null;
+    const page = await ctx.services.clients.list(ctx.viewer, { ...filter, partnerId }, pageSize(first), after ?? null);
+    ctx.loaders.primeClients(page.items);
+    return toConnection(page);
+  }
+
+  @FieldResolver(() => ID)
+  id(@Root() client: Client): string {
+    return toGlobalId('Client', client.id);
+  }
+
+  @FieldResolver()
+  async partnerCode(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<string | null> {
+    return client.partnerId ? ((await ctx.loaders.partners.load(client.partnerId))?.partnerCode ?? null) : null;
+  }
+
+  @FieldResolver()
+  async partner(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<Partner | null> {
+    return client.partnerId ? ctx.loaders.partners.load(client.partnerId) : null;
+  }
+
+  @FieldResolver()
+  async subscriptionAdmin(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return client.subscriptionAdminUserId ? ctx.loaders.users.load(client.subscriptionAdminUserId) : null;
+  }
+
+  @FieldResolver()
+  async users(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<ClientAccess[]> {
+    return ctx.loaders.accessesByClient.load(client.id);
+  }
+
+  @FieldResolver()
+  async extensions(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<ClientExtension[]> {
+    return ctx.loaders.extensionsByClient.load(client.id);
+  }
+
+  @FieldResolver()
+  async relationships(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<CustomerRelationship[]> {
+    const all = await ctx.loaders.relationshipsByClient.load(client.id);
+    const { visibility } = ctx.services;
+    const today = ctx.today();
+    const visible = await Promise.all(all.map((r) => visibility.canSeeRelationship(ctx.viewer, r, client, today)));
+    return all.filter((_, i) => visible[i]);
+  }
+}
+
+@Resolver(() => ClientUserType)
+export class ClientUserResolver {
+  @FieldResolver()
+  async user(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): Promise<User> {
+    return (await ctx.loaders.users.load(access.userId))!;
+  }
+
+  @FieldResolver()
+  async isSubscriptionAdmin(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return (await ctx.loaders.clients.load(access.clientId))?.subscriptionAdminUserId === access.userId;
+  }
+
+  @FieldResolver()
+  async viaPartner(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): Promise<Partner | null> {
+    return access.viaPartnerId ? ctx.loaders.partners.load(access.viaPartnerId) : null;
+  }
+
+  @FieldResolver()
+  async active(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): Promise<boolean> {
+    const client = await ctx.loaders.clients.load(access.clientId);
+    return isAccessActive(access, client?.subscriptionAdminUserId ?? null, ctx.today());
+  }
+
+  @FieldResolver()
+  async keptForSubscriptionRole(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): Promise<boolean> {
+    const today = ctx.today();
+    const client = await ctx.loaders.clients.load(access.clientId);
+    const dateHasCome = access.deactivationDate !== null && access.deactivationDate <= today && !access.deactivatedAt;
+    return dateHasCome && isAccessActive(access, client?.subscriptionAdminUserId ?? null, today);
+  }
+}
+
+@Resolver(() => ClientExtensionType)
+export class ClientExtensionResolver {
+  @FieldResolver()
+  async ownerPartner(@Root() extension: ClientExtension, @Ctx() ctx: RequestContext): Promise<Partner | null> {
+    return extension.ownerPartnerId ? ctx.loaders.partners.load(extension.ownerPartnerId) : null;
+  }
+}

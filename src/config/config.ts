@@ -1,0 +1,79 @@
+/** Configuration from the environment, validated once at start-up (contract: Configuration). */
+export interface Config {
+  nodeEnv: string;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  port: number;
+  authJwtSecret: string;
+  /** True when no secret was configured and the development secret is in use. */
+  authJwtSecretIsDefault: boolean;
+  archiveDir: string;
+  smtpUrl: string | null;
+  logLevel: string;
+}
+
+export const DEVELOPMENT_JWT_SECRET = 'klient-admin-development-secret-do-not-use-in-production';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and validates the configuration; every bad value is named in one ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV ?? 'development';
+
+  const url = (name: string, fallback: string, protocols: string[]): string => {
+    const value = env[name] ?? fallback;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')} (got "${value}")`);
+      }
+    } catch {
+      problems.push(`${name} is not a URL (got "${value}")`);
+    }
+    return value;
+  };
+
+  const databaseUrl = url('DATABASE_URL', 'mysql://root@127.0.0.1:3306/klientadmin', ['mysql:', 'mariadb:']);
+  if (!problems.some((p) => p.startsWith('DATABASE_URL')) && new URL(databaseUrl).pathname.replace('/', '') === '') {
+    problems.push(`DATABASE_URL must name a database, e.g. mysql://root@127.0.0.1:3306/klientadmin (got "${databaseUrl}")`);
+  }
+  const redisUrl = url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
+
+  const queuePrefix = env.QUEUE_PREFIX ?? 'klientadmin';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(queuePrefix)) {
+    problems.push(`QUEUE_PREFIX may contain only letters, digits, '_', '.', '-' (1-64 characters; got "${queuePrefix}")`);
+  }
+
+  const portText = env.PORT ?? '4000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) problems.push(`PORT must be a port number 0-65535 (got "${portText}")`);
+
+  let authJwtSecret = env.AUTH_JWT_SECRET ?? '';
+  const authJwtSecretIsDefault = authJwtSecret === '';
+  if (authJwtSecretIsDefault) {
+    if (nodeEnv === 'production') problems.push('AUTH_JWT_SECRET is required when NODE_ENV=production');
+    authJwtSecret = DEVELOPMENT_JWT_SECRET;
+  } else if (Buffer.byteLength(authJwtSecret) < 32) {
+    problems.push('AUTH_JWT_SECRET must be at least 32 bytes long (HS256 key)');
+  }
+
+  const archiveDir = env.ARCHIVE_DIR ?? './var/archive';
+  if (archiveDir.trim() === '') problems.push('ARCHIVE_DIR must not be empty');
+
+  const smtpUrl = env.SMTP_URL ? url('SMTP_URL', env.SMTP_URL, ['smtp:', 'smtps:']) : null;
+
+  const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { nodeEnv, databaseUrl, redisUrl, queuePrefix, port, authJwtSecret, authJwtSecretIsDefault, archiveDir, smtpUrl, logLevel };
+}

@@ -1,0 +1,52 @@
+import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export interface DataSourceOptions {
+  databaseUrl: string;
+  /** Connections in the pool. */
+  poolSize?: number;
+  /** Receives every SQL statement (tests count them). */
+  logger?: TypeOrmLogger;
+}
+
+/** The product's MySQL/MariaDB data source: UTC instants, dates as strings, schema by migrations only. */
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'mysql',
+    url: options.databaseUrl,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    timezone: 'Z',
+    charset: 'utf8mb4_danish_ci',
+    dateStrings: ['DATE'],
+    bigNumberStrings: true,
+    supportBigNumbers: true,
+    poolSize: options.poolSize ?? 20,
+    logger: options.logger,
+    logging: options.logger ? ['query'] : false,
+    extra: { connectTimeout: 5000 },
+  });
+}
+
+/** Splits a DATABASE_URL into the server URL and the database name. */
+export function splitDatabaseUrl(databaseUrl: string): { serverUrl: string; database: string } {
+  const url = new URL(databaseUrl);
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  url.pathname = '/';
+  return { serverUrl: url.toString(), database };
+}
+
+/** Creates the database named in the URL when it does not exist yet (a laptop's first `npm start`). Danish/Norwegian collation sorts Æ, Ø, Å after Z. */
+export async function ensureDatabase(databaseUrl: string): Promise<void> {
+  const { serverUrl, database } = splitDatabaseUrl(databaseUrl);
+  const server = new DataSource({ type: 'mysql', url: serverUrl });
+  await server.initialize();
+  try {
+    await server.query(`CREATE DATABASE IF NOT EXISTS \`${database.replace(/`/g, '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_danish_ci`);
+  } finally {
+    await server.destroy();
+  }
+}

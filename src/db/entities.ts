@@ -1,0 +1,28 @@
+import { ArchiveDocument } from '../archive/archive-document.entity';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { ClientAccess } from '../clients/client-access.entity';
+import { ClientExtension } from '../clients/client-extension.entity';
+import { Client } from '../clients/client.entity';
+import { IdempotencyRecord } from '../idempotency/idempotency-record.entity';
+import { Notification } from '../notifications/notification.entity';
+import { PartnerMembership } from '../partners/partner-membership.entity';
+import { Partner } from '../partners/partner.entity';
+import { CustomerRelationship } from '../relationships/customer-relationship.entity';
+import { ScheduledTask } from '../tasks/scheduled-task.entity';
+import { User } from '../users/user.entity';
+
+/** Every entity of the product; feature folders add theirs here. */
+export const ENTITIES = [
+  Partner,
+  User,
+  PartnerMembership,
+  Client,
+  ClientAccess,
+  ClientExtension,
+  CustomerRelationship,
+  ScheduledTask,
+  ArchiveDocument,
+  AuditEvent,
+  Notification,
+  IdempotencyRecord,
+];

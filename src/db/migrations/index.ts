@@ -1,0 +1,4 @@
+import { InitialSchema1764300000000 } from './1764300000000-initial-schema';
+
+/** Every migration, in order. A new one is added here as well as in its own file. */
+export const MIGRATIONS = [InitialSchema1764300000000];

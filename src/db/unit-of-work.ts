@@ -1,0 +1,86 @@
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import type { Logger } from '../common/logger';
+
+type AfterCommit = () => Promise<unknown> | unknown;
+
+/** One database transaction, handed to every service a mutation calls, plus what to do once it has committed. */
+export class UnitOfWork {
+  private readonly afterCommit: AfterCommit[] = [];
+  constructor(readonly manager: EntityManager) {}
+
+  repo<T extends ObjectLiteral>(entity: EntityTarget<T>): Repository<T> {
+    return this.manager.getRepository(entity);
+  }
+
+  /** Runs after commit; dropped on rollback (side effects such as queueing jobs, DESIGN S2). */
+  onCommit(action: AfterCommit): void {
+    this.afterCommit.push(action);
+  }
+
+  /** @internal */
+  takeAfterCommit(): AfterCommit[] {
+    return this.afterCommit.splice(0);
+  }
+}
+
+/** MySQL errors after which the whole unit may simply be run again. */
+const RETRYABLE_ERRNO = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
+
+export function isRetryableDatabaseError(error: unknown): boolean {
+  const errno = (error as { errno?: number; driverError?: { errno?: number } })?.driverError?.errno ?? (error as { errno?: number })?.errno;
+  return errno !== undefined && RETRYABLE_ERRNO.has(errno);
+}
+
+export interface TransactionOptions<T> {
+  /** A result that must not commit (e.g. one with userErrors): the transaction rolls back and the result is returned. */
+  rollbackIf?: (result: T) => boolean;
+  /** Attempts in all when MySQL reports a deadlock or lock-wait timeout. */
+  attempts?: number;
+  logger?: Logger;
+}
+
+/**
+ * Runs `work` in one READ COMMITTED transaction. A deadlock reported by MySQL re-runs the whole unit; after commit
+ * the unit's `onCommit` actions run (their failures are logged — the sweeper repairs what they missed).
+ */
+export async function runInTransaction<T>(
+  dataSource: DataSource,
+  work: (uow: UnitOfWork) => Promise<T>,
+  options: TransactionOptions<T> = {},
+): Promise<T> {
+  const attempts = options.attempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    const uow = new UnitOfWork(runner.manager);
+    let committed = false;
+    try {
+      await runner.startTransaction('READ COMMITTED');
+      const result = await work(uow);
+      if (options.rollbackIf?.(result)) {
+        await runner.rollbackTransaction();
+        return result;
+      }
+      await runner.commitTransaction();
+      committed = true;
+      for (const action of uow.takeAfterCommit()) {
+        try {
+          await action();
+        } catch (error) {
+          options.logger?.error({ err: error }, 'after-commit action failed');
+        }
+      }
+      return result;
+    } catch (error) {
+      if (!committed && runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (!committed && attempt < attempts && isRetryableDatabaseError(error)) {
+        options.logger?.warn({ attempt, err: error }, 'transaction retried after a lock conflict');
+        await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20 * attempt));
+        continue;
+      }
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import type { Viewer } from '../auth/viewer';
+import { osloToday } from '../common/clock';
+import type { Logger } from '../common/logger';
+import type { Runtime } from '../runtime';
+import { Loaders } from './loaders';
+
+/** What every resolver gets: who asks, under which request id, and the product's services. */
+export class RequestContext {
+  readonly loaders: Loaders;
+
+  constructor(
+    readonly runtime: Runtime,
+    readonly viewer: Viewer,
+    readonly requestId: string,
+    readonly logger: Logger,
+  ) {
+    this.loaders = new Loaders(runtime.dataSource);
+  }
+
+  get services() {
+    return this.runtime.services;
+  }
+
+  /** Today's Europe/Oslo date from the injected clock (DESIGN S7). */
+  today(): string {
+    return osloToday(this.runtime.clock);
+  }
+
+  /** Who acts, for the audit log (DESIGN A4). */
+  get actor() {
+    return { userId: this.viewer.userId, requestId: this.requestId };
+  }
+}

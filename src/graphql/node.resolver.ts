@@ -1,0 +1,47 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { ArchiveDocument } from '../archive/archive-document.entity';
+import { parseGlobalId } from '../common/global-id';
+import { Notification } from '../notifications/notification.entity';
+import { PartnerRight } from '../partners/partner-membership.entity';
+import { CustomerRelationship } from '../relationships/customer-relationship.entity';
+import type { RequestContext } from './context';
+import { NodeInterface } from './node';
+
+/** `node(id:)`: any object the viewer may see; anything else is null, as if it did not exist (DESIGN A2). */
+@Resolver()
+export class NodeResolver {
+  @Query(() => NodeInterface, { nullable: true, description: 'The object with this global id, or null when the viewer may not see it.' })
+  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<object | null> {
+    const ref = parseGlobalId(id);
+    if (!ref) return null;
+    const { viewer, loaders, runtime } = ctx;
+    const { visibility } = ctx.services;
+    const today = ctx.today();
+    switch (ref.type) {
+      case 'Client': {
+        const client = await loaders.clients.load(ref.id);
+        return client && (await visibility.canSeeClient(viewer, client, today)) ? client : null;
+      }
+      case 'Partner':
+        return viewer.isMemberOf(ref.id) ? loaders.partners.load(ref.id) : null;
+      case 'User':
+        return ref.id === viewer.userId ? viewer.user : null;
+      case 'CustomerRelationship': {
+        const relationship = await loaders.relationships.load(ref.id);
+        const client = relationship && (await loaders.clients.load(relationship.clientId));
+        return relationship && client && (await visibility.canSeeRelationship(viewer, relationship, client, today)) ? relationship : null;
+      }
+      case 'ArchiveDocument': {
+        const document = await runtime.dataSource.getRepository(ArchiveDocument).findOneBy({ id: ref.id });
+        const relationship = document && (await loaders.relationships.load(document.relationshipId));
+        return relationship && viewer.hasRight(relationship.partnerId, PartnerRight.ARCHIVE) ? document : null;
+      }
+      case 'Notification': {
+        const notification = await runtime.dataSource.getRepository(Notification).findOneBy({ id: ref.id });
+        return notification?.userId === viewer.userId ? notification : null;
+      }
+      default:
+        return null;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { Field, ID, InterfaceType } from 'type-graphql';
+import { ArchiveDocument } from '../archive/archive-document.entity';
+import { Client } from '../clients/client.entity';
+import { Notification } from '../notifications/notification.entity';
+import { Partner } from '../partners/partner.entity';
+import { CustomerRelationship } from '../relationships/customer-relationship.entity';
+import { User } from '../users/user.entity';
+
+/** Relay's Node: every object with a global id can be fetched with `node(id:)`. */
+@InterfaceType('Node', {
+  description: 'An object with an opaque global id, fetchable with `node(id:)`.',
+  resolveType: (value: object) => nodeTypeName(value),
+})
+export abstract class NodeInterface {
+  @Field(() => ID, { description: 'Opaque global id.' })
+  id!: string;
+}
+
+/** Which GraphQL type a node is, from the entity behind it. */
+export function nodeTypeName(value: object): string | undefined {
+  if (value instanceof Client) return 'Client';
+  if (value instanceof Partner) return 'Partner';
+  if (value instanceof User) return 'User';
+  if (value instanceof CustomerRelationship) return 'CustomerRelationship';
+  if (value instanceof ArchiveDocument) return 'ArchiveDocument';
+  if (value instanceof Notification) return 'Notification';
+  return undefined;
+}

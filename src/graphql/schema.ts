@@ -1,0 +1,43 @@
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchemaSync, NonEmptyArray } from 'type-graphql';
+import { ViewerResolver } from '../auth/viewer.resolver';
+import { ClientExtensionResolver, ClientResolver, ClientUserResolver } from '../clients/client.resolver';
+import { NotificationResolver } from '../notifications/notification.resolver';
+import { PartnerMembershipResolver, PartnerResolver, UserResolver } from '../partners/partner.resolver';
+import { ArchiveDocumentResolver, CustomerRelationshipResolver } from '../relationships/relationship.resolver';
+import { NodeResolver } from './node.resolver';
+import { DateTimeScalar } from './scalars';
+
+/** Every resolver class of the API; feature folders add theirs here. */
+export const RESOLVERS: NonEmptyArray<Function> = [
+  ViewerResolver,
+  NodeResolver,
+  ClientResolver,
+  ClientUserResolver,
+  ClientExtensionResolver,
+  PartnerResolver,
+  PartnerMembershipResolver,
+  UserResolver,
+  CustomerRelationshipResolver,
+  ArchiveDocumentResolver,
+  NotificationResolver,
+];
+
+let built: GraphQLSchema | undefined;
+
+/** The API's schema, built once per process from the resolvers (validation on: type-graphql's default is off). */
+export function apiSchema(): GraphQLSchema {
+  built ??= lexicographicSortSchema(
+    buildSchemaSync({
+      resolvers: RESOLVERS,
+      validate: true,
+      scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    }),
+  );
+  return built;
+}
+
+/** The schema as committed in schema.graphql. */
+export function printApiSchema(): string {
+  return printSchema(apiSchema()) + '\n';
+}

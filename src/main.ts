@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { openRuntime, Opened, StartupError } from './boot';
+import { systemClock } from './common/clock';
+import { createLogger } from './common/logger';
+import { ConfigError, loadConfig } from './config/config';
+import { createHttpApp } from './http/app';
+import { ImportError } from './import/import-file';
+import { importFile } from './import/importer';
+import { loadImportFile } from './import/load-import-file';
+import { Partner } from './partners/partner.entity';
+import { RunningWorkers, startWorkers } from './jobs/worker';
+
+type Mode = 'all' | 'api' | 'worker';
+
+/** The demo import file and the user whose token `npm start` prints. */
+export const DEMO_FILE = path.resolve(__dirname, '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []), 'demo', 'demo-data.json');
+export const DEMO_USER_ID = 'u-kari';
+
+/** On a laptop's empty database, `npm start` loads the demo data (LOAD_DEMO_DATA=false turns this off). */
+async function loadDemoDataIfEmpty(opened: Opened): Promise<boolean> {
+  if (process.env.LOAD_DEMO_DATA === 'false') return false;
+  if ((await opened.runtime.dataSource.getRepository(Partner).count()) > 0) return false;
+  await importFile(opened.runtime, await loadImportFile(DEMO_FILE));
+  return true;
+}
+
+async function main(mode: Mode): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  if (config.authJwtSecretIsDefault) logger.warn('AUTH_JWT_SECRET is not set: using the development secret. Set it in production.');
+  const opened = await openRuntime(config, { clock: systemClock, logger, migrate: true });
+  const { runtime } = opened;
+
+  let server: Server | undefined;
+  let workers: RunningWorkers | undefined;
+  let stopHttp: (() => Promise<void>) | undefined;
+
+  if (mode === 'all' && (await loadDemoDataIfEmpty(opened))) logger.info({ file: DEMO_FILE }, 'demo data loaded');
+  if (mode !== 'api') workers = await startWorkers(opened);
+  if (mode !== 'worker') {
+    const http = await createHttpApp(runtime, opened.redis);
+    server = await new Promise<Server>((resolve) => {
+      const s = http.app.listen(config.port, () => resolve(s));
+    });
+    stopHttp = () => http.apollo.stop();
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://localhost:${port}/graphql`;
+    logger.info({ url }, 'API ready');
+    if (mode === 'all') {
+      const demoUser = await runtime.dataSource.query('SELECT id FROM users WHERE id = ?', [DEMO_USER_ID]);
+      console.log(`\nKlient Admin is running: ${url}`);
+      if (demoUser.length) {
+        console.log(`A token for the demo user ${DEMO_USER_ID} (valid one hour):\n\n  ${await runtime.tokens.issue(DEMO_USER_ID)}\n`);
+        console.log(`Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ viewer { user { name } } }"}'\n`);
+      }
+    }
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 25_000);
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server?.closeAllConnections?.();
+    await stopHttp?.();
+    await workers?.stop();
+    await opened.close();
+    clearTimeout(timer);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+const mode = (process.argv[2] ?? 'all') as Mode;
+if (!['all', 'api', 'worker'].includes(mode)) {
+  console.error('Usage: node dist/src/main.js [all|api|worker]');
+  process.exit(2);
+}
+main(mode).catch((error) => {
+  if (error instanceof ConfigError || error instanceof StartupError || error instanceof ImportError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});
