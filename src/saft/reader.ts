@@ -238,26 +238,26 @@ class SaftFileState {
         return this.header(node);
       case 'account': {
         const account = mapAccount(node);
-        this.masterData.accountIds.add(account.accountId);
+        this.masterData.accountIds.add(detached(account.accountId));
         this.counts.accounts++;
         if (account.groupingDerived) this.derivedGroupingAccountIds.push(account.accountId);
         return this.sink.account(account);
       }
       case 'customer': {
         const customer = mapParty(node, 'CustomerID');
-        this.masterData.customerIds.add(customer.id);
+        this.masterData.customerIds.add(detached(customer.id));
         this.counts.customers++;
         return this.sink.customer(customer);
       }
       case 'supplier': {
         const supplier = mapParty(node, 'SupplierID');
-        this.masterData.supplierIds.add(supplier.id);
+        this.masterData.supplierIds.add(detached(supplier.id));
         this.counts.suppliers++;
         return this.sink.supplier(supplier);
       }
       case 'taxTableEntry':
         for (const taxCode of mapTaxTableEntry(node)) {
-          this.masterData.taxCodes.add(taxCode.code);
+          this.masterData.taxCodes.add(detached(taxCode.code));
           await this.sink.taxCode(taxCode);
         }
         return;
@@ -317,7 +317,7 @@ class SaftFileState {
     const transaction = mapTransaction(node);
     const id = transaction.transactionId;
     if (this.transactionIds.has(id)) failAt(node, `TransactionID ${id} occurs more than once`);
-    this.transactionIds.add(id);
+    this.transactionIds.add(detached(id));
     const { debit, credit } = transactionTotals(transaction);
     if (debit !== credit) {
       failAt(
@@ -362,4 +362,14 @@ class SaftFileState {
       derivedGroupingAccountIds: this.derivedGroupingAccountIds,
     };
   }
+}
+
+/**
+ * A copy of a string that shares no memory with the parsed chunk. Text the
+ * parser cuts out of a chunk can be a V8 "sliced string" that keeps the whole
+ * chunk (64 KiB) alive; keeping such IDs in a Set for the whole file would
+ * hold on to the entire file.
+ */
+function detached(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
