@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, ID } from 'type-graphql';
-import { isAccessActive } from '../access/access-rules';
+import { isAccessActive, isActiveAdministrator } from '../access/access-rules';
 import { localIdOf, toGlobalId } from '../common/global-id';
 import { pageSize, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
@@ -28,7 +28,7 @@ export class ClientResolver {
     return toConnection(page);
   }
 
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Opaque global id.' })
   id(@Root() client: Client): string {
     return toGlobalId('Client', client.id);
   }
@@ -60,11 +60,10 @@ export class ClientResolver {
 
   @FieldResolver()
   async relationships(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<CustomerRelationship[]> {
-    const all = await ctx.loaders.relationshipsByClient.load(client.id);
-    const { visibility } = ctx.services;
-    const today = ctx.today();
-    const visible = await Promise.all(all.map((r) => visibility.canSeeRelationship(ctx.viewer, r, client, today)));
-    return all.filter((_, i) => visible[i]);
+    const [all, accesses] = await Promise.all([ctx.loaders.relationshipsByClient.load(client.id), ctx.loaders.accessesByClient.load(client.id)]);
+    const own = accesses.find((a) => a.userId === ctx.viewer.userId);
+    const isAdministrator = own !== undefined && isActiveAdministrator(own, client.subscriptionAdminUserId, ctx.today());
+    return all.filter((r) => ctx.services.visibility.canSeeRelationship(ctx.viewer, r, isAdministrator));
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, GraphQLSchema, Kind, ValidationContext, ASTVisitor, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
+import { getNullableType, GraphQLError, GraphQLSchema, isListType, Kind, ValidationContext, ASTVisitor, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
 import { getComplexity, simpleEstimator, ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from './connection';
 
@@ -38,10 +38,15 @@ export function depthLimit(max: number) {
   };
 }
 
-/** Connection fields cost `first` (default 50) times what one item costs. */
-const connectionEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
+/** What a list without paging is assumed to hold, for the estimate (a client's users, extensions, ...). */
+const ASSUMED_LIST_LENGTH = 10;
+
+/** Connections cost `first` (default 50) times one item; other lists ASSUMED_LIST_LENGTH times one item. */
+const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  if (type.name.endsWith('Connection')) return undefined; // its edges: `first` already counted them
   if (typeof args.first === 'number') return 1 + childComplexity * Math.max(1, args.first);
-  if ('first' in args || 'after' in args) return 1 + childComplexity * DEFAULT_PAGE_SIZE;
+  if (field.args.some((arg) => arg.name === 'first')) return 1 + childComplexity * DEFAULT_PAGE_SIZE;
+  if (isListType(getNullableType(field.type))) return 1 + childComplexity * ASSUMED_LIST_LENGTH;
   return undefined;
 };
 
@@ -56,7 +61,7 @@ export function complexityLimit(schema: GraphQLSchema, max: number): ApolloServe
             query: document,
             operationName: request.operationName ?? undefined,
             variables: request.variables ?? {},
-            estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
           });
           if (complexity > max) {
             throw new GraphQLError(`The operation would cost ${complexity}; at most ${max} is allowed. Ask for smaller pages or fewer fields.`, {

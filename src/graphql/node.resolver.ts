@@ -29,7 +29,8 @@ export class NodeResolver {
       case 'CustomerRelationship': {
         const relationship = await loaders.relationships.load(ref.id);
         const client = relationship && (await loaders.clients.load(relationship.clientId));
-        return relationship && client && (await visibility.canSeeRelationship(viewer, relationship, client, today)) ? relationship : null;
+        if (!relationship || !client) return null;
+        return visibility.canSeeRelationship(viewer, relationship, await visibility.isClientAdministrator(viewer, client, today)) ? relationship : null;
       }
       case 'ArchiveDocument': {
         const document = await runtime.dataSource.getRepository(ArchiveDocument).findOneBy({ id: ref.id });

@@ -25,14 +25,26 @@ export const RESOLVERS: NonEmptyArray<Function> = [
 
 let built: GraphQLSchema | undefined;
 
+/** type-graphql gives the root types no description; the schema file should say what they are. */
+function describeRoots(schema: GraphQLSchema): GraphQLSchema {
+  const describe = (type: { description?: string | null } | null | undefined, text: string) => {
+    if (type) type.description = text;
+  };
+  describe(schema.getQueryType(), 'What a partner or client user can read.');
+  describe(schema.getMutationType(), 'What a partner or client user can change. Each takes one `input` and returns `userErrors`.');
+  return schema;
+}
+
 /** The API's schema, built once per process from the resolvers (validation on: type-graphql's default is off). */
 export function apiSchema(): GraphQLSchema {
   built ??= lexicographicSortSchema(
-    buildSchemaSync({
-      resolvers: RESOLVERS,
-      validate: true,
-      scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
-    }),
+    describeRoots(
+      buildSchemaSync({
+        resolvers: RESOLVERS,
+        validate: true,
+        scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+      }),
+    ),
   );
   return built;
 }

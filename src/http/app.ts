@@ -92,9 +92,10 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = req.route?.path ?? (req.path.startsWith('/archive/documents/') ? '/archive/documents/:id' : req.path === '/graphql' ? '/graphql' : 'other');
+      const path = req.originalUrl.split('?')[0];
+      const route = req.route?.path ?? (path.startsWith('/archive/documents/') ? '/archive/documents/:id' : path === '/graphql' ? '/graphql' : 'other');
       metrics.httpRequestDuration.observe({ method: req.method, route: String(route), status: String(res.statusCode) }, seconds);
-      req.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      req.log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     next();
   });

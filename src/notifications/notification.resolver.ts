@@ -7,7 +7,7 @@ import { NotificationType } from './notification.types';
 
 @Resolver(() => NotificationType)
 export class NotificationResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Opaque global id.' })
   id(@Root() notification: Notification): string {
     return toGlobalId('Notification', notification.id);
   }

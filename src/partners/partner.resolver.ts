@@ -9,7 +9,7 @@ import { PartnerMembershipType, PartnerType } from './partner.types';
 
 @Resolver(() => PartnerType)
 export class PartnerResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Opaque global id.' })
   id(@Root() partner: Partner): string {
     return toGlobalId('Partner', partner.id);
   }
@@ -25,7 +25,7 @@ export class PartnerMembershipResolver {
 
 @Resolver(() => UserType)
 export class UserResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Opaque global id.' })
   id(@Root() user: User): string {
     return toGlobalId('User', user.id);
   }

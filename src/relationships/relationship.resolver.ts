@@ -25,7 +25,7 @@ export class CustomerRelationshipResolver {
     return toConnection(page);
   }
 
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Opaque global id.' })
   id(@Root() relationship: CustomerRelationship): string {
     return toGlobalId('CustomerRelationship', relationship.id);
   }
@@ -58,7 +58,7 @@ export class CustomerRelationshipResolver {
 
 @Resolver(() => ArchiveDocumentType)
 export class ArchiveDocumentResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Opaque global id.' })
   id(@Root() document: ArchiveDocument): string {
     return toGlobalId('ArchiveDocument', document.id);
   }

@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isObjectType, isInputObjectType, isInterfaceType, isEnumType, isScalarType } from 'graphql';
+import { apiSchema, printApiSchema } from '../../src/graphql/schema';
+
+const root = path.resolve(__dirname, '..', '..');
+const contractCheck = path.resolve(root, '..', 'shared', 'contract', 'check-schema.mjs');
+
+describe('schema.graphql', () => {
+  it('is emitted from the code and committed up to date (run `npm run schema:emit` after changing the API)', () => {
+    expect(readFileSync(path.join(root, 'schema.graphql'), 'utf8')).toBe(printApiSchema());
+  });
+
+  (existsSync(contractCheck) ? it : it.skip)('keeps the API contract', () => {
+    const out = execFileSync(process.execPath, [contractCheck, 'schema.graphql'], { cwd: root, encoding: 'utf8' });
+    expect(out).toContain('keeps the contract');
+  });
+
+  it('describes every type, field, argument, input field and enum value', () => {
+    const missing: string[] = [];
+    for (const type of Object.values(apiSchema().getTypeMap())) {
+      if (type.name.startsWith('__') || (isScalarType(type) && ['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name))) continue;
+      if (!type.description) missing.push(type.name);
+      if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) missing.push(`${type.name}.${field.name}`);
+          for (const arg of 'args' in field ? field.args : []) if (!arg.description && !['first', 'after', 'filter', 'input', 'id', 'clientId'].includes(arg.name)) missing.push(`${type.name}.${field.name}(${arg.name})`);
+        }
+      }
+      if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,136 @@
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { Logger as TypeOrmLogger } from 'typeorm';
+import { openRuntime, Opened } from '../../src/boot';
+import { ManualClock } from '../../src/common/clock';
+import { loadConfig } from '../../src/config/config';
+import { splitDatabaseUrl } from '../../src/db/data-source';
+import { createHttpApp, HttpApp } from '../../src/http/app';
+import { parseImportFile } from '../../src/import/import-file';
+import { importFile } from '../../src/import/importer';
+import type { TaskTrigger } from '../../src/tasks/task-trigger';
+
+/** Counts the SQL statements the process sends (the N+1 check). */
+export class StatementCounter implements TypeOrmLogger {
+  count = 0;
+  statements: string[] = [];
+  logQuery(query: string): void {
+    this.count++;
+    this.statements.push(query);
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+  reset(): void {
+    this.count = 0;
+    this.statements = [];
+  }
+}
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any>; path?: string[] }> };
+}
+
+export interface TestApp {
+  opened: Opened;
+  http: HttpApp;
+  url: string;
+  clock: ManualClock;
+  statements: StatementCounter;
+  queuePrefix: string;
+  databaseName: string;
+  /** A bearer token for the user (valid one hour from the clock's now). */
+  tokenFor(userId: string): Promise<string>;
+  /** POST /graphql as the user (or with a raw Authorization header, or none). */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, as?: string | { authorization?: string }): Promise<GraphQLResponse<T>>;
+  load(file: unknown): Promise<void>;
+  sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** The clock's start; default 2026-11-28T12:00:00Z. */
+  now?: string;
+  data?: unknown;
+  taskTrigger?: TaskTrigger;
+  env?: Record<string, string>;
+}
+
+/** A real API on a real MariaDB and Redis: its own database and queue prefix, dropped on close. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`;
+  const base = process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/klientadmin';
+  const url = new URL(base);
+  url.pathname = `/ka_test_${suffix}`;
+  const queuePrefix = `ka-test-${suffix}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: url.toString(),
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: queuePrefix,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    ARCHIVE_DIR: `/tmp/klientadmin-test-archive/${suffix}`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const clock = new ManualClock(options.now ?? '2026-11-28T12:00:00Z');
+  const statements = new StatementCounter();
+  const opened = await openRuntime(config, { clock, migrate: true, taskTrigger: options.taskTrigger, dataSource: { logger: statements, poolSize: 30 } });
+  const http = await createHttpApp(opened.runtime, opened.redis);
+  const server = await new Promise<Server>((resolve) => {
+    const s = http.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const { database } = splitDatabaseUrl(config.databaseUrl);
+
+  const app: TestApp = {
+    opened,
+    http,
+    url: baseUrl,
+    clock,
+    statements,
+    queuePrefix,
+    databaseName: database,
+    tokenFor: (userId) => opened.runtime.tokens.issue(userId),
+    async gql(query, variables, as) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (typeof as === 'string') headers.authorization = `Bearer ${await app.tokenFor(as)}`;
+      else if (as?.authorization) headers.authorization = as.authorization;
+      const res = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      return { status: res.status, body: (await res.json()) as GraphQLResponse['body'] };
+    },
+    async load(file) {
+      await importFile(opened.runtime, parseImportFile(file));
+    },
+    sql: (query, params) => opened.runtime.dataSource.query(query, params),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.apollo.stop();
+      const keys = await opened.redis.keys(`${queuePrefix}:*`);
+      if (keys.length) await opened.redis.del(...keys);
+      await opened.runtime.dataSource.query(`DROP DATABASE IF EXISTS \`${database}\``);
+      await opened.close();
+    },
+  };
+  if (options.data) await app.load(options.data);
+  return app;
+}
+
+/** The data of a successful response; fails the test with the errors otherwise. */
+export function dataOf<T = any>(response: GraphQLResponse<T>): T {
+  if (response.body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.body.errors)}`);
+  return response.body.data as T;
+}
+
+/** The code of the first top-level error. */
+export function errorCode(response: GraphQLResponse): string | undefined {
+  return response.body.errors?.[0]?.extensions?.code;
+}
