@@ -4,6 +4,7 @@ import { ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
 import { Client } from '../clients/client.entity';
 import { IdempotencyRecord } from '../idempotency/idempotency-record.entity';
+import { LEDGER_ENTITIES } from '../ledger/ledger.entities';
 import { Notification } from '../notifications/notification.entity';
 import { PartnerMembership } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   AuditEvent,
   Notification,
   IdempotencyRecord,
+  ...LEDGER_ENTITIES,
 ];
