@@ -10,6 +10,8 @@ export interface Config {
   authJwtSecretIsDefault: boolean;
   archiveDir: string;
   smtpUrl: string | null;
+  /** Sender of notification e-mails (SMTP_FROM). */
+  smtpFrom: string;
   logLevel: string;
 }
 
@@ -70,10 +72,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (archiveDir.trim() === '') problems.push('ARCHIVE_DIR must not be empty');
 
   const smtpUrl = env.SMTP_URL ? url('SMTP_URL', env.SMTP_URL, ['smtp:', 'smtps:']) : null;
+  const smtpFrom = env.SMTP_FROM ?? 'Klient Admin <no-reply@klientadmin.invalid>';
 
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { nodeEnv, databaseUrl, redisUrl, queuePrefix, port, authJwtSecret, authJwtSecretIsDefault, archiveDir, smtpUrl, logLevel };
+  return { nodeEnv, databaseUrl, redisUrl, queuePrefix, port, authJwtSecret, authJwtSecretIsDefault, archiveDir, smtpUrl, smtpFrom, logLevel };
 }
