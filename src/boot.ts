@@ -5,6 +5,8 @@ import { createLogger, Logger } from './common/logger';
 import type { Config } from './config/config';
 import { createDataSource, ensureDatabase, DataSourceOptions } from './db/data-source';
 import { createRuntime, Runtime } from './runtime';
+import type { MandatoryDataGenerator } from './jobs/mandatory-data';
+import type { EmailTrigger } from './notifications/email-trigger';
 import type { TaskTrigger } from './tasks/task-trigger';
 
 /** A start-up failure with a message for the person starting the process (no stack trace needed). */
@@ -54,14 +56,18 @@ export async function migrate(dataSource: DataSource): Promise<void> {
 
 /** An ioredis connection; a clear message when Redis does not answer. */
 export async function openRedis(config: Config): Promise<Redis> {
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: (n) => (n > 2 ? null : 200) });
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
+  let lastError: unknown;
+  const remember = (error: unknown) => (lastError = error);
+  redis.on('error', remember);
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
     redis.disconnect();
-    throw new StartupError(`Cannot reach Redis at ${where(config.redisUrl)} (REDIS_URL): ${describe(error)}.\n${HOW_TO_START}`);
+    throw new StartupError(`Cannot reach Redis at ${where(config.redisUrl)} (REDIS_URL): ${describe(lastError ?? error)}.\n${HOW_TO_START}`);
   }
+  redis.off('error', remember);
   // After start-up, keep reconnecting for as long as it takes.
   redis.options.retryStrategy = (n) => Math.min(n * 200, 5000);
   redis.options.maxRetriesPerRequest = 3;
@@ -77,10 +83,19 @@ export interface Opened {
 /** Everything a process runs on, opened in order and closed in reverse. */
 export async function openRuntime(
   config: Config,
-  options: { clock: Clock; logger?: Logger; migrate: boolean; taskTrigger?: TaskTrigger; dataSource?: Partial<DataSourceOptions> },
+  options: {
+    clock: Clock;
+    logger?: Logger;
+    migrate: boolean;
+    taskTrigger?: TaskTrigger;
+    emailTrigger?: EmailTrigger;
+    mandatoryDataGenerator?: MandatoryDataGenerator | null;
+    dataSource?: Partial<DataSourceOptions>;
+  },
 ): Promise<Opened> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const redis = await openRedis(config);
+  redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection error; reconnecting'));
   let dataSource: DataSource;
   try {
     dataSource = await openDatabase(config, { ...options.dataSource, migrate: options.migrate });
@@ -88,7 +103,15 @@ export async function openRuntime(
     redis.disconnect();
     throw error;
   }
-  const runtime = createRuntime({ config, dataSource, clock: options.clock, logger, taskTrigger: options.taskTrigger });
+  const runtime = createRuntime({
+    config,
+    dataSource,
+    clock: options.clock,
+    logger,
+    taskTrigger: options.taskTrigger,
+    emailTrigger: options.emailTrigger,
+    mandatoryDataGenerator: options.mandatoryDataGenerator,
+  });
   return {
     runtime,
     redis,
