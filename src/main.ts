@@ -10,6 +10,7 @@ import { ImportError } from './import/import-file';
 import { importFile } from './import/importer';
 import { loadImportFile } from './import/load-import-file';
 import { Partner } from './partners/partner.entity';
+import { openQueueTriggers } from './jobs/triggers';
 import { RunningWorkers, startWorkers } from './jobs/worker';
 
 type Mode = 'all' | 'api' | 'worker';
@@ -30,7 +31,15 @@ async function main(mode: Mode): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   if (config.authJwtSecretIsDefault) logger.warn('AUTH_JWT_SECRET is not set: using the development secret. Set it in production.');
-  const opened = await openRuntime(config, { clock: systemClock, logger, migrate: true });
+  // Tasks and notification e-mails written by this process go on the queues after commit (DESIGN S2, S6).
+  const triggers = openQueueTriggers(config, systemClock, logger);
+  const opened = await openRuntime(config, {
+    clock: systemClock,
+    logger,
+    migrate: true,
+    taskTrigger: triggers.taskTrigger,
+    emailTrigger: triggers.emailTrigger,
+  });
   const { runtime } = opened;
 
   let server: Server | undefined;
@@ -72,6 +81,7 @@ async function main(mode: Mode): Promise<void> {
     server?.closeAllConnections?.();
     await stopHttp?.();
     await workers?.stop();
+    await triggers.close();
     await opened.close();
     clearTimeout(timer);
     process.exit(0);

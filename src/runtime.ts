@@ -7,6 +7,8 @@ import { ArchiveService } from './archive/archive.service';
 import type { Clock } from './common/clock';
 import type { Logger } from './common/logger';
 import type { Config } from './config/config';
+import type { MandatoryDataGenerator } from './jobs/mandatory-data';
+import { EmailTrigger, noEmailTrigger } from './notifications/email-trigger';
 import { noTaskTrigger, TaskTrigger } from './tasks/task-trigger';
 
 /** The product's services, built once per process; resolvers and jobs call them. */
@@ -25,6 +27,10 @@ export interface Runtime {
   logger: Logger;
   tokens: TokenService;
   taskTrigger: TaskTrigger;
+  /** Queues notification e-mails after commit (DESIGN S6): `uow.onCommit(() => runtime.emailTrigger.sync(ids))`. */
+  emailTrigger: EmailTrigger;
+  /** Generates the mandatory accounting data (S3); null until a generator is provided — the task then fails visibly. */
+  mandatoryDataGenerator: MandatoryDataGenerator | null;
   services: Services;
 }
 
@@ -34,6 +40,8 @@ export interface RuntimeParts {
   clock: Clock;
   logger: Logger;
   taskTrigger?: TaskTrigger;
+  emailTrigger?: EmailTrigger;
+  mandatoryDataGenerator?: MandatoryDataGenerator | null;
 }
 
 export function createRuntime(parts: RuntimeParts): Runtime {
@@ -47,6 +55,8 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   return {
     ...parts,
     taskTrigger: parts.taskTrigger ?? noTaskTrigger,
+    emailTrigger: parts.emailTrigger ?? noEmailTrigger,
+    mandatoryDataGenerator: parts.mandatoryDataGenerator ?? null,
     tokens: new TokenService(parts.config.authJwtSecret, clock),
     services,
   };

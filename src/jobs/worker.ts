@@ -1,11 +1,171 @@
+import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Registry } from 'prom-client';
 import type { Opened } from '../boot';
+import { createMailer, Mailer, sendNotificationEmail } from '../notifications/email';
+import { runTask, TaskAttemptFailed } from '../tasks/task-runner';
+import { unavailableMandatoryDataGenerator } from './mandatory-data';
+import { DEFAULT_RETRY_POLICY, EmailJobData, openProducerQueues, QUEUE, queueOptions, RetryPolicy, TaskJobData } from './queues';
+import { DEFAULT_SWEEP_HORIZON_MS, sweep, SweepResult } from './sweeper';
+import { WorkerMetrics } from './worker-metrics';
 
 /** A running set of workers, stopped on shutdown. */
 export interface RunningWorkers {
+  /** Stops taking jobs, lets running ones finish, closes the queue connections. */
   stop(): Promise<void>;
+  /** One sweep, now, in this process (what the scheduled sweep does). */
+  sweepNow(): Promise<SweepResult>;
+  metrics: WorkerMetrics;
 }
 
-/** Starts the queue workers and the sweeper (DESIGN S2). */
-export async function startWorkers(_opened: Opened): Promise<RunningWorkers> {
-  return { stop: async () => undefined };
+export interface WorkerOptions {
+  policy?: Partial<RetryPolicy>;
+  /** How often the sweeper runs; default one minute. */
+  sweepEveryMs?: number;
+  sweepHorizonMs?: number;
+  /** BullMQ job lock: a job whose worker died is taken over this long after its last lock renewal. Default 30 s. */
+  lockDurationMs?: number;
+  /** How often stalled jobs (their worker died) are looked for; default half the lock duration. */
+  stalledIntervalMs?: number;
+  taskConcurrency?: number;
+  emailConcurrency?: number;
+  /** Registry for the worker metrics; default a new one (a worker-only process serves no HTTP). */
+  registry?: Registry;
+  /** Where e-mails go; default from SMTP_URL. */
+  mailer?: Mailer;
+}
+
+const SWEEP_SCHEDULER_ID = 'sweep';
+
+/**
+ * Starts the queue workers and the sweeper (DESIGN S2, S6) on the process's runtime. Time comes only from
+ * `runtime.clock` (S7) — and BullMQ promotes delayed jobs by this process's wall clock — so a worker started under
+ * libfaketime (`FAKETIME="+3d" FAKETIME_DONT_FAKE_MONOTONIC=1`) runs the tasks due on that day, as it would then.
+ */
+export async function startWorkers(opened: Opened, options: WorkerOptions = {}): Promise<RunningWorkers> {
+  const { runtime } = opened;
+  const { config, logger, clock } = runtime;
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+  const sweepEveryMs = options.sweepEveryMs ?? 60_000;
+  const producers = openProducerQueues(config, logger);
+  const maintenance = new Queue(QUEUE.maintenance, queueOptions(config));
+  maintenance.on('error', (err) => logger.warn({ err, queue: QUEUE.maintenance }, 'queue connection error'));
+  const metrics = new WorkerMetrics(options.registry ?? new Registry(), [producers.tasks, producers.emails]);
+  const mailer = options.mailer ?? createMailer(config, logger);
+  const generator = runtime.mandatoryDataGenerator ?? unavailableMandatoryDataGenerator;
+
+  const workerOptions = {
+    ...queueOptions(config),
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? Math.floor((options.lockDurationMs ?? 30_000) / 2),
+  };
+  const readyAt = (job: Job) => job.timestamp + (job.delay ?? 0);
+
+  const tasks = new Worker<TaskJobData>(
+    QUEUE.tasks,
+    async (job, token) => {
+      metrics.jobWait.observe({ queue: QUEUE.tasks }, Math.max(0, Date.now() - readyAt(job)) / 1000);
+      const end = metrics.jobDuration.startTimer({ queue: QUEUE.tasks });
+      try {
+        const result = await runTask(runtime, job.data.taskId, {
+          maxAttempts: policy.taskAttempts,
+          generator,
+          onStart: (task, lateByMs) => {
+            metrics.taskStartDelay.observe({ kind: task.kind }, Math.max(0, lateByMs) / 1000);
+            logger.info({ taskId: task.id, kind: task.kind, attempt: task.attempts, lateByMs }, 'task started');
+          },
+        });
+        if (result.outcome === 'not-due') {
+          // Woken early (producer and worker clocks disagree, or the date moved): sleep until the row's due instant.
+          // BullMQ timestamps are this process's wall clock; the wait is measured on the runtime clock.
+          const waitMs = Math.max(1, result.dueAt.getTime() - clock.now().getTime());
+          await job.moveToDelayed(Date.now() + waitMs, token);
+          end({ outcome: 'deferred' });
+          throw new DelayedError();
+        }
+        end({ outcome: result.outcome });
+        return result.outcome;
+      } catch (error) {
+        if (error instanceof DelayedError) throw error;
+        end({ outcome: 'failed' });
+        const permanent = error instanceof TaskAttemptFailed && error.permanent;
+        const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        metrics.jobFailures.inc({ queue: QUEUE.tasks, final: String(final) });
+        logger.warn({ err: error, taskId: job.data.taskId, attempt: job.attemptsMade + 1, final }, 'task failed');
+        if (permanent) throw new UnrecoverableError((error as Error).message);
+        throw error;
+      }
+    },
+    { ...workerOptions, concurrency: options.taskConcurrency ?? 2 },
+  );
+
+  const emails = new Worker<EmailJobData>(
+    QUEUE.emails,
+    async (job) => {
+      metrics.jobWait.observe({ queue: QUEUE.emails }, Math.max(0, Date.now() - readyAt(job)) / 1000);
+      const end = metrics.jobDuration.startTimer({ queue: QUEUE.emails });
+      try {
+        const outcome = await sendNotificationEmail(runtime, mailer, job.data.notificationId);
+        end({ outcome });
+        return outcome;
+      } catch (error) {
+        end({ outcome: 'failed' });
+        const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        metrics.jobFailures.inc({ queue: QUEUE.emails, final: String(final) });
+        logger.warn({ err: error, notificationId: job.data.notificationId, attempt: job.attemptsMade + 1, final }, 'e-mail failed');
+        throw error;
+      }
+    },
+    { ...workerOptions, concurrency: options.emailConcurrency ?? 4 },
+  );
+
+  const sweepNow = async (): Promise<SweepResult> => {
+    try {
+      const result = await sweep(runtime, producers, { policy, horizonMs: options.sweepHorizonMs ?? DEFAULT_SWEEP_HORIZON_MS });
+      metrics.sweeps.inc({ outcome: 'ok' });
+      metrics.sweptJobs.inc({ queue: QUEUE.tasks }, result.tasksRequeued);
+      metrics.sweptJobs.inc({ queue: QUEUE.emails }, result.emailsRequeued);
+      return result;
+    } catch (error) {
+      metrics.sweeps.inc({ outcome: 'failed' });
+      throw error;
+    }
+  };
+
+  // One sweep at a time across all worker processes: the scheduler makes one job per period.
+  const sweeper = new Worker(QUEUE.maintenance, async () => sweepNow(), { ...workerOptions, concurrency: 1 });
+
+  for (const worker of [tasks, emails, sweeper]) {
+    worker.on('error', (err) => logger.warn({ err, queue: worker.name }, 'worker error'));
+  }
+
+  // The scheduler lives in Redis; if Redis lost it, every worker process puts it back within a period.
+  const ensureScheduler = async () => {
+    if (await maintenance.getJobScheduler(SWEEP_SCHEDULER_ID)) return;
+    await maintenance.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: sweepEveryMs }, { name: 'sweep', data: {} });
+  };
+  const keepScheduler = setInterval(() => {
+    ensureScheduler().catch((err) => logger.warn({ err }, 'could not check the sweep scheduler'));
+  }, sweepEveryMs);
+  keepScheduler.unref();
+
+  // At start-up: sweep once here, whatever other processes do (work lost while every worker was down runs now).
+  await ensureScheduler().catch((err) => logger.warn({ err }, 'could not set up the sweep scheduler'));
+  await sweepNow().catch((err) => logger.error({ err }, 'start-up sweep failed; the scheduled sweep will retry'));
+  logger.info({ prefix: config.queuePrefix, sweepEveryMs, generator: runtime.mandatoryDataGenerator ? 'provided' : 'not available' }, 'workers started');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    metrics,
+    sweepNow,
+    stop() {
+      stopped ??= (async () => {
+        clearInterval(keepScheduler);
+        // close() waits for running jobs to finish; their locks are released, so nothing waits for a stall check.
+        await Promise.all([tasks.close(), emails.close(), sweeper.close()]);
+        await Promise.all([producers.close(), maintenance.close()]);
+        mailer.close();
+      })();
+      return stopped;
+    },
+  };
 }

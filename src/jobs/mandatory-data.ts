@@ -1,0 +1,19 @@
+/**
+ * Generates a relationship's mandatory accounting data into the archive (DESIGN S3). The SAF-T feature provides it to
+ * the runtime; the GENERATE_MANDATORY_DATA task calls it.
+ *
+ * Contract: idempotent — a second call for the same relationship (a retry, a worker killed half-way) must leave the
+ * archive as one call would (atomic writes, no duplicate documents). Throw to fail the attempt; it is retried.
+ */
+export interface MandatoryDataGenerator {
+  generate(relationshipId: string): Promise<void>;
+}
+
+export const GENERATION_NOT_AVAILABLE = 'generation of mandatory accounting data is not available in this version';
+
+/** Until the SAF-T feature provides a generator: fail visibly, never report success for nothing. */
+export const unavailableMandatoryDataGenerator: MandatoryDataGenerator = {
+  async generate() {
+    throw new Error(GENERATION_NOT_AVAILABLE);
+  },
+};

@@ -1,0 +1,65 @@
+import { In } from 'typeorm';
+import { unsentNotificationIds } from '../notifications/email';
+import type { Runtime } from '../runtime';
+import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
+import { ensureEmailJob } from './email-queue';
+import type { ProducerQueues, RetryPolicy } from './queues';
+import { ensureTaskJob } from './task-queue';
+
+/** Tasks due within this much are checked; more than the sweep interval, so a task is never reached late. */
+export const DEFAULT_SWEEP_HORIZON_MS = 15 * 60_000;
+/** Rows looked at per sweep, per kind. */
+const SWEEP_BATCH = 1000;
+
+export interface SweepResult {
+  tasksChecked: number;
+  tasksRequeued: number;
+  emailsChecked: number;
+  emailsRequeued: number;
+}
+
+export interface SweepOptions {
+  policy: RetryPolicy;
+  horizonMs?: number;
+}
+
+/**
+ * DESIGN S2: the database is the truth, Redis only the trigger. Finds the work that should have a job and makes sure
+ * it has one, with the same deterministic job id (so a job that exists is never doubled):
+ * - tasks SCHEDULED, RUNNING (its worker may have died) or FAILED with tries left, due now or within the horizon;
+ * - notifications whose e-mail has not been sent.
+ * "Due" is decided by the process clock, passed to SQL as a parameter — never NOW() (S7).
+ */
+export async function sweep(runtime: Runtime, queues: ProducerQueues, options: SweepOptions): Promise<SweepResult> {
+  const { clock, dataSource } = runtime;
+  const horizon = new Date(clock.now().getTime() + (options.horizonMs ?? DEFAULT_SWEEP_HORIZON_MS));
+  const tasks = await dataSource
+    .getRepository(ScheduledTask)
+    .createQueryBuilder('task')
+    .where({ state: In([TaskState.SCHEDULED, TaskState.RUNNING, TaskState.FAILED]) })
+    .andWhere('task.due_at <= :horizon', { horizon })
+    .orderBy('task.due_at', 'ASC')
+    .limit(SWEEP_BATCH)
+    .getMany();
+
+  const result: SweepResult = { tasksChecked: 0, tasksRequeued: 0, emailsChecked: 0, emailsRequeued: 0 };
+  for (const task of tasks) {
+    // A FAILED task that used up its tries waits for an operator (`npm run cli -- tasks retry <id>`).
+    if (task.state === TaskState.FAILED && task.attempts >= options.policy.taskAttempts) continue;
+    result.tasksChecked++;
+    const outcome = await ensureTaskJob(queues.tasks, options.policy, clock, task);
+    if (outcome === 'added' || outcome === 'readded' || outcome === 'moved') {
+      result.tasksRequeued++;
+      runtime.logger.warn({ taskId: task.id, state: task.state, dueAt: task.dueAt, outcome }, 'sweeper queued a task that had no job');
+    }
+  }
+
+  for (const id of await unsentNotificationIds(runtime, SWEEP_BATCH)) {
+    result.emailsChecked++;
+    if (await ensureEmailJob(queues.emails, options.policy, id)) {
+      result.emailsRequeued++;
+      runtime.logger.info({ notificationId: id }, 'sweeper queued a notification e-mail');
+    }
+  }
+  return result;
+}

@@ -1,0 +1,25 @@
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
+import type { Config } from '../config/config';
+import type { EmailTrigger } from '../notifications/email-trigger';
+import type { TaskTrigger } from '../tasks/task-trigger';
+import { QueueEmailTrigger } from './email-queue';
+import { DEFAULT_RETRY_POLICY, openProducerQueues, RetryPolicy } from './queues';
+import { QueueTaskTrigger } from './task-queue';
+
+/** The after-commit triggers of a process that writes tasks and notifications (the API), with their queues. */
+export interface QueueTriggers {
+  taskTrigger: TaskTrigger;
+  emailTrigger: EmailTrigger;
+  close(): Promise<void>;
+}
+
+/** Pass `taskTrigger` and `emailTrigger` to `openRuntime`; close after the HTTP server has stopped. */
+export function openQueueTriggers(config: Config, clock: Clock, logger?: Logger, policy: RetryPolicy = DEFAULT_RETRY_POLICY): QueueTriggers {
+  const queues = openProducerQueues(config, logger);
+  return {
+    taskTrigger: new QueueTaskTrigger(queues.tasks, clock, policy, logger),
+    emailTrigger: new QueueEmailTrigger(queues.emails, policy, logger),
+    close: () => queues.close(),
+  };
+}

@@ -1,0 +1,82 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Queue } from 'bullmq';
+
+/** Prometheus metrics of the workers, on the registry they are given (the API's, or the worker process's own). */
+export class WorkerMetrics {
+  /** How late a task starts after its due instant, by the process clock (DESIGN S7). */
+  readonly taskStartDelay: Histogram<'kind'>;
+  /** From a job being ready (its delay over) to a worker picking it up. */
+  readonly jobWait: Histogram<'queue'>;
+  readonly jobDuration: Histogram<'queue' | 'outcome'>;
+  readonly jobFailures: Counter<'queue' | 'final'>;
+  readonly sweeps: Counter<'outcome'>;
+  readonly sweptJobs: Counter<'queue'>;
+
+  constructor(
+    readonly registry: Registry,
+    queues: Queue[],
+  ) {
+    const registers = [registry];
+    this.taskStartDelay = new Histogram({
+      name: 'task_start_delay_seconds',
+      help: 'How long after its due instant a scheduled task started, by kind.',
+      labelNames: ['kind'],
+      buckets: [0.1, 0.5, 1, 2, 5, 15, 60, 300, 3600, 86400],
+      registers,
+    });
+    this.jobWait = new Histogram({
+      name: 'queue_job_wait_seconds',
+      help: 'From a job being ready to run to a worker starting it, by queue.',
+      labelNames: ['queue'],
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600],
+      registers,
+    });
+    this.jobDuration = new Histogram({
+      name: 'queue_job_duration_seconds',
+      help: 'How long a job ran, by queue and outcome.',
+      labelNames: ['queue', 'outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600, 3600],
+      registers,
+    });
+    this.jobFailures = new Counter({
+      name: 'queue_job_failures_total',
+      help: 'Failed job tries by queue; final="true" when no retry follows.',
+      labelNames: ['queue', 'final'],
+      registers,
+    });
+    this.sweeps = new Counter({ name: 'sweeper_runs_total', help: 'Sweeper runs by outcome.', labelNames: ['outcome'], registers });
+    this.sweptJobs = new Counter({
+      name: 'sweeper_requeued_jobs_total',
+      help: 'Jobs the sweeper put back on a queue (lost by Redis, never queued, or moved).',
+      labelNames: ['queue'],
+      registers,
+    });
+    new Gauge({
+      name: 'queue_jobs',
+      help: 'Jobs in each queue by state.',
+      labelNames: ['queue', 'state'],
+      registers,
+      async collect() {
+        for (const queue of queues) {
+          const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'failed', 'prioritized').catch(() => null);
+          if (!counts) continue;
+          for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
+        }
+      },
+    });
+    new Gauge({
+      name: 'queue_oldest_waiting_job_age_seconds',
+      help: 'Age of the oldest job ready to run but not started, by queue (0 when none).',
+      labelNames: ['queue'],
+      registers,
+      async collect() {
+        for (const queue of queues) {
+          const [oldest] = await queue.getJobs(['waiting'], 0, 0, true).catch(() => []);
+          // Operational age in Redis' job-timestamp frame (the producers' wall clocks), not a business rule.
+          const readyAt = oldest ? oldest.timestamp + (oldest.delay ?? 0) : null;
+          this.set({ queue: queue.name }, readyAt ? Math.max(0, (Date.now() - readyAt) / 1000) : 0);
+        }
+      },
+    });
+  }
+}

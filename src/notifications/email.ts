@@ -1,0 +1,86 @@
+import nodemailer, { Transporter } from 'nodemailer';
+import type { Logger } from '../common/logger';
+import type { Config } from '../config/config';
+import { runInTransaction } from '../db/unit-of-work';
+import type { Runtime } from '../runtime';
+import { User } from '../users/user.entity';
+import { Notification, NotificationKind } from './notification.entity';
+
+const SUBJECTS: Record<NotificationKind, string> = {
+  [NotificationKind.ADMINISTRATOR_GRANTED]: 'You are now an administrator of a client',
+  [NotificationKind.SUBSCRIPTION_ADMIN_RECEIVED]: 'You are now the subscription administrator of a client',
+};
+
+/** Where notification e-mails go: SMTP (SMTP_URL), or — unset — a transport that only logs them. */
+export interface Mailer {
+  transporter: Transporter;
+  from: string;
+  /** True when nothing is really sent (no SMTP_URL). */
+  logOnly: boolean;
+  close(): void;
+}
+
+export function createMailer(config: Config, logger: Logger): Mailer {
+  if (!config.smtpUrl) {
+    logger.info('SMTP_URL is not set: notification e-mails are logged, not sent');
+    return { transporter: nodemailer.createTransport({ jsonTransport: true }), from: config.smtpFrom, logOnly: true, close: () => undefined };
+  }
+  const transporter = nodemailer.createTransport(config.smtpUrl, {
+    // Bounded, so a hung SMTP server fails the try (retried) instead of holding the notification row lock for long.
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  } as never);
+  return { transporter, from: config.smtpFrom, logOnly: false, close: () => transporter.close() };
+}
+
+export type EmailOutcome = 'sent' | 'already-sent' | 'missing';
+
+/**
+ * Sends one notification's e-mail, at most once as far as it can tell (DESIGN S6): the row is locked
+ * (SELECT … FOR UPDATE) while sending, a row with `emailSentAt` is skipped, and `emailSentAt` is set in the same
+ * transaction. Two workers therefore never both send it. What remains: if the process dies after the SMTP server
+ * accepted the message and before the commit, the retry sends it again — the Message-ID is the same, so mail
+ * systems that de-duplicate by Message-ID show it once.
+ */
+export async function sendNotificationEmail(runtime: Runtime, mailer: Mailer, notificationId: string): Promise<EmailOutcome> {
+  return runInTransaction(
+    runtime.dataSource,
+    async (uow) => {
+      const notification = await uow
+        .repo(Notification)
+        .createQueryBuilder('notification')
+        .setLock('pessimistic_write')
+        .where('notification.id = :notificationId', { notificationId })
+        .getOne();
+      if (!notification) return 'missing';
+      if (notification.emailSentAt) return 'already-sent';
+      const user = await uow.repo(User).findOneBy({ id: notification.userId });
+      if (!user) return 'missing';
+      const info = await mailer.transporter.sendMail({
+        from: mailer.from,
+        to: { name: user.name, address: user.email },
+        subject: `Klient Admin: ${SUBJECTS[notification.kind] ?? 'a notice'}`,
+        text: `${notification.message}\n\n— Klient Admin`,
+        messageId: `<notification-${notification.id}.${runtime.config.queuePrefix}@klientadmin>`,
+      });
+      if (mailer.logOnly) runtime.logger.info({ notificationId, to: user.email, message: info.message?.toString() }, 'notification e-mail (not sent: no SMTP_URL)');
+      await uow.repo(Notification).update({ id: notification.id }, { emailSentAt: runtime.clock.now() });
+      return 'sent';
+    },
+    { logger: runtime.logger },
+  );
+}
+
+/** Notifications whose e-mail has not been sent yet, oldest first (the sweeper's list). */
+export async function unsentNotificationIds(runtime: Runtime, limit: number): Promise<string[]> {
+  const rows = await runtime.dataSource
+    .getRepository(Notification)
+    .createQueryBuilder('notification')
+    .select('notification.id', 'id')
+    .where('notification.email_sent_at IS NULL')
+    .orderBy('notification.id', 'ASC')
+    .limit(limit)
+    .getRawMany<{ id: string }>();
+  return rows.map((r) => String(r.id));
+}
