@@ -1,5 +1,8 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { IsNull } from 'typeorm';
+import { isActiveAdministrator } from '../access/access-rules';
+import { ClientAccess } from '../clients/client-access.entity';
+import type { Client } from '../clients/client.entity';
 import { pageSize } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
 import { Notification } from '../notifications/notification.entity';
@@ -37,5 +40,18 @@ export class ViewerResolver {
       order: { id: 'DESC' },
       take: pageSize(first),
     });
+  }
+
+  @FieldResolver()
+  async administeredClients(@Root() viewer: Viewer, @Ctx() ctx: RequestContext): Promise<Client[]> {
+    const accesses = await ctx.runtime.dataSource.getRepository(ClientAccess).findBy({ userId: viewer.userId });
+    const clients = await ctx.loaders.clients.loadMany(accesses.map((a) => a.clientId));
+    const today = ctx.today();
+    return accesses
+      .map((access, i) => ({ access, client: clients[i] }))
+      .filter((x): x is { access: ClientAccess; client: Client } => !!x.client && !(x.client instanceof Error))
+      .filter(({ access, client }) => isActiveAdministrator(access, client.subscriptionAdminUserId, today))
+      .map(({ client }) => client)
+      .sort((a, b) => a.name.localeCompare(b.name, 'nb'));
   }
 }

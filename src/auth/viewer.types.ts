@@ -1,4 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
+import { ClientType } from '../clients/client.types';
 import { NotificationType } from '../notifications/notification.types';
 import { PartnerMembershipType } from '../partners/partner.types';
 import { UserType } from '../users/user.types';
@@ -13,4 +14,7 @@ export class ViewerType {
 
   @Field(() => [NotificationType], { description: "The viewer's notifications, newest first." })
   notifications!: NotificationType[];
+
+  @Field(() => [ClientType], { description: 'The clients the viewer administers as their own staff or through a partner (active ADMINISTRATOR access), by name.' })
+  administeredClients!: ClientType[];
 }

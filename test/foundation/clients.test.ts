@@ -152,3 +152,20 @@ describe('clients pagination and SQL statements per page', () => {
     expect(small).toBeLessThanOrEqual(10);
   });
 });
+
+describe('a client administrator finds the clients they administer (DESIGN A5)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ data: smallWorld() });
+  });
+  afterAll(() => app.close());
+
+  it('viewer.administeredClients lists clients with an active ADMINISTRATOR access, with or without a partner', async () => {
+    const query = '{ viewer { administeredClients { name partnerCode } } }';
+    expect(dataOf(await app.gql(query, {}, 'u-ola')).viewer.administeredClients).toEqual([{ name: 'Fjord Bakeri AS', partnerCode: 'NORDLYS' }]);
+    expect(dataOf(await app.gql(query, {}, 'u-kari')).viewer.administeredClients.map((c: any) => c.name)).toEqual(['Fjord Bakeri AS', 'Tindefjell Bygg AS']);
+    expect(dataOf(await app.gql(query, {}, 'u-eva')).viewer.administeredClients).toEqual([]);
+    await app.sql("UPDATE client_accesses SET deactivation_date = '2026-11-01' WHERE user_id = 'u-ola'");
+    expect(dataOf(await app.gql(query, {}, 'u-ola')).viewer.administeredClients).toEqual([]);
+  });
+});
