@@ -31,6 +31,24 @@ async function existingIds(dataSource: DataSource, entity: typeof Partner | type
   return new Set(rows.map((r) => r.id));
 }
 
+/** A partner code or organization number the database already gives to another id. */
+async function checkUniqueAgainstDatabase(dataSource: DataSource, file: ImportFile, problems: ImportProblem[]): Promise<void> {
+  if (file.partners.length) {
+    const taken = await dataSource.getRepository(Partner).findBy({ partnerCode: In(file.partners.map((p) => p.partnerCode)) });
+    file.partners.forEach((p, i) => {
+      const other = taken.find((t) => t.partnerCode.toUpperCase() === p.partnerCode.toUpperCase() && t.id !== p.id);
+      if (other) problems.push({ path: `$.partners[${i}].partnerCode`, message: `partner code "${p.partnerCode}" belongs to partner "${other.id}"` });
+    });
+  }
+  if (file.clients.length) {
+    const taken = await dataSource.getRepository(Client).findBy({ organizationNumber: In(file.clients.map((c) => c.organizationNumber)) });
+    file.clients.forEach((c, i) => {
+      const other = taken.find((t) => t.organizationNumber === c.organizationNumber && t.id !== c.id);
+      if (other) problems.push({ path: `$.clients[${i}].organizationNumber`, message: `organization number ${c.organizationNumber} belongs to client "${other.id}"` });
+    });
+  }
+}
+
 /**
  * Loads an import file in one transaction: partners, users, memberships, clients, accesses, extensions (and ledgers).
  * An upsert by the file's ids: a second run updates names, e-mails, rights and extensions and never duplicates. What
@@ -73,6 +91,7 @@ export async function importFile(runtime: Runtime, file: ImportFile, ledger?: Le
       problems.push({ path: `$.clients[${i}].ledger`, message: 'importing ledgers is not available in this version; remove the ledger section' });
     }
   });
+  await checkUniqueAgainstDatabase(dataSource, file, problems);
   if (problems.length > 0) throw new ImportError(problems);
 
   return runInTransaction(dataSource, async (uow) => {

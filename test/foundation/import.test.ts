@@ -107,6 +107,15 @@ describe('import file (contract: Import file)', () => {
     expect(await app.sql("SELECT partner_id FROM clients WHERE id = 'c-tinde'")).toEqual([{ partner_id: null }]);
   });
 
+  it('a partner code or organization number that belongs to another id in the database is refused', async () => {
+    const file: any = { partners: [{ id: 'p-other', name: 'Other AS', partnerCode: 'nordlys' }], clients: [{ id: 'c-other', name: 'Other AS', organizationNumber: '987654321' }] };
+    const problems = await asyncProblemsOf(() => importFile(app.opened.runtime, parseImportFile(file)));
+    expect(problems).toEqual([
+      { path: '$.partners[0].partnerCode', message: 'partner code "nordlys" belongs to partner "p-nordlys"' },
+      { path: '$.clients[0].organizationNumber', message: 'organization number 987654321 belongs to client "c-fjord"' },
+    ]);
+  });
+
   it('loadImportFile reports unreadable JSON with the file name', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ka-import-'));
     const file = path.join(dir, 'broken.json');
