@@ -4,19 +4,27 @@ import { AuditService } from './audit/audit.service';
 import { TokenService } from './auth/jwt';
 import { ClientsService } from './clients/clients.service';
 import { ArchiveService } from './archive/archive.service';
+import { LocalFolderStorage, type ArchiveStorage } from './archive/archive-storage';
+import { SaftMandatoryDataGenerator } from './archive/saft-generator';
 import type { Clock } from './common/clock';
 import type { Logger } from './common/logger';
 import type { Config } from './config/config';
 import type { MandatoryDataGenerator } from './jobs/mandatory-data';
+import { LedgerService } from './ledger/ledger.service';
 import { EmailTrigger, noEmailTrigger } from './notifications/email-trigger';
+import { createRelationshipServices, RelationshipServices } from './relationships/relationship-services';
 import { noTaskTrigger, TaskTrigger } from './tasks/task-trigger';
 
 /** The product's services, built once per process; resolvers and jobs call them. */
-export interface Services {
+export interface Services extends RelationshipServices {
   visibility: VisibilityService;
   audit: AuditService;
   clients: ClientsService;
   archive: ArchiveService;
+  /** The clients' books: SAF-T import, derived-grouping warnings. */
+  ledger: LedgerService;
+  /** Where archive files live (ARCHIVE_DIR). */
+  archiveStorage: ArchiveStorage;
 }
 
 /** Everything a process (API, worker, CLI) runs on. */
@@ -46,18 +54,27 @@ export interface RuntimeParts {
 
 export function createRuntime(parts: RuntimeParts): Runtime {
   const { dataSource, clock } = parts;
+  const visibility = new VisibilityService(dataSource);
+  const audit = new AuditService(clock);
   const services: Services = {
-    visibility: new VisibilityService(dataSource),
-    audit: new AuditService(clock),
+    visibility,
+    audit,
     clients: new ClientsService(dataSource),
     archive: new ArchiveService(dataSource),
+    ledger: new LedgerService(dataSource),
+    archiveStorage: new LocalFolderStorage(parts.config.archiveDir),
+    ...createRelationshipServices({ dataSource, clock, visibility, audit, taskTrigger: () => runtime.taskTrigger, emailTrigger: () => runtime.emailTrigger }),
   };
-  return {
+  const runtime: Runtime = {
     ...parts,
     taskTrigger: parts.taskTrigger ?? noTaskTrigger,
     emailTrigger: parts.emailTrigger ?? noEmailTrigger,
-    mandatoryDataGenerator: parts.mandatoryDataGenerator ?? null,
+    mandatoryDataGenerator:
+      parts.mandatoryDataGenerator !== undefined
+        ? parts.mandatoryDataGenerator
+        : new SaftMandatoryDataGenerator({ dataSource, storage: services.archiveStorage, audit, clock, logger: parts.logger }),
     tokens: new TokenService(parts.config.authJwtSecret, clock),
     services,
   };
+  return runtime;
 }

@@ -1,10 +1,12 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync, NonEmptyArray } from 'type-graphql';
+import { AuditEventResolver, ClientAuditResolver } from '../audit/audit.resolver';
 import { ViewerResolver } from '../auth/viewer.resolver';
 import { ClientExtensionResolver, ClientResolver, ClientUserResolver } from '../clients/client.resolver';
 import { NotificationResolver } from '../notifications/notification.resolver';
 import { PartnerMembershipResolver, PartnerResolver, UserResolver } from '../partners/partner.resolver';
 import { ArchiveDocumentResolver, CustomerRelationshipResolver } from '../relationships/relationship.resolver';
+import { RelationshipMutations } from '../relationships/relationship.mutations';
 import { NodeResolver } from './node.resolver';
 import { DateTimeScalar } from './scalars';
 
@@ -21,6 +23,9 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CustomerRelationshipResolver,
   ArchiveDocumentResolver,
   NotificationResolver,
+  RelationshipMutations,
+  ClientAuditResolver,
+  AuditEventResolver,
 ];
 
 let built: GraphQLSchema | undefined;

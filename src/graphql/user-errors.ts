@@ -13,6 +13,7 @@ export enum UserErrorCode {
   GENERATION_DATE_PASSED = 'GENERATION_DATE_PASSED',
   IDEMPOTENCY_KEY_MISMATCH = 'IDEMPOTENCY_KEY_MISMATCH',
   NOT_DEACTIVATING = 'NOT_DEACTIVATING',
+  ALREADY_LINKED = 'ALREADY_LINKED',
 }
 
 registerEnumType(UserErrorCode, {
@@ -30,6 +31,7 @@ registerEnumType(UserErrorCode, {
     GENERATION_DATE_PASSED: { description: 'The generation date has come; the ending can no longer change.' },
     IDEMPOTENCY_KEY_MISMATCH: { description: 'The idempotency key was used before with another input.' },
     NOT_DEACTIVATING: { description: 'The user has no pending deactivation on the client.' },
+    ALREADY_LINKED: { description: 'The client is already linked to a partner.' },
   },
 });
 

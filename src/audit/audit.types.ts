@@ -1,0 +1,49 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { PageInfo } from '../graphql/connection';
+import { DateTimeScalar } from '../graphql/scalars';
+import { UserType } from '../users/user.types';
+
+@ObjectType('AuditEvent', { description: 'Who changed what on a client, when, before and after, under which request (A4).' })
+export class AuditEventType {
+  @Field({ description: 'Opaque id.' })
+  id!: string;
+
+  @Field({ description: 'What was done, e.g. RELATIONSHIP_ENDED.' })
+  action!: string;
+
+  @Field(() => UserType, { nullable: true, description: 'Who did it; null for the system (a scheduled task, an import).' })
+  actor!: UserType | null;
+
+  @Field(() => DateTimeScalar, { description: 'When.' })
+  createdAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'The values before, as a JSON object.' })
+  before!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The values after, as a JSON object.' })
+  after!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The request it was made under (X-Request-Id).' })
+  requestId!: string | null;
+}
+
+@ObjectType('AuditEventEdge', { description: 'An audit event in a list.' })
+export class AuditEventEdge {
+  @Field({ description: 'Pass as `after` to continue after this event.' })
+  cursor!: string;
+
+  @Field(() => AuditEventType, { description: 'The event.' })
+  node!: AuditEventType;
+}
+
+@ObjectType('AuditEventConnection', { description: "A page of a client's audit log, newest first." })
+export class AuditEventConnection {
+  @Field(() => [AuditEventEdge], { description: 'The events on this page.' })
+  edges!: AuditEventEdge[];
+
+  @Field(() => PageInfo, { description: 'Where this page stands.' })
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: 'How many events the client has in all.' })
+  totalCount!: number;
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../common/clock';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { IdempotencyRecord } from './idempotency-record.entity';
+
+/** Who called which mutation with which key and input (DESIGN E10). */
+export interface IdempotencyScope {
+  userId: string;
+  operation: string;
+  key: string;
+  /** The mutation's input without the key; compared by hash. */
+  input: unknown;
+}
+
+export type IdempotencyLookup<R> =
+  | { kind: 'first' }
+  | { kind: 'replay'; result: R }
+  | { kind: 'mismatch' };
+
+/** JSON with object keys sorted, so the same input always hashes the same. */
+function canonical(value: unknown): string {
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+export function requestHash(input: unknown): string {
+  return createHash('sha256').update(canonical(input)).digest('hex');
+}
+
+/** MySQL's duplicate-key error: a concurrent call with the same key committed first. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  const e = error as { errno?: number; driverError?: { errno?: number } };
+  return (e?.driverError?.errno ?? e?.errno) === 1062;
+}
+
+/**
+ * Idempotency keys (DESIGN E10): the first successful call stores what is needed to rebuild its result, in the same
+ * transaction as its changes; a retry with the same key returns that result and changes nothing. Callers look the key
+ * up after locking the client row, so concurrent retries serialize; the unique key (user, operation, key) refuses a
+ * second insert should two calls ever get past the lookup together.
+ */
+export class IdempotencyService {
+  constructor(private readonly clock: Clock) {}
+
+  async lookup<R>(uow: UnitOfWork, scope: IdempotencyScope): Promise<IdempotencyLookup<R>> {
+    const record = await uow
+      .repo(IdempotencyRecord)
+      .createQueryBuilder('r')
+      .setLock('pessimistic_write')
+      .where('r.user_id = :userId AND r.operation = :operation AND r.idempotency_key = :key', scope)
+      .getOne();
+    if (!record) return { kind: 'first' };
+    if (record.requestHash !== requestHash(scope.input)) return { kind: 'mismatch' };
+    return { kind: 'replay', result: record.result as R };
+  }
+
+  async remember(uow: UnitOfWork, scope: IdempotencyScope, result: object): Promise<void> {
+    await uow
+      .repo(IdempotencyRecord)
+      .createQueryBuilder()
+      .insert()
+      .values({
+        userId: scope.userId,
+        operation: scope.operation,
+        idempotencyKey: scope.key,
+        requestHash: requestHash(scope.input),
+        result: result as never,
+        createdAt: this.clock.now(),
+      })
+      .updateEntity(false)
+      .execute();
+  }
+}

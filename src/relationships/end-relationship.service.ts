@@ -1,0 +1,291 @@
+import { DataSource, In, Not } from 'typeorm';
+import { ARCHIVE_STATUSES, VisibilityService } from '../access/visibility.service';
+import type { AuditService } from '../audit/audit.service';
+import type { Viewer } from '../auth/viewer';
+import { ClientAccess } from '../clients/client-access.entity';
+import { ClientExtension } from '../clients/client-extension.entity';
+import { Client } from '../clients/client.entity';
+import { Clock, osloMidnight, osloToday } from '../common/clock';
+import { apiError, forbidden } from '../common/errors';
+import { localIdOf } from '../common/global-id';
+import { UnitOfWork } from '../db/unit-of-work';
+import { UserError, UserErrorCode, userError, Warning } from '../graphql/user-errors';
+import type { IdempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
+import { Partner } from '../partners/partner.entity';
+import { ScheduledTask, TaskKind, TaskState } from '../tasks/scheduled-task.entity';
+import type { TaskTrigger } from '../tasks/task-trigger';
+import { User } from '../users/user.entity';
+import { accessesOf, Caller, lockClient, relationshipsOf } from './client-lock';
+import { CustomerRelationship, RelationshipStatus } from './customer-relationship.entity';
+import { checkGenerationDate, checkResponsibilityPeriod, earliestGenerationDate, latestGenerationDate, periodWarnings, USERS_IN_OTHER_PARTNERS } from './ending-rules';
+import { subscriptionAdminProblem, SubscriptionAdminService } from './subscription-admin.service';
+
+export interface EndRelationshipInput {
+  clientId: string;
+  responsibilityFrom: string;
+  responsibilityTo: string;
+  generationDate: string;
+  newSubscriptionAdminUserId?: string | null;
+  removePartnerOwnedExtensions?: boolean | null;
+  idempotencyKey?: string | null;
+}
+
+export interface EndRelationshipResult {
+  relationship: CustomerRelationship | null;
+  client: Client | null;
+  deactivations: ClientAccess[];
+  warnings: Warning[];
+  userErrors: UserError[];
+}
+
+/** What an idempotency record keeps to rebuild the first result (E10). */
+interface StoredEnding {
+  relationshipId: string;
+  clientId: string;
+  deactivationIds: string[];
+  warnings: Warning[];
+}
+
+export interface EndingPreview {
+  client: Client;
+  partner: Partner;
+  partnerPeriodStart: string | null;
+  earliestGenerationDate: string;
+  latestGenerationDate: string;
+  deactivations: ClientAccess[];
+  usersInOtherPartners: ClientAccess[];
+  subscriptionAdminIsPartnerUser: boolean;
+  subscriptionAdminCandidates: User[];
+  partnerOwnedExtensions: ClientExtension[];
+}
+
+const refused = (...userErrors: UserError[]): EndRelationshipResult => ({ relationship: null, client: null, deactivations: [], warnings: [], userErrors });
+const notFound = () => userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']);
+
+/** The tasks an ending schedules for its generation date (S1). */
+export const ENDING_TASKS = [TaskKind.GENERATE_MANDATORY_DATA, TaskKind.APPLY_DEACTIVATIONS];
+
+/**
+ * Ending a customer relationship (DESIGN E1–E5, E9–E11, E13): the preview, and the ending itself in the caller's
+ * transaction.
+ */
+export class EndRelationshipService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly visibility: VisibilityService,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+    private readonly subscriptionAdmin: SubscriptionAdminService,
+    private readonly taskTrigger: () => TaskTrigger,
+  ) {}
+
+  /**
+   * E1 and A2 in one place: null when the viewer may end the client's relationship now, otherwise why not. A member
+   * of a partner whose relationship with the client has already ended is told so (E11), whoever was first.
+   */
+  private async refusalToEnd(viewer: Viewer, client: Client, relationships: CustomerRelationship[], today: string): Promise<UserError | null> {
+    if (client.partnerId && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN)) return null;
+    const endedByMine = relationships.find((r) => ARCHIVE_STATUSES.includes(r.status) && r.partnerId !== client.partnerId && viewer.isMemberOf(r.partnerId));
+    if (endedByMine) return userError(UserErrorCode.ALREADY_ENDED, 'The relationship has already been ended.');
+    if (!(await this.visibility.canSeeClient(viewer, client, today))) return notFound();
+    if (!client.partnerId) return userError(UserErrorCode.NOT_LINKED_TO_PARTNER, 'The client is not linked to a partner.');
+    return userError(UserErrorCode.FORBIDDEN, 'Ending the relationship needs the CLIENT_ADMIN right in the linked partner.');
+  }
+
+  /** E13: what ending would do, changing nothing. Refusals are top-level errors (the contract's result is non-null). */
+  async preview(viewer: Viewer, clientGlobalId: string): Promise<EndingPreview> {
+    const today = osloToday(this.clock);
+    const uow = new UnitOfWork(this.dataSource.manager);
+    const clientId = localIdOf(clientGlobalId, 'Client');
+    const client = clientId ? await uow.repo(Client).findOneBy({ id: clientId }) : null;
+    if (!client) throw apiError('NOT_FOUND', 'No such client.');
+    const [relationships, accesses] = await Promise.all([relationshipsOf(uow, client.id), accessesOf(uow, client.id)]);
+    const refusal = await this.refusalToEnd(viewer, client, relationships, today);
+    if (refusal?.code === UserErrorCode.NOT_FOUND) throw apiError('NOT_FOUND', refusal.message);
+    if (refusal?.code === UserErrorCode.FORBIDDEN) throw forbidden(refusal.message);
+    if (refusal) throw apiError('BAD_USER_INPUT', refusal.message, { reason: refusal.code });
+    const partnerId = client.partnerId!;
+
+    const deactivations = accesses.filter((a) => a.viaPartnerId === partnerId && !a.deactivatedAt);
+    const [partner, otherMembers, extensions] = await Promise.all([
+      uow.repo(Partner).findOneByOrFail({ id: partnerId }),
+      this.membersOfOtherPartners(uow, deactivations.map((a) => a.userId), partnerId),
+      uow.repo(ClientExtension).find({ where: { clientId: client.id, ownerPartnerId: partnerId }, order: { key: 'ASC' } }),
+    ]);
+    const holder = accesses.find((a) => a.userId === client.subscriptionAdminUserId);
+    const candidateIds = accesses.filter((a) => subscriptionAdminProblem(a, client, today, partnerId) === null).map((a) => a.userId);
+    const candidates = candidateIds.length ? await uow.repo(User).find({ where: { id: In(candidateIds) }, order: { name: 'ASC', id: 'ASC' } }) : [];
+    const active = relationships.find((r) => r.status === RelationshipStatus.ACTIVE && r.partnerId === partnerId);
+    return {
+      client,
+      partner,
+      partnerPeriodStart: active?.partnerPeriodStart ?? client.partnerSince,
+      earliestGenerationDate: earliestGenerationDate(today),
+      latestGenerationDate: latestGenerationDate(today),
+      deactivations,
+      usersInOtherPartners: deactivations.filter((a) => otherMembers.has(a.userId)),
+      subscriptionAdminIsPartnerUser: holder?.viaPartnerId === partnerId,
+      subscriptionAdminCandidates: candidates,
+      partnerOwnedExtensions: extensions,
+    };
+  }
+
+  /** E8: which of these users are members of a partner other than the ending one. */
+  private async membersOfOtherPartners(uow: UnitOfWork, userIds: string[], partnerId: string): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await uow.repo(PartnerMembership).find({ select: { userId: true }, where: { userId: In(userIds), partnerId: Not(partnerId) } });
+    return new Set(rows.map((m) => m.userId));
+  }
+
+  /** E1–E5, E9–E11: ends the client's relationship with its linked partner, all in the caller's transaction. */
+  async end(uow: UnitOfWork, caller: Caller, input: EndRelationshipInput): Promise<EndRelationshipResult> {
+    const { viewer } = caller;
+    const today = osloToday(this.clock);
+    const now = this.clock.now();
+    const clientId = localIdOf(input.clientId, 'Client');
+    const client = clientId ? await lockClient(uow, clientId) : null;
+    if (!client) return refused(notFound());
+
+    const { idempotencyKey, ...request } = input;
+    const scope: IdempotencyScope | null = idempotencyKey ? { userId: viewer.userId, operation: 'endCustomerRelationship', key: idempotencyKey, input: request } : null;
+    if (scope) {
+      const found = await this.idempotency.lookup<StoredEnding>(uow, scope);
+      if (found.kind === 'mismatch') return refused(userError(UserErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'The idempotency key was used with another input.', ['input', 'idempotencyKey']));
+      if (found.kind === 'replay') return this.rebuild(uow, found.result);
+    }
+
+    const relationships = await relationshipsOf(uow, client.id);
+    const refusal = await this.refusalToEnd(viewer, client, relationships, today);
+    if (refusal) return refused(refusal);
+    const partnerId = client.partnerId!;
+    const accesses = await accessesOf(uow, client.id);
+
+    const errors = [
+      ...checkResponsibilityPeriod(input.responsibilityFrom, input.responsibilityTo, input.generationDate),
+      ...checkGenerationDate(input.generationDate, today),
+    ];
+    let nextHolder: ClientAccess | undefined;
+    if (input.newSubscriptionAdminUserId != null) {
+      const field = ['input', 'newSubscriptionAdminUserId'];
+      const holder = accesses.find((a) => a.userId === client.subscriptionAdminUserId);
+      const userId = localIdOf(input.newSubscriptionAdminUserId, 'User');
+      nextHolder = accesses.find((a) => a.userId === userId);
+      const problem =
+        holder?.viaPartnerId !== partnerId
+          ? "The subscription administrator is not one of the partner's users; the role stays where it is."
+          : subscriptionAdminProblem(nextHolder, client, today, partnerId);
+      if (problem) errors.push(userError(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, field));
+    }
+    if (errors.length > 0) return refused(...errors);
+
+    // E4, all in this transaction. The ACTIVE row written at import (or at linking) becomes the ended relationship.
+    const before = { partnerId, partnerSince: client.partnerSince, subscriptionAdminUserId: client.subscriptionAdminUserId };
+    const partnerPeriodStart = relationships.find((r) => r.status === RelationshipStatus.ACTIVE && r.partnerId === partnerId)?.partnerPeriodStart ?? client.partnerSince;
+    const ended = {
+      status: RelationshipStatus.ENDED,
+      partnerPeriodEnd: today,
+      responsibilityFrom: input.responsibilityFrom,
+      responsibilityTo: input.responsibilityTo,
+      generationDate: input.generationDate,
+      endedAt: now,
+      endedByUserId: viewer.userId,
+    };
+    let relationship = relationships.find((r) => r.status === RelationshipStatus.ACTIVE && r.partnerId === partnerId);
+    if (relationship) {
+      await uow.repo(CustomerRelationship).update({ id: relationship.id }, ended);
+      relationship = Object.assign(relationship, ended);
+    } else {
+      const inserted = await uow
+        .repo(CustomerRelationship)
+        .createQueryBuilder()
+        .insert()
+        .values({ clientId: client.id, partnerId, partnerPeriodStart, ...ended })
+        .updateEntity(false)
+        .execute();
+      relationship = Object.assign(new CustomerRelationship(), { id: String(inserted.raw.insertId), clientId: client.id, partnerId, partnerPeriodStart, cancelledAt: null, ...ended });
+    }
+
+    client.partnerId = null;
+    client.partnerSince = null;
+    await uow.repo(Client).update({ id: client.id }, { partnerId: null, partnerSince: null });
+
+    const deactivations = accesses.filter((a) => a.viaPartnerId === partnerId && !a.deactivatedAt);
+    if (deactivations.length > 0) {
+      await uow
+        .repo(ClientAccess)
+        .update({ id: In(deactivations.map((a) => a.id)) }, { deactivationDate: input.generationDate, deactivationRelationshipId: relationship.id });
+      for (const a of deactivations) Object.assign(a, { deactivationDate: input.generationDate, deactivationRelationshipId: relationship.id });
+    }
+
+    const tasks = await this.scheduleTasks(uow, relationship.id, input.generationDate);
+
+    let removedExtensions: string[] = [];
+    if (input.removePartnerOwnedExtensions) {
+      const owned = await uow.repo(ClientExtension).find({ select: { id: true, key: true }, where: { clientId: client.id, ownerPartnerId: partnerId } });
+      if (owned.length > 0) await uow.repo(ClientExtension).delete({ id: In(owned.map((e) => e.id)) });
+      removedExtensions = owned.map((e) => e.key).sort();
+    }
+
+    if (nextHolder) await this.subscriptionAdmin.handOver(uow, caller, client, accesses, nextHolder);
+
+    const otherMembers = await this.membersOfOtherPartners(uow, deactivations.map((a) => a.userId), partnerId);
+    const warnings = periodWarnings(input.responsibilityFrom, input.responsibilityTo, partnerPeriodStart, today);
+    if (otherMembers.size > 0) {
+      warnings.push({
+        code: USERS_IN_OTHER_PARTNERS,
+        message: `${otherMembers.size} of the users losing access are members of another partner; their access ends on this client only.`,
+      });
+    }
+
+    await this.audit.record(uow, caller.actor, {
+      action: 'RELATIONSHIP_ENDED',
+      clientId: client.id,
+      relationshipId: relationship.id,
+      before: { ...before, status: RelationshipStatus.ACTIVE },
+      after: {
+        partnerId: null,
+        partnerSince: null,
+        status: RelationshipStatus.ENDED,
+        responsibilityFrom: input.responsibilityFrom,
+        responsibilityTo: input.responsibilityTo,
+        generationDate: input.generationDate,
+        deactivatedUserIds: deactivations.map((a) => a.userId),
+        usersInOtherPartners: [...otherMembers].sort(),
+        removedExtensions,
+        subscriptionAdminUserId: client.subscriptionAdminUserId,
+      },
+    });
+
+    if (scope) {
+      const stored: StoredEnding = { relationshipId: relationship.id, clientId: client.id, deactivationIds: deactivations.map((a) => a.id), warnings };
+      await this.idempotency.remember(uow, scope, stored);
+    }
+    uow.onCommit(() => this.taskTrigger().sync(tasks));
+    return { relationship, client, deactivations, warnings, userErrors: [] };
+  }
+
+  /** S1: the generation and deactivation tasks, due at 00:00 Europe/Oslo on the generation date. */
+  private async scheduleTasks(uow: UnitOfWork, relationshipId: string, generationDate: string): Promise<ScheduledTask[]> {
+    const dueAt = osloMidnight(generationDate);
+    await uow
+      .repo(ScheduledTask)
+      .createQueryBuilder()
+      .insert()
+      .values(ENDING_TASKS.map((kind) => ({ relationshipId, kind, state: TaskState.SCHEDULED, dueAt, attempts: 0 })))
+      .updateEntity(false)
+      .execute();
+    return uow.repo(ScheduledTask).find({ where: { relationshipId }, order: { kind: 'ASC' } });
+  }
+
+  /** E10: the first call's result, from the ids it stored. */
+  private async rebuild(uow: UnitOfWork, stored: StoredEnding): Promise<EndRelationshipResult> {
+    const [relationship, client, deactivations] = await Promise.all([
+      uow.repo(CustomerRelationship).findOneBy({ id: stored.relationshipId }),
+      uow.repo(Client).findOneBy({ id: stored.clientId }),
+      stored.deactivationIds.length ? uow.repo(ClientAccess).find({ where: { id: In(stored.deactivationIds) }, order: { id: 'ASC' } }) : Promise.resolve([]),
+    ]);
+    return { relationship, client, deactivations, warnings: stored.warnings, userErrors: [] };
+  }
+}

@@ -1,0 +1,181 @@
+import { IsNull } from 'typeorm';
+import type { VisibilityService } from '../access/visibility.service';
+import type { AuditService } from '../audit/audit.service';
+import { ClientAccess } from '../clients/client-access.entity';
+import { Client } from '../clients/client.entity';
+import { Clock, osloMidnight, osloToday } from '../common/clock';
+import { localIdOf } from '../common/global-id';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
+import type { IdempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { PartnerRight } from '../partners/partner-membership.entity';
+import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
+import type { TaskTrigger } from '../tasks/task-trigger';
+import { Caller, lockClient } from './client-lock';
+import { CustomerRelationship, RelationshipStatus } from './customer-relationship.entity';
+import { checkGenerationDate, checkResponsibilityPeriod } from './ending-rules';
+
+export interface UpdateEndingInput {
+  relationshipId: string;
+  responsibilityFrom?: string | null;
+  responsibilityTo?: string | null;
+  generationDate?: string | null;
+  idempotencyKey?: string | null;
+}
+
+export interface CancelEndingInput {
+  relationshipId: string;
+  idempotencyKey?: string | null;
+}
+
+export interface EndingChangeResult {
+  relationship: CustomerRelationship | null;
+  client: Client | null;
+  userErrors: UserError[];
+}
+
+interface StoredChange {
+  relationshipId: string;
+}
+
+const refused = (...userErrors: UserError[]): EndingChangeResult => ({ relationship: null, client: null, userErrors });
+const notFound = () => userError(UserErrorCode.NOT_FOUND, 'No such relationship.', ['input', 'relationshipId']);
+
+/**
+ * A pending ending, changed or cancelled by its partner from the archive before the generation date (DESIGN E7, E12).
+ * Both need ARCHIVE in the ending partner.
+ */
+export class EndedRelationshipService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly visibility: VisibilityService,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+    private readonly taskTrigger: () => TaskTrigger,
+  ) {}
+
+  /**
+   * Finds the relationship, locks its client row first (the one lock order), re-reads it under the lock and checks
+   * that the viewer may change the pending ending. Returns the locked pair, a refusal, or a replayed result.
+   */
+  private async open(
+    uow: UnitOfWork,
+    caller: Caller,
+    relationshipGlobalId: string,
+    scope: IdempotencyScope | null,
+  ): Promise<{ relationship: CustomerRelationship; client: Client } | { result: EndingChangeResult }> {
+    const today = osloToday(this.clock);
+    const id = localIdOf(relationshipGlobalId, 'CustomerRelationship');
+    const found = id ? await uow.repo(CustomerRelationship).findOne({ select: { id: true, clientId: true }, where: { id } }) : null;
+    const client = found ? await lockClient(uow, found.clientId) : null;
+    const relationship = client ? await uow.repo(CustomerRelationship).findOneBy({ id: found!.id }) : null;
+    if (!client || !relationship) return { result: refused(notFound()) };
+
+    if (scope) {
+      const previous = await this.idempotency.lookup<StoredChange>(uow, scope);
+      if (previous.kind === 'mismatch') return { result: refused(userError(UserErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'The idempotency key was used with another input.', ['input', 'idempotencyKey'])) };
+      if (previous.kind === 'replay') return { result: { relationship: await uow.repo(CustomerRelationship).findOneByOrFail({ id: previous.result.relationshipId }), client, userErrors: [] } };
+    }
+
+    const { viewer } = caller;
+    const visible =
+      this.visibility.canSeeRelationship(viewer, relationship, false) ||
+      this.visibility.canSeeRelationship(viewer, relationship, await this.visibility.isClientAdministrator(viewer, client, today));
+    if (!visible) return { result: refused(notFound()) };
+    if (!viewer.hasRight(relationship.partnerId, PartnerRight.ARCHIVE)) {
+      return { result: refused(userError(UserErrorCode.FORBIDDEN, 'Changing an ended relationship needs the ARCHIVE right in its partner.')) };
+    }
+    if (relationship.status === RelationshipStatus.ARCHIVED || (relationship.status === RelationshipStatus.ENDED && relationship.generationDate! <= today)) {
+      return { result: refused(userError(UserErrorCode.GENERATION_DATE_PASSED, 'The generation date has come; the ending can no longer change.')) };
+    }
+    if (relationship.status !== RelationshipStatus.ENDED) {
+      return { result: refused(userError(UserErrorCode.NOT_FOUND, 'The relationship has no pending ending.', ['input', 'relationshipId'])) };
+    }
+    return { relationship, client };
+  }
+
+  /** E7: a new period and/or generation date; a new date moves this ending's deactivation dates and its tasks. */
+  async update(uow: UnitOfWork, caller: Caller, input: UpdateEndingInput): Promise<EndingChangeResult> {
+    const { idempotencyKey, ...request } = input;
+    const scope = idempotencyKey ? { userId: caller.viewer.userId, operation: 'updateEndedRelationship', key: idempotencyKey, input: request } : null;
+    const opened = await this.open(uow, caller, input.relationshipId, scope);
+    if ('result' in opened) return opened.result;
+    const { relationship, client } = opened;
+    const today = osloToday(this.clock);
+
+    const from = input.responsibilityFrom ?? relationship.responsibilityFrom!;
+    const to = input.responsibilityTo ?? relationship.responsibilityTo!;
+    const generationDate = input.generationDate ?? relationship.generationDate!;
+    const dateMoves = generationDate !== relationship.generationDate;
+    const errors = [...checkResponsibilityPeriod(from, to, generationDate), ...(dateMoves ? checkGenerationDate(generationDate, today) : [])];
+    if (errors.length > 0) return refused(...errors);
+
+    const before = { responsibilityFrom: relationship.responsibilityFrom, responsibilityTo: relationship.responsibilityTo, generationDate: relationship.generationDate };
+    const after = { responsibilityFrom: from, responsibilityTo: to, generationDate };
+    await uow.repo(CustomerRelationship).update({ id: relationship.id }, after);
+    Object.assign(relationship, after);
+
+    if (dateMoves) {
+      await uow
+        .repo(ClientAccess)
+        .update({ deactivationRelationshipId: relationship.id, deactivatedAt: IsNull() }, { deactivationDate: generationDate });
+      await uow.repo(ScheduledTask).update({ relationshipId: relationship.id, state: TaskState.SCHEDULED }, { dueAt: osloMidnight(generationDate) });
+      const tasks = await uow.repo(ScheduledTask).findBy({ relationshipId: relationship.id });
+      uow.onCommit(() => this.taskTrigger().sync(tasks));
+    }
+    await this.audit.record(uow, caller.actor, { action: 'RELATIONSHIP_ENDING_UPDATED', clientId: client.id, relationshipId: relationship.id, before, after });
+    if (scope) await this.idempotency.remember(uow, scope, { relationshipId: relationship.id } satisfies StoredChange);
+    return { relationship, client, userErrors: [] };
+  }
+
+  /**
+   * E12: cancels a pending ending. The partner code comes back unless the client has a new partner; the relationship
+   * row becomes CANCELLED (kept as history) and, when the code comes back, a new ACTIVE row carries the partnership on
+   * from its original start. Deactivation dates this ending set are removed and its tasks cancelled. Not undone:
+   * a subscription-administrator handover and removed extensions (both were separate, deliberate choices).
+   */
+  async cancel(uow: UnitOfWork, caller: Caller, input: CancelEndingInput): Promise<EndingChangeResult> {
+    const { idempotencyKey, ...request } = input;
+    const scope = idempotencyKey ? { userId: caller.viewer.userId, operation: 'cancelRelationshipEnd', key: idempotencyKey, input: request } : null;
+    const opened = await this.open(uow, caller, input.relationshipId, scope);
+    if ('result' in opened) return opened.result;
+    const { relationship, client } = opened;
+    const now = this.clock.now();
+
+    const before = { status: relationship.status, clientPartnerId: client.partnerId, generationDate: relationship.generationDate };
+    await uow.repo(CustomerRelationship).update({ id: relationship.id }, { status: RelationshipStatus.CANCELLED, cancelledAt: now });
+    Object.assign(relationship, { status: RelationshipStatus.CANCELLED, cancelledAt: now });
+
+    const relinked = client.partnerId === null;
+    if (relinked) {
+      client.partnerId = relationship.partnerId;
+      client.partnerSince = relationship.partnerPeriodStart;
+      await uow.repo(Client).update({ id: client.id }, { partnerId: client.partnerId, partnerSince: client.partnerSince });
+      await uow
+        .repo(CustomerRelationship)
+        .createQueryBuilder()
+        .insert()
+        .values({ clientId: client.id, partnerId: relationship.partnerId, status: RelationshipStatus.ACTIVE, partnerPeriodStart: relationship.partnerPeriodStart })
+        .updateEntity(false)
+        .execute();
+    }
+
+    const restored = await uow.repo(ClientAccess).find({ select: { id: true, userId: true }, where: { deactivationRelationshipId: relationship.id, deactivatedAt: IsNull() } });
+    if (restored.length > 0) {
+      await uow.repo(ClientAccess).update({ deactivationRelationshipId: relationship.id, deactivatedAt: IsNull() }, { deactivationDate: null, deactivationRelationshipId: null });
+    }
+    await uow.repo(ScheduledTask).update({ relationshipId: relationship.id, state: TaskState.SCHEDULED }, { state: TaskState.CANCELLED, finishedAt: now });
+    const tasks = await uow.repo(ScheduledTask).findBy({ relationshipId: relationship.id });
+    uow.onCommit(() => this.taskTrigger().sync(tasks));
+
+    await this.audit.record(uow, caller.actor, {
+      action: 'RELATIONSHIP_END_CANCELLED',
+      clientId: client.id,
+      relationshipId: relationship.id,
+      before,
+      after: { status: RelationshipStatus.CANCELLED, clientPartnerId: client.partnerId, partnerCodeRestored: relinked, restoredUserIds: restored.map((a) => a.userId) },
+    });
+    if (scope) await this.idempotency.remember(uow, scope, { relationshipId: relationship.id } satisfies StoredChange);
+    return { relationship, client, userErrors: [] };
+  }
+}

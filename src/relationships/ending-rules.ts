@@ -1,0 +1,55 @@
+import { addDays } from '../common/clock';
+import { monthOf } from '../common/calendar';
+import { UserError, UserErrorCode, userError, Warning } from '../graphql/user-errors';
+
+/** E3: the generation date lies strictly after today (Europe/Oslo) ... */
+export function earliestGenerationDate(today: string): string {
+  return addDays(today, 1);
+}
+
+/** ... and at most 366 days ahead. */
+export function latestGenerationDate(today: string): string {
+  return addDays(today, 366);
+}
+
+/** E3 for a generation date entered today. */
+export function checkGenerationDate(generationDate: string, today: string, field: string[] = ['input', 'generationDate']): UserError[] {
+  if (generationDate < earliestGenerationDate(today)) {
+    return [userError(UserErrorCode.GENERATION_DATE_NOT_IN_FUTURE, `The generation date must be after today (${today}, Europe/Oslo).`, field)];
+  }
+  if (generationDate > latestGenerationDate(today)) {
+    return [userError(UserErrorCode.GENERATION_DATE_TOO_FAR, `The generation date may be at most 366 days ahead (${latestGenerationDate(today)}).`, field)];
+  }
+  return [];
+}
+
+/** E2: from ≤ to, and the period does not end after the generation date's month. */
+export function checkResponsibilityPeriod(from: string, to: string, generationDate: string): UserError[] {
+  if (from > to) {
+    return [userError(UserErrorCode.INVALID_PERIOD, `The responsibility period starts (${from}) after it ends (${to}).`, ['input', 'responsibilityFrom'])];
+  }
+  if (to > monthOf(generationDate)) {
+    return [
+      userError(UserErrorCode.INVALID_PERIOD, `The responsibility period may not end after the generation month (${monthOf(generationDate)}).`, ['input', 'responsibilityTo']),
+    ];
+  }
+  return [];
+}
+
+export const RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD = 'RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD';
+export const USERS_IN_OTHER_PARTNERS = 'USERS_IN_OTHER_PARTNERS';
+
+/** E2: a responsibility period outside the partner period is allowed, with a warning. */
+export function periodWarnings(from: string, to: string, partnerPeriodStart: string | null, partnerPeriodEnd: string): Warning[] {
+  const startMonth = partnerPeriodStart ? monthOf(partnerPeriodStart) : null;
+  const endMonth = monthOf(partnerPeriodEnd);
+  if ((startMonth && from < startMonth) || to > endMonth) {
+    return [
+      {
+        code: RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD,
+        message: `The responsibility period ${from}–${to} lies partly outside the partner period ${partnerPeriodStart ?? '?'}–${partnerPeriodEnd}.`,
+      },
+    ];
+  }
+  return [];
+}

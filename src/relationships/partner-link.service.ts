@@ -1,0 +1,125 @@
+import { In } from 'typeorm';
+import { isActiveAdministrator } from '../access/access-rules';
+import type { VisibilityService } from '../access/visibility.service';
+import type { AuditService } from '../audit/audit.service';
+import { ClientAccess } from '../clients/client-access.entity';
+import { Client } from '../clients/client.entity';
+import { Clock, osloToday } from '../common/clock';
+import { localIdOf } from '../common/global-id';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
+import type { IdempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { PartnerMembership } from '../partners/partner-membership.entity';
+import { Partner } from '../partners/partner.entity';
+import { accessesOf, Caller, lockClient } from './client-lock';
+import { CustomerRelationship, RelationshipStatus } from './customer-relationship.entity';
+
+export interface LinkClientInput {
+  clientId: string;
+  partnerCode: string;
+  idempotencyKey?: string | null;
+}
+
+export interface LinkClientResult {
+  client: Client | null;
+  relationship: CustomerRelationship | null;
+  /** Accesses whose pending deactivation was cleared because their user belongs to the new partner (E8). */
+  clearedDeactivations: ClientAccess[];
+  userErrors: UserError[];
+}
+
+interface StoredLink {
+  clientId: string;
+  relationshipId: string;
+  clearedIds: string[];
+}
+
+const refused = (...userErrors: UserError[]): LinkClientResult => ({ client: null, relationship: null, clearedDeactivations: [], userErrors });
+
+/** A client's own administrators put a partner's code on the client (DESIGN A5, E8). */
+export class PartnerLinkService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly visibility: VisibilityService,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  /**
+   * Links the client to the partner with the code: a new ACTIVE relationship from today. Pending deactivations of users
+   * who are members of the new partner are cleared, and their access now comes through the new partner, so its own
+   * ending later would deactivate them. An ending still pending with the previous partner keeps its tasks.
+   */
+  async link(uow: UnitOfWork, caller: Caller, input: LinkClientInput): Promise<LinkClientResult> {
+    const { viewer } = caller;
+    const today = osloToday(this.clock);
+    const clientId = localIdOf(input.clientId, 'Client');
+    const client = clientId ? await lockClient(uow, clientId) : null;
+    if (!client) return refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
+
+    const { idempotencyKey, ...request } = input;
+    const scope: IdempotencyScope | null = idempotencyKey ? { userId: viewer.userId, operation: 'linkClientToPartner', key: idempotencyKey, input: request } : null;
+    if (scope) {
+      const found = await this.idempotency.lookup<StoredLink>(uow, scope);
+      if (found.kind === 'mismatch') return refused(userError(UserErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'The idempotency key was used with another input.', ['input', 'idempotencyKey']));
+      if (found.kind === 'replay') {
+        const { clientId: id, relationshipId, clearedIds } = found.result;
+        return {
+          client: await uow.repo(Client).findOneByOrFail({ id }),
+          relationship: await uow.repo(CustomerRelationship).findOneByOrFail({ id: relationshipId }),
+          clearedDeactivations: clearedIds.length ? await uow.repo(ClientAccess).findBy({ id: In(clearedIds) }) : [],
+          userErrors: [],
+        };
+      }
+    }
+
+    const accesses = await accessesOf(uow, client.id);
+    const own = accesses.find((a) => a.userId === viewer.userId);
+    if (!own || own.viaPartnerId !== null || !isActiveAdministrator(own, client.subscriptionAdminUserId, today)) {
+      return (await this.visibility.canSeeClient(viewer, client, today))
+        ? refused(userError(UserErrorCode.FORBIDDEN, "Linking a partner is for the client's own administrators."))
+        : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
+    }
+    if (client.partnerId !== null) {
+      return refused(userError(UserErrorCode.ALREADY_LINKED, 'The client is already linked to a partner; that relationship must end first.', ['input', 'clientId']));
+    }
+    const partner = await uow.repo(Partner).findOneBy({ partnerCode: input.partnerCode.trim().toUpperCase() });
+    if (!partner) return refused(userError(UserErrorCode.NOT_FOUND, 'No partner has this code.', ['input', 'partnerCode']));
+
+    client.partnerId = partner.id;
+    client.partnerSince = today;
+    await uow.repo(Client).update({ id: client.id }, { partnerId: partner.id, partnerSince: today });
+    const inserted = await uow
+      .repo(CustomerRelationship)
+      .createQueryBuilder()
+      .insert()
+      .values({ clientId: client.id, partnerId: partner.id, status: RelationshipStatus.ACTIVE, partnerPeriodStart: today })
+      .updateEntity(false)
+      .execute();
+    const relationship = await uow.repo(CustomerRelationship).findOneByOrFail({ id: String(inserted.raw.insertId) });
+
+    // E8: pending (not yet applied) deactivations of the new partner's members end here.
+    const pending = accesses.filter((a) => a.deactivationDate !== null && a.deactivatedAt === null);
+    const members = pending.length
+      ? new Set((await uow.repo(PartnerMembership).find({ select: { userId: true }, where: { partnerId: partner.id, userId: In(pending.map((a) => a.userId)) } })).map((m) => m.userId))
+      : new Set<string>();
+    const cleared = pending.filter((a) => members.has(a.userId));
+    const clearedBefore = cleared.map((a) => `${a.userId}:${a.deactivationDate}`);
+    if (cleared.length > 0) {
+      await uow
+        .repo(ClientAccess)
+        .update({ id: In(cleared.map((a) => a.id)) }, { deactivationDate: null, deactivationRelationshipId: null, viaPartnerId: partner.id });
+      for (const a of cleared) Object.assign(a, { deactivationDate: null, deactivationRelationshipId: null, viaPartnerId: partner.id });
+    }
+
+    await this.audit.record(uow, caller.actor, {
+      action: 'CLIENT_LINKED_TO_PARTNER',
+      clientId: client.id,
+      relationshipId: relationship.id,
+      before: { partnerId: null, pendingDeactivations: clearedBefore },
+      after: { partnerId: partner.id, partnerSince: today, clearedDeactivationUserIds: cleared.map((a) => a.userId) },
+    });
+    if (scope) await this.idempotency.remember(uow, scope, { clientId: client.id, relationshipId: relationship.id, clearedIds: cleared.map((a) => a.id) } satisfies StoredLink);
+    return { client, relationship, clearedDeactivations: cleared, userErrors: [] };
+  }
+}

@@ -1,0 +1,219 @@
+import { MaxLength, MinLength } from 'class-validator';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { ClientExtensionType, ClientType, ClientUserType } from '../clients/client.types';
+import { DateScalar, YearMonthScalar } from '../graphql/scalars';
+import { UserError, Warning } from '../graphql/user-errors';
+import { PartnerType } from '../partners/partner.types';
+import { UserType } from '../users/user.types';
+import { CustomerRelationshipType } from './relationship.types';
+
+const IDEMPOTENCY_KEY = 'Retrying with the same key returns the first result and changes nothing (1-128 characters).';
+
+@InputType('EndCustomerRelationshipInput', { description: "Ending the client's relationship with its linked partner (E1-E5, E9, E10)." })
+export class EndCustomerRelationshipInput {
+  @Field(() => ID, { description: 'The client (global id).' })
+  clientId!: string;
+
+  @Field(() => YearMonthScalar, { description: 'First month the partner kept the books for.' })
+  responsibilityFrom!: string;
+
+  @Field(() => YearMonthScalar, { description: "Last month the partner kept the books for; not after the generation date's month." })
+  responsibilityTo!: string;
+
+  @Field(() => DateScalar, { description: 'Europe/Oslo date of generation and deactivation: after today, at most 366 days ahead.' })
+  generationDate!: string;
+
+  @Field(() => ID, { nullable: true, description: 'Hand the subscription-administrator role to this user at once.' })
+  newSubscriptionAdminUserId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Remove the extensions the ending partner owns on the client.' })
+  removePartnerOwnedExtensions?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY })
+  @MinLength(1)
+  @MaxLength(128)
+  idempotencyKey?: string | null;
+}
+
+@ObjectType('EndCustomerRelationshipPayload', { description: 'The result of endCustomerRelationship.' })
+export class EndCustomerRelationshipPayload {
+  @Field(() => CustomerRelationshipType, { nullable: true, description: 'The ended relationship.' })
+  relationship!: CustomerRelationshipType | null;
+
+  @Field(() => ClientType, { nullable: true, description: 'The client, no longer linked to the partner.' })
+  client!: ClientType | null;
+
+  @Field(() => [ClientUserType], { description: 'Accesses that got a deactivation date.' })
+  deactivations!: ClientUserType[];
+
+  @Field(() => [Warning], { description: 'Things to know; the relationship was ended.' })
+  warnings!: Warning[];
+
+  @Field(() => [UserError], { description: 'Why nothing changed; empty on success.' })
+  userErrors!: UserError[];
+}
+
+@ObjectType('EndCustomerRelationshipPreview', { description: 'What ending the client\'s current relationship would do (E13).' })
+export class EndCustomerRelationshipPreviewType {
+  @Field(() => ClientType, { description: 'The client.' })
+  client!: ClientType;
+
+  @Field(() => PartnerType, { description: 'The partner whose relationship would end.' })
+  partner!: PartnerType;
+
+  @Field(() => DateScalar, { nullable: true, description: 'When the partner code was put on the client.' })
+  partnerPeriodStart!: string | null;
+
+  @Field(() => DateScalar, { description: 'The earliest allowed generation date: tomorrow, Europe/Oslo.' })
+  earliestGenerationDate!: string;
+
+  @Field(() => DateScalar, { description: 'The latest allowed generation date: 366 days from today, Europe/Oslo.' })
+  latestGenerationDate!: string;
+
+  @Field(() => [ClientUserType], { description: 'Accesses that would get the generation date as deactivation date.' })
+  deactivations!: ClientUserType[];
+
+  @Field(() => [ClientUserType], { description: 'Partner users who are also members of another partner.' })
+  usersInOtherPartners!: ClientUserType[];
+
+  @Field({ description: "True when the subscription administrator is one of the partner's users (and would lose access)." })
+  subscriptionAdminIsPartnerUser!: boolean;
+
+  @Field(() => [UserType], { description: 'Active users of the client who keep access and could take the subscription-administrator role.' })
+  subscriptionAdminCandidates!: UserType[];
+
+  @Field(() => [ClientExtensionType], { description: 'Extensions the partner owns on the client.' })
+  partnerOwnedExtensions!: ClientExtensionType[];
+}
+
+@InputType('TransferSubscriptionAdminInput', { description: 'Handing the subscription-administrator role to another user (E5, E6).' })
+export class TransferSubscriptionAdminInput {
+  @Field(() => ID, { description: 'The client (global id).' })
+  clientId!: string;
+
+  @Field(() => ID, { description: 'The new holder (global id): an active user of the client who is not losing access.' })
+  userId!: string;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY })
+  @MinLength(1)
+  @MaxLength(128)
+  idempotencyKey?: string | null;
+}
+
+@ObjectType('TransferSubscriptionAdminPayload', { description: 'The result of transferSubscriptionAdmin.' })
+export class TransferSubscriptionAdminPayload {
+  @Field(() => ClientType, { nullable: true, description: 'The client, with its new subscription administrator.' })
+  client!: ClientType | null;
+
+  @Field({ description: 'True when the new holder was made ADMINISTRATOR by this transfer.' })
+  grantedAdministrator!: boolean;
+
+  @Field(() => [UserError], { description: 'Why nothing changed; empty on success.' })
+  userErrors!: UserError[];
+}
+
+@InputType('ClearUserDeactivationInput', { description: "Removing one user's pending deactivation on one client (E8)." })
+export class ClearUserDeactivationInput {
+  @Field(() => ID, { description: 'The client (global id).' })
+  clientId!: string;
+
+  @Field(() => ID, { description: 'The user (global id).' })
+  userId!: string;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY })
+  @MinLength(1)
+  @MaxLength(128)
+  idempotencyKey?: string | null;
+}
+
+@ObjectType('ClearUserDeactivationPayload', { description: 'The result of clearUserDeactivation.' })
+export class ClearUserDeactivationPayload {
+  @Field(() => ClientUserType, { nullable: true, description: 'The access, without a deactivation date.' })
+  clientUser!: ClientUserType | null;
+
+  @Field(() => [UserError], { description: 'Why nothing changed; empty on success.' })
+  userErrors!: UserError[];
+}
+
+@InputType('UpdateEndedRelationshipInput', { description: 'Changing a pending ending before its generation date (E7). Omitted fields stay.' })
+export class UpdateEndedRelationshipInput {
+  @Field(() => ID, { description: 'The ended relationship (global id).' })
+  relationshipId!: string;
+
+  @Field(() => YearMonthScalar, { nullable: true, description: 'New first month of the responsibility period.' })
+  responsibilityFrom?: string | null;
+
+  @Field(() => YearMonthScalar, { nullable: true, description: 'New last month of the responsibility period.' })
+  responsibilityTo?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'New generation date; moves the deactivation dates and the tasks.' })
+  generationDate?: string | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY })
+  @MinLength(1)
+  @MaxLength(128)
+  idempotencyKey?: string | null;
+}
+
+@ObjectType('UpdateEndedRelationshipPayload', { description: 'The result of updateEndedRelationship.' })
+export class UpdateEndedRelationshipPayload {
+  @Field(() => CustomerRelationshipType, { nullable: true, description: 'The relationship as changed.' })
+  relationship!: CustomerRelationshipType | null;
+
+  @Field(() => [UserError], { description: 'Why nothing changed; empty on success.' })
+  userErrors!: UserError[];
+}
+
+@InputType('CancelRelationshipEndInput', { description: 'Cancelling a pending ending before its generation date (E12).' })
+export class CancelRelationshipEndInput {
+  @Field(() => ID, { description: 'The ended relationship (global id).' })
+  relationshipId!: string;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY })
+  @MinLength(1)
+  @MaxLength(128)
+  idempotencyKey?: string | null;
+}
+
+@ObjectType('CancelRelationshipEndPayload', { description: 'The result of cancelRelationshipEnd.' })
+export class CancelRelationshipEndPayload {
+  @Field(() => CustomerRelationshipType, { nullable: true, description: 'The relationship, now CANCELLED.' })
+  relationship!: CustomerRelationshipType | null;
+
+  @Field(() => ClientType, { nullable: true, description: 'The client, linked to the partner again unless it has a new one.' })
+  client!: ClientType | null;
+
+  @Field(() => [UserError], { description: 'Why nothing changed; empty on success.' })
+  userErrors!: UserError[];
+}
+
+@InputType('LinkClientToPartnerInput', { description: "Putting a partner's code on a client that has none (A5, E8)." })
+export class LinkClientToPartnerInput {
+  @Field(() => ID, { description: 'The client (global id).' })
+  clientId!: string;
+
+  @Field({ description: "The partner's code (partnerkode)." })
+  @MinLength(1)
+  @MaxLength(32)
+  partnerCode!: string;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY })
+  @MinLength(1)
+  @MaxLength(128)
+  idempotencyKey?: string | null;
+}
+
+@ObjectType('LinkClientToPartnerPayload', { description: 'The result of linkClientToPartner.' })
+export class LinkClientToPartnerPayload {
+  @Field(() => ClientType, { nullable: true, description: 'The client, linked to the partner.' })
+  client!: ClientType | null;
+
+  @Field(() => CustomerRelationshipType, { nullable: true, description: 'The new ACTIVE relationship.' })
+  relationship!: CustomerRelationshipType | null;
+
+  @Field(() => [ClientUserType], { description: "Accesses whose pending deactivation was cleared because their user belongs to the new partner." })
+  clearedDeactivations!: ClientUserType[];
+
+  @Field(() => [UserError], { description: 'Why nothing changed; empty on success.' })
+  userErrors!: UserError[];
+}

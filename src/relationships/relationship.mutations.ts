@@ -1,0 +1,69 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { Client } from '../clients/client.entity';
+import type { RequestContext } from '../graphql/context';
+import { runMutation } from '../graphql/run-mutation';
+import type { Caller } from './client-lock';
+import {
+  CancelRelationshipEndInput,
+  CancelRelationshipEndPayload,
+  ClearUserDeactivationInput,
+  ClearUserDeactivationPayload,
+  EndCustomerRelationshipInput,
+  EndCustomerRelationshipPayload,
+  EndCustomerRelationshipPreviewType,
+  LinkClientToPartnerInput,
+  LinkClientToPartnerPayload,
+  TransferSubscriptionAdminInput,
+  TransferSubscriptionAdminPayload,
+  UpdateEndedRelationshipInput,
+  UpdateEndedRelationshipPayload,
+} from './relationship-mutation.types';
+
+function callerOf(ctx: RequestContext): Caller {
+  return { viewer: ctx.viewer, actor: ctx.actor };
+}
+
+/** The payload's client as committed, so its fields do not read it again. */
+function primed<T extends { client?: Client | null }>(ctx: RequestContext, result: T): T {
+  if (result.client) ctx.loaders.clients.clear(result.client.id).prime(result.client.id, result.client);
+  return result;
+}
+
+/** The customer-relationship operations; the rules live in the services. */
+@Resolver()
+export class RelationshipMutations {
+  @Query(() => EndCustomerRelationshipPreviewType, { description: "What ending the client's current relationship would do. Changes nothing." })
+  endCustomerRelationshipPreview(@Arg('clientId', () => ID, { description: 'The client (global id).' }) clientId: string, @Ctx() ctx: RequestContext) {
+    return ctx.services.endings.preview(ctx.viewer, clientId);
+  }
+
+  @Mutation(() => EndCustomerRelationshipPayload, { description: "Ends the client's relationship with its linked partner (E1-E5, E9-E11)." })
+  async endCustomerRelationship(@Arg('input', () => EndCustomerRelationshipInput) input: EndCustomerRelationshipInput, @Ctx() ctx: RequestContext) {
+    return primed(ctx, await runMutation(ctx, (uow) => ctx.services.endings.end(uow, callerOf(ctx), input)));
+  }
+
+  @Mutation(() => TransferSubscriptionAdminPayload, { description: 'Hands the subscription-administrator role to another user at once (E5, E6).' })
+  async transferSubscriptionAdmin(@Arg('input', () => TransferSubscriptionAdminInput) input: TransferSubscriptionAdminInput, @Ctx() ctx: RequestContext) {
+    return primed(ctx, await runMutation(ctx, (uow) => ctx.services.subscriptionAdmin.transfer(uow, callerOf(ctx), input)));
+  }
+
+  @Mutation(() => ClearUserDeactivationPayload, { description: "Removes one user's pending deactivation date on one client (E8)." })
+  async clearUserDeactivation(@Arg('input', () => ClearUserDeactivationInput) input: ClearUserDeactivationInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (uow) => ctx.services.userDeactivations.clear(uow, callerOf(ctx), input));
+  }
+
+  @Mutation(() => UpdateEndedRelationshipPayload, { description: 'Changes the period or generation date of a pending ending (E7).' })
+  async updateEndedRelationship(@Arg('input', () => UpdateEndedRelationshipInput) input: UpdateEndedRelationshipInput, @Ctx() ctx: RequestContext) {
+    return primed(ctx, await runMutation(ctx, (uow) => ctx.services.endedRelationships.update(uow, callerOf(ctx), input)));
+  }
+
+  @Mutation(() => CancelRelationshipEndPayload, { description: 'Cancels a pending ending before its generation date (E12).' })
+  async cancelRelationshipEnd(@Arg('input', () => CancelRelationshipEndInput) input: CancelRelationshipEndInput, @Ctx() ctx: RequestContext) {
+    return primed(ctx, await runMutation(ctx, (uow) => ctx.services.endedRelationships.cancel(uow, callerOf(ctx), input)));
+  }
+
+  @Mutation(() => LinkClientToPartnerPayload, { description: "Links a client without a partner to the partner with the code; for the client's own administrators (A5, E8)." })
+  async linkClientToPartner(@Arg('input', () => LinkClientToPartnerInput) input: LinkClientToPartnerInput, @Ctx() ctx: RequestContext) {
+    return primed(ctx, await runMutation(ctx, (uow) => ctx.services.partnerLinks.link(uow, callerOf(ctx), input)));
+  }
+}

@@ -1,0 +1,155 @@
+import { isAccessActive, isActiveAdministrator } from '../access/access-rules';
+import type { VisibilityService } from '../access/visibility.service';
+import type { AuditService } from '../audit/audit.service';
+import { ClientAccess, ClientRole } from '../clients/client-access.entity';
+import { Client } from '../clients/client.entity';
+import { Clock, osloToday } from '../common/clock';
+import { localIdOf } from '../common/global-id';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
+import type { IdempotencyService, IdempotencyScope } from '../idempotency/idempotency.service';
+import { NotificationKind } from '../notifications/notification.entity';
+import type { NotificationService } from '../notifications/notification.service';
+import { PartnerRight } from '../partners/partner-membership.entity';
+import { accessesOf, Caller, lockClient, relationshipsOf } from './client-lock';
+import { RelationshipStatus } from './customer-relationship.entity';
+
+/**
+ * E5: whether a user may take the subscription-administrator role: an active user of the client who is not losing
+ * access — no pending deactivation date, and not coming through the partner being ended (`losingPartnerId`).
+ * Returns why not, or null.
+ */
+export function subscriptionAdminProblem(
+  candidate: ClientAccess | undefined,
+  client: Client,
+  today: string,
+  losingPartnerId: string | null,
+): string | null {
+  if (!candidate) return 'The user has no access to the client.';
+  if (candidate.userId === client.subscriptionAdminUserId) return 'The user already is the subscription administrator.';
+  if (!isAccessActive(candidate, client.subscriptionAdminUserId, today)) return 'The user is not an active user of the client.';
+  if (candidate.deactivationDate !== null) return 'The user is losing access to the client.';
+  if (losingPartnerId && candidate.viaPartnerId === losingPartnerId) return 'The user is losing access to the client by this ending.';
+  return null;
+}
+
+export interface TransferInput {
+  clientId: string;
+  userId: string;
+  idempotencyKey?: string | null;
+}
+
+export interface TransferResult {
+  client: Client | null;
+  grantedAdministrator: boolean;
+  userErrors: UserError[];
+}
+
+interface StoredTransfer {
+  clientId: string;
+  grantedAdministrator: boolean;
+}
+
+const refused = (...userErrors: UserError[]): TransferResult => ({ client: null, grantedAdministrator: false, userErrors });
+
+/** The subscription-administrator role: who may take it and how it moves (DESIGN E5, E6, S4, S6). */
+export class SubscriptionAdminService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationService,
+    private readonly idempotency: IdempotencyService,
+    private readonly visibility: VisibilityService,
+  ) {}
+
+  /**
+   * Moves the role to `next` at once, in the caller's transaction (the client row is locked). Makes the new holder
+   * ADMINISTRATOR when they are not, notifies them, and — when the previous holder's access was kept only for the role
+   * past its deactivation date (S4) — deactivates that access now.
+   */
+  async handOver(uow: UnitOfWork, caller: Caller, client: Client, accesses: ClientAccess[], next: ClientAccess): Promise<{ grantedAdministrator: boolean }> {
+    const now = this.clock.now();
+    const today = osloToday(this.clock);
+    const previousHolder = client.subscriptionAdminUserId;
+    const grantedAdministrator = !next.roles.includes(ClientRole.ADMINISTRATOR);
+    if (grantedAdministrator) {
+      next.roles = [...next.roles, ClientRole.ADMINISTRATOR];
+      await uow.repo(ClientAccess).update({ id: next.id }, { roles: next.roles });
+    }
+    client.subscriptionAdminUserId = next.userId;
+    await uow.repo(Client).update({ id: client.id }, { subscriptionAdminUserId: next.userId });
+
+    let previousHolderDeactivated = false;
+    const previous = accesses.find((a) => a.userId === previousHolder);
+    if (previous && !previous.deactivatedAt && previous.deactivationDate !== null && previous.deactivationDate <= today) {
+      previous.deactivatedAt = now;
+      await uow.repo(ClientAccess).update({ id: previous.id }, { deactivatedAt: now });
+      previousHolderDeactivated = true;
+    }
+
+    await this.notifications.notify(
+      uow,
+      ...(grantedAdministrator
+        ? [{ userId: next.userId, clientId: client.id, kind: NotificationKind.ADMINISTRATOR_GRANTED, message: `You were made administrator of ${client.name}.` }]
+        : []),
+      { userId: next.userId, clientId: client.id, kind: NotificationKind.SUBSCRIPTION_ADMIN_RECEIVED, message: `You are now the subscription administrator of ${client.name}.` },
+    );
+    await this.audit.record(uow, caller.actor, {
+      action: 'SUBSCRIPTION_ADMIN_TRANSFERRED',
+      clientId: client.id,
+      before: { subscriptionAdminUserId: previousHolder, roles: grantedAdministrator ? next.roles.filter((r) => r !== ClientRole.ADMINISTRATOR) : next.roles },
+      after: { subscriptionAdminUserId: next.userId, roles: next.roles, grantedAdministrator, previousHolderDeactivated },
+    });
+    return { grantedAdministrator };
+  }
+
+  /**
+   * E6: the transfer on its own. Allowed to CLIENT_ADMIN users of the linked partner, to ARCHIVE users of a partner
+   * whose ending is pending (until its generation date), and to the client's active administrators (A5) — which is
+   * how a partner user kept active only for the role (S4) hands it over after the generation date.
+   */
+  async transfer(uow: UnitOfWork, caller: Caller, input: TransferInput): Promise<TransferResult> {
+    const { viewer } = caller;
+    const today = osloToday(this.clock);
+    const clientId = localIdOf(input.clientId, 'Client');
+    const client = clientId ? await lockClient(uow, clientId) : null;
+    if (!client) return refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
+
+    const scope: IdempotencyScope | null = input.idempotencyKey
+      ? { userId: viewer.userId, operation: 'transferSubscriptionAdmin', key: input.idempotencyKey, input: { clientId: input.clientId, userId: input.userId } }
+      : null;
+    if (scope) {
+      const found = await this.idempotency.lookup<StoredTransfer>(uow, scope);
+      if (found.kind === 'mismatch') return refused(userError(UserErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'The idempotency key was used with another input.', ['input', 'idempotencyKey']));
+      if (found.kind === 'replay') return { client: await uow.repo(Client).findOneByOrFail({ id: found.result.clientId }), grantedAdministrator: found.result.grantedAdministrator, userErrors: [] };
+    }
+
+    const [accesses, relationships] = await Promise.all([accessesOf(uow, client.id), relationshipsOf(uow, client.id)]);
+    const own = accesses.find((a) => a.userId === viewer.userId);
+    let allowed = (own !== undefined && isActiveAdministrator(own, client.subscriptionAdminUserId, today)) || (client.partnerId !== null && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN));
+    if (!allowed) {
+      const pending = relationships.find((r) => r.status === RelationshipStatus.ENDED && viewer.hasRight(r.partnerId, PartnerRight.ARCHIVE));
+      if (pending) {
+        if (pending.generationDate !== null && pending.generationDate <= today) {
+          return refused(userError(UserErrorCode.GENERATION_DATE_PASSED, 'The generation date has come; the client\'s administrators can hand the role over now.'));
+        }
+        allowed = true;
+      }
+    }
+    if (!allowed) {
+      return (await this.visibility.canSeeClient(viewer, client, today))
+        ? refused(userError(UserErrorCode.FORBIDDEN, 'Handing over the subscription-administrator role needs CLIENT_ADMIN in the linked partner, ARCHIVE in the ending partner, or to be the client\'s administrator.'))
+        : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
+    }
+
+    const userId = localIdOf(input.userId, 'User');
+    if (!userId) return refused(userError(UserErrorCode.NOT_FOUND, 'No such user.', ['input', 'userId']));
+    const next = accesses.find((a) => a.userId === userId);
+    const problem = subscriptionAdminProblem(next, client, today, null);
+    if (problem) return refused(userError(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, ['input', 'userId']));
+
+    const { grantedAdministrator } = await this.handOver(uow, caller, client, accesses, next!);
+    if (scope) await this.idempotency.remember(uow, scope, { clientId: client.id, grantedAdministrator } satisfies StoredTransfer);
+    return { client, grantedAdministrator, userErrors: [] };
+  }
+}
