@@ -23,7 +23,7 @@ export const DEMO_USER_ID = 'u-kari';
 async function loadDemoDataIfEmpty(opened: Opened): Promise<boolean> {
   if (process.env.LOAD_DEMO_DATA === 'false') return false;
   if ((await opened.runtime.dataSource.getRepository(Partner).count()) > 0) return false;
-  await importFile(opened.runtime, await loadImportFile(DEMO_FILE));
+  await importFile(opened.runtime, await loadImportFile(DEMO_FILE), opened.runtime.services.ledger);
   return true;
 }
 

@@ -6,11 +6,19 @@ import { ConfigError, loadConfig } from '../config/config';
 import { ImportError } from '../import/import-file';
 import { importFile } from '../import/importer';
 import { loadImportFile } from '../import/load-import-file';
+import { applyRetention } from '../archive/retention';
+import { osloToday } from '../common/clock';
+import { isValidDate } from '../common/calendar';
+import { runInTransaction } from '../db/unit-of-work';
+import { SaftFormatError } from '../saft';
 
 const USAGE = `Usage: npm run cli -- <command>
   migrate                 apply database migrations
   import <file.json>      load partners, users, clients (and ledgers) from an import file
-  token <userId>          print a bearer token for the user, valid for one hour`;
+  token <userId>          print a bearer token for the user, valid for one hour
+  import-saft <clientId> <file.xml>
+                          load a SAF-T Financial file (1.10, 1.20, 1.30) into the client's books
+  apply-retention [date]  delete archive documents past their retention (S5) as on the date (default: today, Europe/Oslo)`;
 
 /** Operator commands (`npm run cli -- …`). */
 async function main(argv: string[]): Promise<number> {
@@ -29,8 +37,28 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'import': {
         if (args.length !== 1) break;
-        const summary = await importFile(opened.runtime, await loadImportFile(args[0]));
+        const summary = await importFile(opened.runtime, await loadImportFile(args[0]), opened.runtime.services.ledger);
         console.log(`Imported ${summary.partners} partners, ${summary.users} users, ${summary.clients} clients, ${summary.accesses} accesses, ${summary.extensions} extensions, ${summary.ledgers} ledger files.`);
+        return 0;
+      }
+      case 'import-saft': {
+        if (args.length !== 2) break;
+        const { runtime } = opened;
+        try {
+          const summary = await runInTransaction(runtime.dataSource, (uow) => runtime.services.ledger.importSaftFile(uow, args[0], args[1]), { logger: runtime.logger });
+          console.log(`Imported SAF-T ${summary.version}: ${summary.accounts} accounts, ${summary.customers} customers, ${summary.suppliers} suppliers, ${summary.transactions} transactions, ${summary.lines} lines.`);
+          if (summary.derivedGroupingAccountIds.length) console.log(`Grouping derived from the account number for ${summary.derivedGroupingAccountIds.length} accounts.`);
+          return 0;
+        } catch (error) {
+          if (!(error instanceof SaftFormatError) && (error as Error).name !== 'UnknownClientError') throw error;
+          console.error(`${args[1]}: refused, nothing was written: ${(error as Error).message}`);
+          return 1;
+        }
+      }
+      case 'apply-retention': {
+        if (args.length > 1 || (args[0] !== undefined && !isValidDate(args[0]))) break;
+        const result = await applyRetention(opened.runtime, args[0] ?? osloToday(opened.runtime.clock));
+        console.log(`Deleted ${result.deleted} archive documents.`);
         return 0;
       }
       case 'token': {

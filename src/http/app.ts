@@ -4,6 +4,7 @@ import express, { Express } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { archiveDownloadRoutes } from '../archive/download-route';
 import { bearerToken } from '../auth/jwt';
 import { Viewer } from '../auth/viewer';
 import { PUBLIC_ERROR_CODES, unauthenticated } from '../common/errors';
@@ -112,6 +113,8 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
     res.send(await metrics.registry.metrics());
   });
 
+  // GET <ArchiveDocument.downloadPath>: the archive file, streamed (contract: HTTP).
+  archiveDownloadRoutes(runtime, runtime.services.archiveStorage)(app);
   extraRoutes?.(app);
 
   app.use(

@@ -1,0 +1,103 @@
+import type { Express, Request, Response } from 'express';
+import { bearerToken } from '../auth/jwt';
+import { Viewer } from '../auth/viewer';
+import { localIdOf } from '../common/global-id';
+import { PartnerRight } from '../partners/partner-membership.entity';
+import { CustomerRelationship } from '../relationships/customer-relationship.entity';
+import type { Runtime } from '../runtime';
+import { ArchiveDocument } from './archive-document.entity';
+import type { ArchiveStorage } from './archive-storage';
+
+/** The single byte range asked for, `'unsatisfiable'`, or null to send the whole file (no or unusable Range). */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  if (!header) return null;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return null; // several ranges or another unit: ignore (RFC 9110 14.2)
+  if (match[1] === '') {
+    const suffix = Number(match[2]);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(match[1]);
+  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  if (match[2] !== '' && Number(match[2]) < start) return null;
+  if (start >= size) return 'unsatisfiable';
+  return { start, end };
+}
+
+/** `Content-Disposition` with an ASCII fallback and the exact name in RFC 6266 / RFC 8187 `filename*`. */
+export function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * `GET /archive/documents/<globalId>` (contract: HTTP): the archive file, streamed, for members of the
+ * relationship's partner with ARCHIVE (DESIGN A2). No or a bad token → 401; anyone else, or a document that does not
+ * exist (any more) → 404, the same answer, so nothing leaks. One byte range is served (206/416).
+ */
+export function archiveDownloadRoutes(runtime: Runtime, storage: ArchiveStorage): (app: Express) => void {
+  const notFound = (res: Response) => res.status(404).json({ error: 'NOT_FOUND', message: 'No such document.' });
+
+  async function download(req: Request, res: Response): Promise<void> {
+    const token = bearerToken(req.header('authorization'));
+    const userId = token ? await runtime.tokens.verify(token) : null;
+    const viewer = userId ? await Viewer.load(runtime.dataSource, userId) : null;
+    if (!viewer) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      res.status(401).json({ error: 'UNAUTHENTICATED', message: token ? 'The bearer token is invalid or expired.' : 'A bearer token is required.' });
+      return;
+    }
+    const id = localIdOf(String(req.params.id), 'ArchiveDocument');
+    if (!id || !/^\d{1,20}$/.test(id)) return void notFound(res);
+    const document = await runtime.dataSource.getRepository(ArchiveDocument).findOneBy({ id });
+    if (!document) return void notFound(res);
+    const relationship = await runtime.dataSource.getRepository(CustomerRelationship).findOneBy({ id: document.relationshipId });
+    if (!relationship || !viewer.hasRight(relationship.partnerId, PartnerRight.ARCHIVE)) return void notFound(res);
+
+    const size = await storage.size(document.storageKey);
+    if (size === null) {
+      req.log.error({ documentId: document.id, storageKey: document.storageKey }, 'archive file missing from storage');
+      return void notFound(res);
+    }
+    res.setHeader('Content-Type', document.contentType);
+    res.setHeader('Content-Disposition', contentDisposition(document.fileName));
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('ETag', `"${document.sha256}"`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+
+    const range = parseRange(req.header('range'), size);
+    if (range === 'unsatisfiable') {
+      res.setHeader('Content-Range', `bytes */${size}`);
+      res.status(416).end();
+      return;
+    }
+    if (range) {
+      res.status(206);
+      res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+      res.setHeader('Content-Length', String(range.end - range.start + 1));
+    } else {
+      res.status(200);
+      res.setHeader('Content-Length', String(size));
+    }
+    if (req.method === 'HEAD' || size === 0) {
+      res.end();
+      return;
+    }
+    const stream = storage.read(document.storageKey, range ?? undefined);
+    stream.on('error', (error) => {
+      req.log.error({ err: error, documentId: document.id }, 'archive download failed');
+      res.destroy(error);
+    });
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
+  }
+
+  return (app) => {
+    app.get('/archive/documents/:id', (req, res, next) => {
+      download(req, res).catch(next);
+    });
+  };
+}

@@ -1,0 +1,68 @@
+import { DateTime } from 'luxon';
+import { SYSTEM_ACTOR } from '../audit/audit.service';
+import { runInTransaction } from '../db/unit-of-work';
+import { MINIMUM_RETENTION_YEARS } from '../ledger/fiscal-years';
+import type { Runtime } from '../runtime';
+import { ArchiveDocument } from './archive-document.entity';
+import type { ArchiveStorage } from './archive-storage';
+
+export interface RetentionResult {
+  deleted: number;
+}
+
+/** The last day a document must be kept: its fiscal year's end + max(5, the client's retention years) years. */
+export function keepUntil(fiscalYearEnd: string, retentionYears: number): string {
+  const years = Math.max(MINIMUM_RETENTION_YEARS, retentionYears);
+  return DateTime.fromISO(fiscalYearEnd, { zone: 'UTC' }).plus({ years }).toISODate()!;
+}
+
+/**
+ * Retention (DESIGN S5): deletes the archive documents kept past `keepUntil` on `today` (a Europe/Oslo date), each
+ * with its file and the folders left empty, and audits every deletion. Run yearly on 1 January; idempotent — a run
+ * that died half way is finished by the next, and a second run deletes nothing.
+ *
+ * The file goes first, then the row and its audit event in one transaction: a crash in between leaves a row whose
+ * file is gone, which the next run deletes; never a file nobody knows about.
+ */
+export async function applyRetention(runtime: Runtime, today: string, storage: ArchiveStorage = runtime.services.archiveStorage): Promise<RetentionResult> {
+  const { dataSource, services, logger } = runtime;
+  // Only documents at least 5 years past their fiscal year's end can be due; the per-client duty is checked below.
+  const candidateBefore = DateTime.fromISO(today, { zone: 'UTC' }).minus({ years: MINIMUM_RETENTION_YEARS }).toISODate()!;
+  const candidates: Array<{ id: string; fiscal_year_end: string; retention_years: number }> = await dataSource.query(
+    `SELECT d.id, d.fiscal_year_end, c.retention_years FROM archive_documents d JOIN clients c ON c.id = d.client_id
+      WHERE d.fiscal_year_end < ? ORDER BY d.id`,
+    [candidateBefore],
+  );
+  let deleted = 0;
+  for (const candidate of candidates) {
+    if (keepUntil(candidate.fiscal_year_end, Number(candidate.retention_years)) >= today) continue;
+    const document = await dataSource.getRepository(ArchiveDocument).findOneBy({ id: String(candidate.id) });
+    if (!document) continue;
+    await storage.delete(document.storageKey);
+    await runInTransaction(
+      dataSource,
+      async (uow) => {
+        const result = await uow.repo(ArchiveDocument).delete({ id: document.id });
+        if (!result.affected) return;
+        await services.audit.record(uow, SYSTEM_ACTOR, {
+          action: 'ARCHIVE_DOCUMENT_DELETED',
+          clientId: document.clientId,
+          relationshipId: document.relationshipId,
+          before: {
+            kind: document.kind,
+            fiscalYear: document.fiscalYear,
+            fiscalYearEnd: document.fiscalYearEnd,
+            fileName: document.fileName,
+            byteSize: document.byteSize,
+            sha256: document.sha256,
+          },
+          after: { reason: 'retention', keptUntil: keepUntil(document.fiscalYearEnd, Number(candidate.retention_years)), today },
+        });
+        deleted++;
+      },
+      { logger },
+    );
+  }
+  if (deleted > 0) logger.info({ deleted, today }, 'archive retention applied');
+  return { deleted };
+}

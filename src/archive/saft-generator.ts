@@ -1,0 +1,136 @@
+import type { DataSource } from 'typeorm';
+import { SYSTEM_ACTOR, type AuditService } from '../audit/audit.service';
+import { Client } from '../clients/client.entity';
+import { osloToday, type Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
+import { runInTransaction } from '../db/unit-of-work';
+import type { MandatoryDataGenerator } from '../jobs/mandatory-data';
+import { fiscalYearsToArchive, type ArchivedFiscalYear } from '../ledger/fiscal-years';
+import { ledgerSaftSource } from '../ledger/ledger-source';
+import { Partner } from '../partners/partner.entity';
+import { CustomerRelationship } from '../relationships/customer-relationship.entity';
+import { writeSaft, type SaftContactPerson, type SaftHeader } from '../saft';
+import { User } from '../users/user.entity';
+import { ArchiveDocument, ArchiveDocumentKind } from './archive-document.entity';
+import type { ArchiveStorage } from './archive-storage';
+
+export const SAFT_CONTENT_TYPE = 'application/xml';
+const SOFTWARE = { softwareCompanyName: 'Klient Admin', softwareId: 'Klient Admin', softwareVersion: '1.0' };
+
+/** `SAF-T Financial_<orgnr>_<fiscalYear>.xml` (Skatteetaten's pattern, with the fiscal year instead of a timestamp). */
+export function saftFileName(organizationNumber: string, fiscalYear: number): string {
+  return `SAF-T Financial_${organizationNumber}_${fiscalYear}.xml`;
+}
+
+/** The storage key: a folder per client / relationship / fiscal year. */
+export function archiveKey(clientId: string, relationshipId: string, fiscalYear: number, fileName: string): string {
+  return `${clientId}/${relationshipId}/${fiscalYear}/${fileName}`;
+}
+
+/** A SAF-T contact person from an unstructured name: last word as last name; one word → `NotUsed` + the name. */
+export function contactPersonOf(name: string | null | undefined): SaftContactPerson {
+  const words = (name ?? '').trim().split(/\s+/).filter((w) => w !== '');
+  if (words.length === 0) return { firstName: 'NotUsed', lastName: 'NotUsed' };
+  if (words.length === 1) return { firstName: 'NotUsed', lastName: words[0] };
+  return { firstName: words.slice(0, -1).join(' '), lastName: words[words.length - 1] };
+}
+
+export interface SaftGeneratorDeps {
+  dataSource: DataSource;
+  storage: ArchiveStorage;
+  audit: AuditService;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * The mandatory accounting data of an ended relationship (DESIGN S3): one SAF-T Financial 1.30 file per fiscal year
+ * that overlaps the responsibility period (at most 5 years back), streamed from the books to the archive storage.
+ *
+ * Idempotent: a fiscal year whose document is recorded and whose file is in storage with its recorded size is
+ * skipped; otherwise the file is written again (atomically: temporary name, fsync, rename) and the document upserted
+ * on (relationship, kind, fiscal year). The file's creation date is the generation date, so the same books give the
+ * same bytes. A file breaking the SAF-T rules (SaftIntegrityError) is discarded and the error thrown: the task fails
+ * visibly and is retried.
+ */
+export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
+  constructor(private readonly deps: SaftGeneratorDeps) {}
+
+  async generate(relationshipId: string): Promise<void> {
+    const { dataSource } = this.deps;
+    const relationship = await dataSource.getRepository(CustomerRelationship).findOneBy({ id: relationshipId });
+    if (!relationship) throw new Error(`no customer relationship ${relationshipId}`);
+    if (!relationship.responsibilityFrom || !relationship.responsibilityTo) {
+      throw new Error(`customer relationship ${relationshipId} has no responsibility period`);
+    }
+    const client = await dataSource.getRepository(Client).findOneByOrFail({ id: relationship.clientId });
+    const partner = await dataSource.getRepository(Partner).findOneByOrFail({ id: relationship.partnerId });
+    const admin = client.subscriptionAdminUserId ? await dataSource.getRepository(User).findOneBy({ id: client.subscriptionAdminUserId }) : null;
+    const generationDate = relationship.generationDate ?? osloToday(this.deps.clock);
+
+    const years = fiscalYearsToArchive(relationship.responsibilityFrom, relationship.responsibilityTo, client.fiscalYearStartMonth, generationDate);
+    for (const year of years) {
+      const header: SaftHeader = {
+        ...SOFTWARE,
+        dateCreated: generationDate,
+        company: { registrationNumber: client.organizationNumber, name: client.name, contact: contactPersonOf(admin?.name) },
+        defaultCurrencyCode: 'NOK',
+        selectionStartDate: year.selectionStart,
+        selectionEndDate: year.selectionEnd,
+        headerComment: `Pliktig regnskapsdata, regnskapsår ${year.start}–${year.end}, ansvarsperiode ${relationship.responsibilityFrom}–${relationship.responsibilityTo}`,
+        auditFileSender: { name: partner.name, ...(partner.organizationNumber ? { registrationNumber: partner.organizationNumber } : {}) },
+      };
+      await this.generateYear(relationship, client, year, header);
+    }
+  }
+
+  private async generateYear(relationship: CustomerRelationship, client: Client, year: ArchivedFiscalYear, header: SaftHeader): Promise<void> {
+    const { dataSource, storage, logger } = this.deps;
+    const kind = ArchiveDocumentKind.SAFT_FINANCIAL;
+    const existing = await dataSource.getRepository(ArchiveDocument).findOneBy({ relationshipId: relationship.id, kind, fiscalYear: year.fiscalYear });
+    if (existing && (await storage.size(existing.storageKey)) === existing.byteSize) return;
+
+    const fileName = saftFileName(client.organizationNumber, year.fiscalYear);
+    const storageKey = archiveKey(client.id, relationship.id, year.fiscalYear, fileName);
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    let stored;
+    try {
+      // One snapshot for the aggregates and the cursor, so balances, totals and vouchers agree.
+      await runner.startTransaction('REPEATABLE READ');
+      const source = await ledgerSaftSource(runner, { clientId: client.id, start: year.selectionStart, end: year.selectionEnd }, header, logger);
+      const file = await storage.create(storageKey);
+      try {
+        const summary = await writeSaft(file.stream, source);
+        stored = await file.commit();
+        logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, transactions: summary.transactions, lines: summary.lines, bytes: stored.byteSize }, 'SAF-T file archived');
+      } catch (error) {
+        await file.discard();
+        throw error;
+      }
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+    }
+
+    await runInTransaction(
+      dataSource,
+      async (uow) => {
+        await uow.manager.query(
+          `INSERT INTO archive_documents (relationship_id, client_id, kind, fiscal_year, fiscal_year_end, file_name, content_type, byte_size, sha256, storage_key, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON DUPLICATE KEY UPDATE fiscal_year_end = VALUES(fiscal_year_end), file_name = VALUES(file_name), content_type = VALUES(content_type),
+             byte_size = VALUES(byte_size), sha256 = VALUES(sha256), storage_key = VALUES(storage_key)`,
+          [relationship.id, client.id, kind, year.fiscalYear, year.end, fileName, SAFT_CONTENT_TYPE, stored.byteSize, stored.sha256, storageKey, this.deps.clock.now()],
+        );
+        await this.deps.audit.record(uow, SYSTEM_ACTOR, {
+          action: 'ARCHIVE_DOCUMENT_GENERATED',
+          clientId: client.id,
+          relationshipId: relationship.id,
+          after: { kind, fiscalYear: year.fiscalYear, selectionStart: year.selectionStart, selectionEnd: year.selectionEnd, fileName, byteSize: stored.byteSize, sha256: stored.sha256 },
+        });
+      },
+      { logger },
+    );
+  }
+}

@@ -1,0 +1,74 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { ImportError, type ImportProblem } from '../import/import-file';
+import type { LedgerImport } from '../import/importer';
+import { readSaft, SaftFormatError, type SaftReadSummary } from '../saft';
+import { LedgerImportSink } from './ledger-import';
+import { LedgerAccount } from './ledger.entities';
+
+/** An account whose grouping was derived from its number, not read from the file (the ending preview warns). */
+export interface DerivedGroupingAccount {
+  accountId: string;
+  description: string;
+  groupingCategory: string;
+  groupingCode: string;
+}
+
+export class UnknownClientError extends Error {
+  constructor(readonly clientId: string) {
+    super(`No client "${clientId}".`);
+    this.name = 'UnknownClientError';
+  }
+}
+
+/** A client's books: importing SAF-T files into them and questions about them. */
+export class LedgerService implements LedgerImport {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Imports one SAF-T Financial file (1.10, 1.20 or 1.30) into the client's books, streamed, in the caller's
+   * transaction. The client row is locked first (one import per client at a time; the fixed lock order). The header's
+   * organisation number must be the client's. Throws `SaftFormatError` (with line and column) on the first problem:
+   * the caller's transaction then rolls back and nothing is written.
+   */
+  async importSaftFile(uow: UnitOfWork, clientId: string, file: string): Promise<SaftReadSummary> {
+    const manager = uow.manager;
+    const [client] = await manager.query('SELECT organization_number FROM clients WHERE id = ? FOR UPDATE', [clientId]);
+    if (!client) throw new UnknownClientError(clientId);
+    const sink = new LedgerImportSink(manager, clientId);
+    const input = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
+    try {
+      const summary = await readSaft(input, sink, { expectedOrganizationNumber: client.organization_number });
+      await sink.finish();
+      return summary;
+    } finally {
+      input.destroy();
+    }
+  }
+
+  /** `LedgerImport` for the import file's `ledger.saft`: a bad file refuses the whole import, naming it, its line and the reason. */
+  async importClientLedger(uow: UnitOfWork, clientId: string, files: string[], jsonPath: string): Promise<void> {
+    for (const [i, file] of files.entries()) {
+      const problem = (message: string): ImportProblem => ({ path: `${jsonPath}[${i}]`, message: `${path.basename(file)}: ${message}` });
+      try {
+        await this.importSaftFile(uow, clientId, file);
+      } catch (error) {
+        if (error instanceof SaftFormatError) throw new ImportError([problem(error.message)]);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new ImportError([problem(`cannot be read (${code})`)]);
+        throw error;
+      }
+    }
+  }
+
+  /** The client's accounts whose grouping was derived (files before 1.30, or none given), by account id. */
+  async derivedGroupingAccounts(clientId: string, manager: EntityManager = this.dataSource.manager): Promise<DerivedGroupingAccount[]> {
+    const rows = await manager.getRepository(LedgerAccount).find({
+      where: { clientId, groupingDerived: true },
+      order: { accountId: 'ASC' },
+    });
+    return rows.map(({ accountId, description, groupingCategory, groupingCode }) => ({ accountId, description, groupingCategory, groupingCode }));
+  }
+}
