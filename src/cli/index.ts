@@ -11,6 +11,8 @@ import { osloToday } from '../common/clock';
 import { isValidDate } from '../common/calendar';
 import { runInTransaction } from '../db/unit-of-work';
 import { SaftFormatError } from '../saft';
+import { openQueueTriggers } from '../jobs/triggers';
+import { runTasksCommand } from '../tasks/task-commands';
 
 const USAGE = `Usage: npm run cli -- <command>
   migrate                 apply database migrations
@@ -18,7 +20,9 @@ const USAGE = `Usage: npm run cli -- <command>
   token <userId>          print a bearer token for the user, valid for one hour
   import-saft <clientId> <file.xml>
                           load a SAF-T Financial file (1.10, 1.20, 1.30) into the client's books
-  apply-retention [date]  delete archive documents past their retention (S5) as on the date (default: today, Europe/Oslo)`;
+  apply-retention [date]  delete archive documents past their retention (S5) as on the date (default: today, Europe/Oslo)
+  tasks [STATE]           list scheduled tasks (newest due first) with state, attempts and last error
+  tasks retry <id>        re-run a FAILED task`;
 
 /** Operator commands (`npm run cli -- …`). */
 async function main(argv: string[]): Promise<number> {
@@ -29,7 +33,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  const opened = await openRuntime(config, { clock: systemClock, logger, migrate: command !== 'token' });
+  // `tasks retry` queues the task at once; other commands leave queueing to the worker's sweeper.
+  const triggers = command === 'tasks' ? openQueueTriggers(config, systemClock, logger) : undefined;
+  const opened = await openRuntime(config, { clock: systemClock, logger, migrate: command !== 'token', taskTrigger: triggers?.taskTrigger });
   try {
     switch (command) {
       case 'migrate':
@@ -71,10 +77,16 @@ async function main(argv: string[]): Promise<number> {
         console.log(await opened.runtime.tokens.issue(args[0]));
         return 0;
       }
+      case 'tasks': {
+        const code = await runTasksCommand(opened.runtime, args);
+        if (code !== 2) return code;
+        break;
+      }
     }
     console.error(USAGE);
     return 2;
   } finally {
+    await triggers?.close();
     await opened.close();
   }
 }
