@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { writeSyntheticSaftFile, type SaftTransaction } from '../../src/saft';
+import { SaftIntegrityError, writeSyntheticSaftFile, type SaftTransaction } from '../../src/saft';
 import { readFileIntoMemory } from '../saft/books-in-memory';
 import { expectValidSaft130 } from '../saft/xsd';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -163,5 +163,16 @@ describe('a 1.10-era file', () => {
     await app.opened.runtime.mandatoryDataGenerator!.generate(String(row.id));
     // 2016 ended 2016-12-31, more than 5 years before 2022-03-01; 2017 is still kept.
     expect((await documentsOf(app, String(row.id))).map((d) => d.fiscalYear)).toEqual([2017, 2018, 2019, 2020, 2021]);
+  });
+
+  it('books that break the SAF-T rules fail the generation visibly and leave no file or document behind', async () => {
+    const [row] = await app.sql("SELECT id FROM customer_relationships WHERE client_id = 'c-example'");
+    await app.sql("UPDATE customer_relationships SET responsibility_from = '2015-01', responsibility_to = '2015-12', generation_date = '2016-11-25' WHERE id = ?", [row.id]);
+    await app.sql('DELETE FROM archive_documents WHERE relationship_id = ?', [row.id]);
+    await app.sql("UPDATE ledger_accounts SET grouping_code = '0001' WHERE client_id = 'c-example' ORDER BY account_id LIMIT 1");
+    await expect(app.opened.runtime.mandatoryDataGenerator!.generate(String(row.id))).rejects.toBeInstanceOf(SaftIntegrityError);
+    expect(await documentsOf(app, String(row.id))).toEqual([]);
+    const folder = path.join(path.resolve(app.opened.runtime.config.archiveDir), 'c-example', String(row.id), '2015');
+    expect(fs.readdirSync(folder).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
