@@ -118,7 +118,14 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     { ...workerOptions, concurrency: options.emailConcurrency ?? 4 },
   );
 
+  // The scheduler lives in Redis; if Redis lost it, every worker process puts it back (each sweep, and each period).
+  const ensureScheduler = async () => {
+    if (await maintenance.getJobScheduler(SWEEP_SCHEDULER_ID)) return;
+    await maintenance.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: sweepEveryMs }, { name: 'sweep', data: {} });
+  };
+
   const sweepNow = async (): Promise<SweepResult> => {
+    await ensureScheduler().catch((err) => logger.warn({ err }, 'could not check the sweep scheduler'));
     try {
       const result = await sweep(runtime, producers, { policy, horizonMs: options.sweepHorizonMs ?? DEFAULT_SWEEP_HORIZON_MS });
       metrics.sweeps.inc({ outcome: 'ok' });
@@ -138,18 +145,12 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     worker.on('error', (err) => logger.warn({ err, queue: worker.name }, 'worker error'));
   }
 
-  // The scheduler lives in Redis; if Redis lost it, every worker process puts it back within a period.
-  const ensureScheduler = async () => {
-    if (await maintenance.getJobScheduler(SWEEP_SCHEDULER_ID)) return;
-    await maintenance.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: sweepEveryMs }, { name: 'sweep', data: {} });
-  };
   const keepScheduler = setInterval(() => {
     ensureScheduler().catch((err) => logger.warn({ err }, 'could not check the sweep scheduler'));
   }, sweepEveryMs);
   keepScheduler.unref();
 
   // At start-up: sweep once here, whatever other processes do (work lost while every worker was down runs now).
-  await ensureScheduler().catch((err) => logger.warn({ err }, 'could not set up the sweep scheduler'));
   await sweepNow().catch((err) => logger.error({ err }, 'start-up sweep failed; the scheduled sweep will retry'));
   logger.info({ prefix: config.queuePrefix, sweepEveryMs, generator: runtime.mandatoryDataGenerator ? 'provided' : 'not available' }, 'workers started');
 

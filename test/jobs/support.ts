@@ -1,6 +1,6 @@
 import { ScheduledTask, TaskKind, TaskState } from '../../src/tasks/scheduled-task.entity';
 import type { TaskTrigger } from '../../src/tasks/task-trigger';
-import type { Opened } from '../../src/boot';
+import { openRuntime, Opened } from '../../src/boot';
 import { osloMidnight } from '../../src/common/clock';
 import { runInTransaction } from '../../src/db/unit-of-work';
 import { openQueueTriggers, QueueTriggers } from '../../src/jobs/triggers';
@@ -94,7 +94,10 @@ export async function endRelationship(app: TestApp, clientId: string, generation
 }
 
 /** A generator that records one document row per relationship, idempotently (INSERT IGNORE on the unique key). */
-export function recordingGenerator(app: TestApp, calls: string[] = []): MandatoryDataGenerator & { calls: string[] } {
+export function recordingGenerator(
+  app: Pick<TestApp, 'sql' | 'clock'>,
+  calls: string[] = [],
+): MandatoryDataGenerator & { calls: string[] } {
   return {
     calls,
     async generate(relationshipId) {
@@ -129,6 +132,13 @@ export async function relationshipStatus(app: TestApp, relationshipId: string): 
 export async function auditCount(app: TestApp, action: string, relationshipId: string): Promise<number> {
   const [row] = await app.sql('SELECT COUNT(*) AS n FROM audit_events WHERE action = ? AND relationship_id = ?', [action, relationshipId]);
   return Number(row.n);
+}
+
+/** A second process's view: its own connections to the app's database (and, optionally, another DATABASE_URL). */
+export async function openSecondRuntime(app: TestApp, databaseUrl = app.opened.runtime.config.databaseUrl): Promise<Opened> {
+  const opened = await openRuntime({ ...app.opened.runtime.config, databaseUrl }, { clock: app.clock, migrate: false, dataSource: { poolSize: 10 } });
+  opened.runtime.mandatoryDataGenerator = recordingGenerator({ sql: (q, p) => opened.runtime.dataSource.query(q, p), clock: app.clock });
+  return opened;
 }
 
 /** Polls until `check` holds (no timing assertion: the jest timeout is the only limit). */
