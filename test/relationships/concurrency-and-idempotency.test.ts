@@ -2,7 +2,7 @@ import type { ScheduledTask } from '../../src/tasks/scheduled-task.entity';
 import type { TaskTrigger } from '../../src/tasks/task-trigger';
 import { smallWorld } from '../support/fixtures';
 import { dataOf, startTestApp, TestApp } from '../support/test-app';
-import { clientId, END, fjordEnding, snapshot } from './relationship-helpers';
+import { clientId, END, fjordEnding, snapshot, resetWorld } from './relationship-helpers';
 
 /** Records what would be put on the queue after commit. */
 class RecordingTrigger implements TaskTrigger {
@@ -15,11 +15,14 @@ class RecordingTrigger implements TaskTrigger {
 describe('concurrent endings and idempotency keys (DESIGN E10, E11, S2)', () => {
   let app: TestApp;
   const trigger = new RecordingTrigger();
-  beforeEach(async () => {
-    trigger.synced = [];
-    app = await startTestApp({ data: smallWorld(), taskTrigger: trigger });
+  beforeAll(async () => {
+    app = await startTestApp({ taskTrigger: trigger });
   });
-  afterEach(() => app.close());
+  beforeEach(async () => {
+    await resetWorld(app, smallWorld());
+    trigger.synced = [];
+  });
+  afterAll(() => app.close());
 
   async function assertEndedOnce() {
     expect(await app.sql("SELECT status FROM customer_relationships WHERE client_id = 'c-fjord'")).toEqual([{ status: 'ENDED' }]);

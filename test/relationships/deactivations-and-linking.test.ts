@@ -1,15 +1,18 @@
 import { smallWorld } from '../support/fixtures';
 import { dataOf, startTestApp, TestApp } from '../support/test-app';
-import { CLEAR, clientId, END, fjordEnding, LINK, snapshot, userId } from './relationship-helpers';
+import { CLEAR, clientId, END, fjordEnding, LINK, snapshot, userId, resetWorld } from './relationship-helpers';
 
 /** Users who are members of several partners, and a client moving to a new partner (DESIGN E8, A5). */
 describe('clearing deactivations and linking a new partner', () => {
   let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
   beforeEach(async () => {
-    app = await startTestApp({ data: smallWorld() });
+    await resetWorld(app, smallWorld());
     expect(dataOf(await app.gql(END, { input: fjordEnding() }, 'u-kari')).endCustomerRelationship.userErrors).toEqual([]);
   });
-  afterEach(() => app.close());
 
   const codes = (payload: any) => payload.userErrors.map((e: any) => e.code);
 

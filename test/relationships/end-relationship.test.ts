@@ -1,13 +1,14 @@
 import { smallWorld } from '../support/fixtures';
 import { dataOf, startTestApp, TestApp } from '../support/test-app';
-import { clientId, END, fjordEnding, PREVIEW, snapshot, userId } from './relationship-helpers';
+import { clientId, END, fjordEnding, PREVIEW, snapshot, userId, resetWorld } from './relationship-helpers';
 
 describe('ending a customer relationship (DESIGN E1-E5, E9, E13)', () => {
   let app: TestApp;
-  beforeEach(async () => {
-    app = await startTestApp({ data: smallWorld() });
+  beforeAll(async () => {
+    app = await startTestApp();
   });
-  afterEach(() => app.close());
+  beforeEach(() => resetWorld(app, smallWorld()));
+  afterAll(() => app.close());
 
   it('E13: the preview shows what ending would do and changes nothing', async () => {
     const before = await snapshot(app);

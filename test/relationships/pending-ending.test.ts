@@ -2,7 +2,7 @@ import type { ScheduledTask } from '../../src/tasks/scheduled-task.entity';
 import type { TaskTrigger } from '../../src/tasks/task-trigger';
 import { smallWorld } from '../support/fixtures';
 import { dataOf, startTestApp, TestApp } from '../support/test-app';
-import { CANCEL, clientId, END, fjordEnding, latestRelationshipOf, relationshipId, snapshot, TRANSFER, UPDATE, userId } from './relationship-helpers';
+import { CANCEL, clientId, END, fjordEnding, latestRelationshipOf, relationshipId, snapshot, TRANSFER, UPDATE, userId, resetWorld } from './relationship-helpers';
 
 class RecordingTrigger implements TaskTrigger {
   synced: ScheduledTask[][] = [];
@@ -16,13 +16,16 @@ describe('a pending ending', () => {
   let app: TestApp;
   let rel: string;
   const trigger = new RecordingTrigger();
+  beforeAll(async () => {
+    app = await startTestApp({ taskTrigger: trigger });
+  });
+  afterAll(() => app.close());
   beforeEach(async () => {
-    app = await startTestApp({ data: smallWorld(), taskTrigger: trigger });
+    await resetWorld(app, smallWorld());
     expect(dataOf(await app.gql(END, { input: fjordEnding() }, 'u-kari')).endCustomerRelationship.userErrors).toEqual([]);
     rel = relationshipId(await latestRelationshipOf(app, 'c-fjord'));
     trigger.synced = [];
   });
-  afterEach(() => app.close());
 
   const errorsOf = (payload: any) => payload.userErrors.map((e: any) => e.code);
 

@@ -74,3 +74,21 @@ export async function latestRelationshipOf(app: TestApp, client: string): Promis
   const [row] = await app.sql('SELECT id FROM customer_relationships WHERE client_id = ? ORDER BY id DESC LIMIT 1', [client]);
   return String(row.id);
 }
+
+/** Empties the test database and loads `data` again, much faster than a new database per test. */
+export async function resetWorld(app: TestApp, data: unknown, now = '2026-11-28T12:00:00Z'): Promise<void> {
+  const runner = app.opened.runtime.dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    const tables: Array<{ name: string }> = await runner.query(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name <> 'migrations'",
+    );
+    await runner.query('SET FOREIGN_KEY_CHECKS = 0');
+    for (const { name } of tables) await runner.query(`DELETE FROM \`${name}\``);
+    await runner.query('SET FOREIGN_KEY_CHECKS = 1');
+  } finally {
+    await runner.release();
+  }
+  app.clock.set(now);
+  await app.load(data);
+}
