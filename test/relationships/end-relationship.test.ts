@@ -1,6 +1,6 @@
 import { smallWorld } from '../support/fixtures';
-import { dataOf, startTestApp, TestApp } from '../support/test-app';
-import { clientId, END, fjordEnding, PREVIEW, snapshot, userId, resetWorld } from './relationship-helpers';
+import { dataOf, errorCode, startTestApp, TestApp } from '../support/test-app';
+import { clientId, END, fjordEnding, PREVIEW, snapshot, TRANSFER, userId, resetWorld } from './relationship-helpers';
 
 describe('ending a customer relationship (DESIGN E1-E5, E9, E13)', () => {
   let app: TestApp;
@@ -79,6 +79,25 @@ describe('ending a customer relationship (DESIGN E1-E5, E9, E13)', () => {
     expect(res.userErrors).toEqual([]);
     expect(res.relationship).toMatchObject({ status: 'ENDED', partnerPeriodStart: '2021-03-01', partnerPeriodEnd: '2026-11-28' });
     expect(await app.sql("SELECT COUNT(*) AS n FROM scheduled_tasks")).toEqual([{ n: '2' }]);
+  });
+
+  it('E4: all of it or none — when the last write fails, nothing of the ending stays', async () => {
+    const before = await snapshot(app);
+    await app.sql('RENAME TABLE audit_events TO audit_events_away'); // the audit insert, written last, fails
+    try {
+      const res = await app.gql(END, { input: fjordEnding({ newSubscriptionAdminUserId: userId('u-eva'), removePartnerOwnedExtensions: true }) }, 'u-kari');
+      expect(errorCode(res)).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await app.sql('RENAME TABLE audit_events_away TO audit_events');
+    }
+    expect(await snapshot(app)).toEqual(before);
+  });
+
+  it('E5: while the client is linked, a CLIENT_ADMIN of its partner hands the role over on its own', async () => {
+    const res = dataOf(await app.gql(TRANSFER, { input: { clientId: clientId('c-fjord'), userId: userId('u-ola') } }, 'u-ingrid')).transferSubscriptionAdmin;
+    expect(res.userErrors).toEqual([]);
+    expect(res.client.subscriptionAdmin).toEqual({ name: 'Ola Bakke' });
+    expect(res.grantedAdministrator).toBe(false);
   });
 
   it('E2: a responsibility period outside the partner period is allowed, with a warning', async () => {
