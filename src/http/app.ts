@@ -79,6 +79,9 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
     validationRules: [depthLimit(MAX_DEPTH)],
     plugins: [observability(metrics), complexityLimit(schema, MAX_COMPLEXITY)],
     csrfPrevention: true,
+    // The process owns shutdown (main.ts). Apollo's own SIGTERM handler (on outside NODE_ENV=test) raced it and left
+    // the API hanging until the 25 s shutdown timer, exiting with status 1.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
