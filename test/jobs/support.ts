@@ -5,7 +5,7 @@ import { osloMidnight } from '../../src/common/clock';
 import { runInTransaction } from '../../src/db/unit-of-work';
 import { openQueueTriggers, QueueTriggers } from '../../src/jobs/triggers';
 import { RetryPolicy } from '../../src/jobs/queues';
-import type { MandatoryDataGenerator } from '../../src/jobs/mandatory-data';
+import { recordingGenerator } from './recording-generator';
 import { startWorkers, RunningWorkers, WorkerOptions } from '../../src/jobs/worker';
 import { startTestApp, TestApp, TestAppOptions } from '../support/test-app';
 import { smallWorld } from '../support/fixtures';
@@ -93,23 +93,7 @@ export async function endRelationship(app: TestApp, clientId: string, generation
   });
 }
 
-/** A generator that records one document row per relationship, idempotently (INSERT IGNORE on the unique key). */
-export function recordingGenerator(
-  app: Pick<TestApp, 'sql' | 'clock'>,
-  calls: string[] = [],
-): MandatoryDataGenerator & { calls: string[] } {
-  return {
-    calls,
-    async generate(relationshipId) {
-      calls.push(relationshipId);
-      await app.sql(
-        `INSERT IGNORE INTO archive_documents (relationship_id, client_id, kind, fiscal_year, fiscal_year_end, file_name, content_type, byte_size, sha256, storage_key, created_at)
-         SELECT id, client_id, 'SAFT_FINANCIAL', 2026, '2026-12-31', 'saft.xml', 'application/xml', 1, REPEAT('0', 64), CONCAT('k/', id), ? FROM customer_relationships WHERE id = ?`,
-        [app.clock.now(), relationshipId],
-      );
-    },
-  };
-}
+export { recordingGenerator };
 
 export interface TaskRow {
   id: string;
