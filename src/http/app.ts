@@ -1,7 +1,7 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express } from 'express';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { archiveDownloadRoutes } from '../archive/download-route';
@@ -60,11 +60,16 @@ function observability(metrics: Metrics): ApolloServerPlugin<RequestContext> {
 }
 
 /** Internal details never reach the client: anything without a public code is INTERNAL_SERVER_ERROR. */
-export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const code = String(formatted.extensions?.code ?? '');
+export function formatError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+  let code = String(formatted.extensions?.code ?? '');
+  // A malformed scalar written into the query text fails validation; it is bad input all the same (contract).
+  if (code === 'GRAPHQL_VALIDATION_FAILED' && (error as GraphQLError | undefined)?.originalError instanceof GraphQLError) {
+    const inner = (error as GraphQLError).originalError as GraphQLError;
+    if (inner.extensions?.code === 'BAD_USER_INPUT') code = 'BAD_USER_INPUT';
+  }
   if (PUBLIC_ERROR_CODES.has(code)) {
     const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    return { ...formatted, extensions: { ...extensions, code } };
   }
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -116,8 +116,9 @@ describe('endCustomerRelationship refusals (DESIGN E1-E3, E5, E11; contract: use
       {},
       'u-kari',
     );
-    // A malformed literal in the document fails validation (Apollo reports GRAPHQL_VALIDATION_FAILED); nothing runs.
-    expect(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED']).toContain(errorCode(inline));
+    // A malformed literal in the document fails validation; it is reported as bad input all the same, and nothing runs.
+    expect(errorCode(inline)).toBe('BAD_USER_INPUT');
+    expect(inline.body.errors?.[0].message).toContain('2026-13');
     const longKey = await app.gql(END, { input: fjordEnding({ idempotencyKey: 'k'.repeat(129) }) }, 'u-kari');
     expect(errorCode(longKey)).toBe('BAD_USER_INPUT');
     expect(await snapshot(app)).toEqual(before);
