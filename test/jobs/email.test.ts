@@ -1,0 +1,113 @@
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+import { runInTransaction } from '../../src/db/unit-of-work';
+import { NotificationKind } from '../../src/notifications/notification.entity';
+import { deleteQueueKeys, eventually, JobsApp, startJobsApp } from './support';
+
+interface Received {
+  to: string[];
+  raw: string;
+}
+
+let app: JobsApp;
+let smtp: SMTPServer;
+const received: Received[] = [];
+/** How many messages the server refuses next (451, try later). */
+let refuseNext = 0;
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      if (refuseNext > 0) {
+        refuseNext--;
+        stream.resume();
+        stream.on('end', () => callback(Object.assign(new Error('try again later'), { responseCode: 451 })));
+        return;
+      }
+      let raw = '';
+      stream.on('data', (chunk) => (raw += chunk));
+      stream.on('end', () => {
+        // Unfold header lines, so a test reads a header as one line.
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: raw.replace(/\r?\n[ \t]+/g, ' ') });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+  const port = (smtp.server.address() as AddressInfo).port;
+  app = await startJobsApp({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_FROM: 'Klient Admin <varsler@klientadmin.example>' } });
+});
+
+afterAll(async () => {
+  await app.close();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+/** Writes notification rows the way NotificationService does, and queues their e-mails after commit. */
+async function notify(userId: string, message: string): Promise<string> {
+  const { runtime } = app.opened;
+  return runInTransaction(runtime.dataSource, async (uow) => {
+    const result = await uow.manager.query('INSERT INTO notifications (user_id, kind, message, client_id, created_at) VALUES (?, ?, ?, ?, ?)', [
+      userId,
+      NotificationKind.SUBSCRIPTION_ADMIN_RECEIVED,
+      message,
+      'c-fjord',
+      runtime.clock.now(),
+    ]);
+    const id = String(result.insertId);
+    uow.onCommit(() => runtime.emailTrigger.sync([id]));
+    return id;
+  });
+}
+
+const sentAt = async (id: string) => (await app.sql('SELECT email_sent_at AS at FROM notifications WHERE id = ?', [id]))[0].at as Date | null;
+const mailsTo = (address: string) => received.filter((m) => m.to.includes(address));
+
+it('S6: every notification is also an e-mail, sent once through SMTP after commit, and marked sent', async () => {
+  const workers = await app.start();
+  const id = await notify('u-ola', 'Du er nå abonnementsadministrator for Fjord Bakeri AS.');
+  await eventually(async () => mailsTo('ola@fjordbakeri.example').length === 1 && (await sentAt(id)), 'e-mail received and marked');
+  const [mail] = mailsTo('ola@fjordbakeri.example');
+  expect(mail.raw).toContain('Subject: Klient Admin: You are now the subscription administrator of a client');
+  expect(mail.raw).toContain('From: Klient Admin <varsler@klientadmin.example>');
+  expect(mail.raw).toContain(`Message-ID: <notification-${id}.${app.queuePrefix}@klientadmin>`);
+  expect(await sentAt(id)).toEqual(app.clock.now());
+
+  // Queued again, swept again, Redis emptied and swept: never sent twice.
+  await app.opened.runtime.emailTrigger.sync([id]);
+  await deleteQueueKeys(app);
+  await app.opened.runtime.emailTrigger.sync([id]);
+  await workers.sweepNow();
+  const marker = await notify('u-eva', 'Marker: sent after the repeats above.');
+  await eventually(async () => mailsTo('eva@fjordbakeri.example').length === 1 && (await sentAt(marker)), 'marker e-mail');
+  expect(mailsTo('ola@fjordbakeri.example')).toHaveLength(1);
+});
+
+it('S6: a notification whose e-mail was never queued (the writer died after commit, Redis lost it) is sent by the sweeper', async () => {
+  const workers = app.workers[0] ?? (await app.start());
+  const result = await app.opened.runtime.dataSource.query(
+    'INSERT INTO notifications (user_id, kind, message, client_id, created_at) VALUES (?, ?, ?, ?, ?)',
+    ['u-sjur', NotificationKind.ADMINISTRATOR_GRANTED, 'Du er nå administrator for Tindefjell Bygg AS.', 'c-tinde', app.clock.now()],
+  );
+  const id = String(result.insertId);
+  expect((await workers.sweepNow()).emailsRequeued).toBe(1);
+  await eventually(async () => mailsTo('sjur@tindefjell.example').length === 1 && (await sentAt(id)), 'swept e-mail received');
+  expect(mailsTo('sjur@tindefjell.example')[0].raw).toContain('Subject: Klient Admin: You are now an administrator of a client');
+});
+
+it('S6: while SMTP refuses, the e-mail is retried with backoff and sent once it accepts', async () => {
+  const workers = app.workers[0] ?? (await app.start());
+  refuseNext = 2;
+  try {
+    const id = await notify('u-per', 'Retry me.');
+    await eventually(async () => mailsTo('per@nordlys.example').length === 1 && (await sentAt(id)), 'e-mail sent after refusals');
+    const failures = await workers.metrics.jobFailures.get();
+    expect(failures.values.filter((v) => v.labels.queue === 'emails').reduce((n, v) => n + v.value, 0)).toBe(2);
+    expect(mailsTo('per@nordlys.example')).toHaveLength(1);
+  } finally {
+    refuseNext = 0;
+  }
+});
