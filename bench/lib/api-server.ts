@@ -12,7 +12,15 @@ export interface ApiServer {
   child: ChildProcess;
   /** CPU seconds (user + system) the process has used so far. */
   cpuSeconds(): number;
+  /** Peak resident memory of the process so far (VmHWM), MiB. */
+  peakRssMiB(): number;
   stop(): Promise<void>;
+}
+
+/** Peak resident set size of a process (Linux VmHWM), MiB. */
+export function peakRssMiBOf(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Math.round(Number(match[1]) / 102.4) / 10 : NaN;
 }
 
 /** CPU seconds a process has used, from /proc (Linux): what a request costs, whatever else the machine is doing. */
@@ -91,6 +99,7 @@ export async function startProductProcess(options: {
     url,
     child,
     cpuSeconds: () => cpuSecondsOf(child.pid!),
+    peakRssMiB: () => peakRssMiBOf(child.pid!),
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');

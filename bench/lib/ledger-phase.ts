@@ -1,0 +1,107 @@
+/**
+ * One phase of the ledger benchmarks, run as its own process so its peak RSS (getrusage maxRSS) is its own:
+ *
+ *   node ledger-phase.js write    <file> <lines> <organizationNumber>
+ *   node ledger-phase.js import   <databaseUrl> <clientId> <file>
+ *   node ledger-phase.js generate <databaseUrl> <relationshipId> <archiveDir>
+ *   node ledger-phase.js stream   <databaseUrl> <clientId> <from> <to>
+ *
+ * Prints one JSON line: what it did, seconds, maxRssMiB.
+ */
+import 'reflect-metadata';
+import mysql from 'mysql2';
+import { openRuntime } from '../../src/boot';
+import { systemClock } from '../../src/common/clock';
+import { runInTransaction } from '../../src/db/unit-of-work';
+import { writeSyntheticSaftFile } from '../../src/saft';
+import { benchConfig } from './database';
+
+export interface PhaseResult {
+  phase: string;
+  seconds: number;
+  maxRssMiB: number;
+  [key: string]: unknown;
+}
+
+/** Synthetic books: calendar year 2025, seed 1, as many lines as asked. */
+export const BOOKS = { seed: 1, fiscalYearStartMonth: 1, fromDate: '2025-01-01', toDate: '2025-12-31' } as const;
+
+function done(phase: string, started: bigint, extra: Record<string, unknown>): void {
+  const result: PhaseResult = {
+    phase,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    maxRssMiB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
+    ...extra,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+async function main(phase: string, args: string[]): Promise<void> {
+  if (phase === 'write') {
+    const [file, lines, organizationNumber] = args;
+    const started = process.hrtime.bigint();
+    const summary = await writeSyntheticSaftFile(file, { ...BOOKS, organizationNumber, companyName: `Benk ${organizationNumber} AS`, targetLines: Number(lines) });
+    return done(phase, started, { lines: summary.lines, transactions: summary.transactions, bytes: summary.bytes });
+  }
+  if (phase === 'import') {
+    // As `npm run cli -- import-saft` does it: one transaction, the ledger service's streamed import.
+    const [url, clientId, file] = args;
+    const opened = await openRuntime(benchConfig(url, `ka-bench-phase-${process.pid}`), { clock: systemClock, migrate: false });
+    try {
+      const started = process.hrtime.bigint();
+      const summary = await runInTransaction(opened.runtime.dataSource, (uow) => opened.runtime.services.ledger.importSaftFile(uow, clientId, file));
+      return done(phase, started, { lines: summary.lines, transactions: summary.transactions });
+    } finally {
+      await opened.close();
+    }
+  }
+  if (phase === 'generate') {
+    // What the GENERATE_MANDATORY_DATA task runs: the runtime's generator, into the archive storage.
+    const [url, relationshipId, archiveDir] = args;
+    const opened = await openRuntime(benchConfig(url, `ka-bench-phase-${process.pid}`, { ARCHIVE_DIR: archiveDir }), { clock: systemClock, migrate: false });
+    try {
+      const generator = opened.runtime.mandatoryDataGenerator;
+      if (!generator) throw new Error('this version has no mandatory data generator');
+      const started = process.hrtime.bigint();
+      await generator.generate(relationshipId);
+      return done(phase, started, {});
+    } finally {
+      await opened.close();
+    }
+  }
+  if (phase === 'stream') {
+    // The baseline: the generator's voucher-line rows (same statement, journal by journal) streamed to nowhere.
+    const [url, clientId, from, to] = args;
+    const connection = mysql.createConnection({ uri: url, timezone: 'Z', dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+    const query = <T>(sql: string, params: unknown[]) =>
+      new Promise<T[]>((resolve, reject) => connection.query(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as T[]))));
+    const started = process.hrtime.bigint();
+    await query('START TRANSACTION WITH CONSISTENT SNAPSHOT', []);
+    const journals = await query<{ id: string }>('SELECT id FROM ledger_journals WHERE client_id = ? ORDER BY journal_id', [clientId]);
+    let rows = 0;
+    for (const journal of journals) {
+      const stream = connection
+        .query(
+          `SELECT t.id, t.transaction_id, t.period, t.period_year, t.transaction_date, t.source_id, t.voucher_type, t.voucher_description,
+                  t.description, t.system_entry_date, t.gl_posting_date,
+                  l.record_id, l.account_id, l.customer_id, l.supplier_id, l.description AS line_description, l.debit_amount, l.credit_amount,
+                  l.value_date, l.source_document_id, l.reference_number, l.tax_information, l.analysis
+             FROM ledger_transactions t JOIN ledger_lines l ON l.transaction_ref = t.id
+            WHERE t.journal_ref = ? AND t.transaction_date >= ? AND t.transaction_date <= ?
+            ORDER BY t.transaction_date, t.id, l.line_no`,
+          [journal.id, from, to],
+        )
+        .stream({ highWaterMark: 1000 });
+      for await (const _row of stream) rows++;
+    }
+    await query('COMMIT', []);
+    connection.end();
+    return done(phase, started, { rows });
+  }
+  throw new Error(`unknown phase ${phase}`);
+}
+
+main(process.argv[2] ?? '', process.argv.slice(3)).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
