@@ -56,14 +56,23 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const { dataSource, clock } = parts;
   const visibility = new VisibilityService(dataSource);
   const audit = new AuditService(clock);
+  const ledger = new LedgerService(dataSource);
   const services: Services = {
     visibility,
     audit,
     clients: new ClientsService(dataSource),
     archive: new ArchiveService(dataSource),
-    ledger: new LedgerService(dataSource),
+    ledger,
     archiveStorage: new LocalFolderStorage(parts.config.archiveDir),
-    ...createRelationshipServices({ dataSource, clock, visibility, audit, taskTrigger: () => runtime.taskTrigger, emailTrigger: () => runtime.emailTrigger }),
+    ...createRelationshipServices({
+      dataSource,
+      clock,
+      visibility,
+      audit,
+      taskTrigger: () => runtime.taskTrigger,
+      emailTrigger: () => runtime.emailTrigger,
+      derivedGroupings: async (uow, clientId) => (await ledger.derivedGroupingAccounts(clientId, uow.manager)).map((a) => a.accountId),
+    }),
   };
   const runtime: Runtime = {
     ...parts,

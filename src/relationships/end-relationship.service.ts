@@ -18,7 +18,15 @@ import type { TaskTrigger } from '../tasks/task-trigger';
 import { User } from '../users/user.entity';
 import { accessesOf, Caller, lockClient, relationshipsOf } from './client-lock';
 import { CustomerRelationship, RelationshipStatus } from './customer-relationship.entity';
-import { checkGenerationDate, checkResponsibilityPeriod, earliestGenerationDate, latestGenerationDate, periodWarnings, USERS_IN_OTHER_PARTNERS } from './ending-rules';
+import {
+  checkGenerationDate,
+  checkResponsibilityPeriod,
+  derivedGroupingWarnings,
+  earliestGenerationDate,
+  latestGenerationDate,
+  periodWarnings,
+  USERS_IN_OTHER_PARTNERS,
+} from './ending-rules';
 import { subscriptionAdminProblem, SubscriptionAdminService } from './subscription-admin.service';
 
 export interface EndRelationshipInput {
@@ -58,7 +66,11 @@ export interface EndingPreview {
   subscriptionAdminIsPartnerUser: boolean;
   subscriptionAdminCandidates: User[];
   partnerOwnedExtensions: ClientExtension[];
+  warnings: Warning[];
 }
+
+/** The client's accounts whose SAF-T grouping was derived, not given (from the ledger). */
+export type DerivedGroupingLookup = (uow: UnitOfWork, clientId: string) => Promise<string[]>;
 
 const refused = (...userErrors: UserError[]): EndRelationshipResult => ({ relationship: null, client: null, deactivations: [], warnings: [], userErrors });
 const notFound = () => userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']);
@@ -79,6 +91,7 @@ export class EndRelationshipService {
     private readonly idempotency: IdempotencyService,
     private readonly subscriptionAdmin: SubscriptionAdminService,
     private readonly taskTrigger: () => TaskTrigger,
+    private readonly derivedGroupings: DerivedGroupingLookup,
   ) {}
 
   /**
@@ -109,10 +122,11 @@ export class EndRelationshipService {
     const partnerId = client.partnerId!;
 
     const deactivations = accesses.filter((a) => a.viaPartnerId === partnerId && !a.deactivatedAt);
-    const [partner, otherMembers, extensions] = await Promise.all([
+    const [partner, otherMembers, extensions, derived] = await Promise.all([
       uow.repo(Partner).findOneByOrFail({ id: partnerId }),
       this.membersOfOtherPartners(uow, deactivations.map((a) => a.userId), partnerId),
       uow.repo(ClientExtension).find({ where: { clientId: client.id, ownerPartnerId: partnerId }, order: { key: 'ASC' } }),
+      this.derivedGroupings(uow, client.id),
     ]);
     const holder = accesses.find((a) => a.userId === client.subscriptionAdminUserId);
     const candidateIds = accesses.filter((a) => subscriptionAdminProblem(a, client, today, partnerId) === null).map((a) => a.userId);
@@ -129,6 +143,7 @@ export class EndRelationshipService {
       subscriptionAdminIsPartnerUser: holder?.viaPartnerId === partnerId,
       subscriptionAdminCandidates: candidates,
       partnerOwnedExtensions: extensions,
+      warnings: derivedGroupingWarnings(derived),
     };
   }
 
@@ -238,6 +253,7 @@ export class EndRelationshipService {
         message: `${otherMembers.size} of the users losing access are members of another partner; their access ends on this client only.`,
       });
     }
+    warnings.push(...derivedGroupingWarnings(await this.derivedGroupings(uow, client.id)));
 
     await this.audit.record(uow, caller.actor, {
       action: 'RELATIONSHIP_ENDED',

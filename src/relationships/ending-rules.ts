@@ -53,3 +53,21 @@ export function periodWarnings(from: string, to: string, partnerPeriodStart: str
   }
   return [];
 }
+
+export const DERIVED_SAFT_GROUPINGS = 'DERIVED_SAFT_GROUPINGS';
+
+/**
+ * Accounts whose SAF-T grouping was derived from the account number (books imported from SAF-T 1.10/1.20, or without
+ * a grouping): the archive's files will carry the derived codes unless the partner corrects them first.
+ */
+export function derivedGroupingWarnings(accountIds: string[]): Warning[] {
+  if (accountIds.length === 0) return [];
+  const shown = accountIds.slice(0, 10).join(', ');
+  const more = accountIds.length > 10 ? ` and ${accountIds.length - 10} more` : '';
+  return [
+    {
+      code: DERIVED_SAFT_GROUPINGS,
+      message: `${accountIds.length} account(s) have a SAF-T grouping derived from the account number, not given by the books: ${shown}${more}. Check them before the generation date.`,
+    },
+  ];
+}

@@ -84,6 +84,9 @@ export class EndCustomerRelationshipPreviewType {
 
   @Field(() => [ClientExtensionType], { description: 'Extensions the partner owns on the client.' })
   partnerOwnedExtensions!: ClientExtensionType[];
+
+  @Field(() => [Warning], { description: "What the partner should check before ending, e.g. accounts whose SAF-T grouping was derived rather than given." })
+  warnings!: Warning[];
 }
 
 @InputType('TransferSubscriptionAdminInput', { description: 'Handing the subscription-administrator role to another user (E5, E6).' })

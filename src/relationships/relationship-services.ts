@@ -5,7 +5,7 @@ import type { Clock } from '../common/clock';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { NotificationService } from '../notifications/notification.service';
 import type { TaskTrigger } from '../tasks/task-trigger';
-import { EndRelationshipService } from './end-relationship.service';
+import { DerivedGroupingLookup, EndRelationshipService } from './end-relationship.service';
 import { EndedRelationshipService } from './ended-relationship.service';
 import { PartnerLinkService } from './partner-link.service';
 import { SubscriptionAdminService } from './subscription-admin.service';
@@ -30,6 +30,7 @@ export interface RelationshipServiceParts {
   /** Read when a transaction commits, so a process may set its triggers after building the services. */
   taskTrigger: () => TaskTrigger;
   emailTrigger?: () => { sync(notificationIds: string[]): Promise<void> } | undefined;
+  derivedGroupings: DerivedGroupingLookup;
 }
 
 export function createRelationshipServices(parts: RelationshipServiceParts): RelationshipServices {
@@ -41,7 +42,7 @@ export function createRelationshipServices(parts: RelationshipServiceParts): Rel
     notifications,
     idempotency,
     subscriptionAdmin,
-    endings: new EndRelationshipService(dataSource, clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger),
+    endings: new EndRelationshipService(dataSource, clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger, parts.derivedGroupings),
     endedRelationships: new EndedRelationshipService(clock, visibility, audit, idempotency, taskTrigger),
     userDeactivations: new UserDeactivationService(clock, visibility, audit, idempotency),
     partnerLinks: new PartnerLinkService(clock, visibility, audit, idempotency),
