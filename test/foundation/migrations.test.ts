@@ -23,6 +23,9 @@ async function shapeOf(app: TestApp, database: string) {
   return { columns, indexes, foreignKeys };
 }
 
+// DDL is slow while other suites load the database server.
+jest.setTimeout(120_000);
+
 describe('migrations', () => {
   let app: TestApp;
   beforeAll(async () => {
