@@ -139,6 +139,16 @@ async function main(): Promise<void> {
       return plans;
     };
     const plans = { first: await explain(captured.first), deep: await explain(captured.deep) };
+    // Each statement alone, one caller, median of 20: which statement the time goes to.
+    const statementTimes = async (stages: Captured[][]) => {
+      const out = [];
+      for (const statement of stages.flat()) {
+        const timing = await runCallers({ concurrency: 1, total: 20, work: async () => void (await db.pool.query(statement.query, statement.parameters)) });
+        out.push({ statement: statement.query.slice(0, 120), p50Ms: timing.p50Ms });
+      }
+      return out;
+    };
+    const singleStatementTimes = { first: await statementTimes(captured.first), deep: await statementTimes(captured.deep) };
 
     counted = await CountedUser.create(db.pool, db.name);
     server = await startApiServer(databaseUrl(db.name, counted), db.queuePrefix);
@@ -216,7 +226,7 @@ async function main(): Promise<void> {
           loadAverageAtStart,
           query: QUERY,
         },
-        figures: { firstPage: product.first, deepPage: product.deep, statementsPerRequest: statements, explain: plans },
+        figures: { firstPage: product.first, deepPage: product.deep, statementsPerRequest: statements, explain: plans, singleStatementTimes },
         baseline: {
           description: 'the statements the API sent for the same request (captured with their parameters), replayed over mysql2 with the same parallelism, 8 callers',
           statements: { first: captured.first.map((stage) => stage.map((s) => s.query)), deep: captured.deep.map((stage) => stage.map((s) => s.query)) },

@@ -13,7 +13,9 @@ export const SAFT_CACHE_DIR = process.env.BENCH_SAFT_DIR ?? path.join(os.tmpdir(
 /** Runs one phase in a fresh node process and returns what it printed. */
 export function runPhase(...args: string[]): Promise<PhaseResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PHASE_JS, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+    // BENCH_CPU_PROF=<dir> profiles the phase (node --cpu-prof) to find out where a missed target's time goes.
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...profile, PHASE_JS, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.once('error', reject);

@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createBenchDatabase, dropOnInterrupt } from './lib/database';
+import { endForYear2025, round, runPhase, seedLedgerClient, syntheticFile } from './lib/ledger';
+import type { PhaseResult } from './lib/ledger-phase';
+import { ratio, report, secondsSince, Target } from './lib/report';
+
+const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
+
+interface SizeResult {
+  lines: number;
+  generation: { seconds: number; linesPerSecond: number; peakRssMiB: number; fileBytes: number };
+  rawStream: { seconds: number; rowsPerSecond: number; peakRssMiB: number; rows: number };
+  importSeconds: number;
+  generationVsRawTime: number | null;
+}
+
+async function main(): Promise<void> {
+  const started = process.hrtime.bigint();
+  const loadAverageAtStart = os.loadavg().map((n) => round(n, 2));
+  const db = await createBenchDatabase('saft-generate');
+  const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ka-bench-archive-'));
+  dropOnInterrupt(db, async () => fs.rmSync(archiveDir, { recursive: true, force: true }));
+  try {
+    const results: Record<string, SizeResult> = {};
+    for (const [i, size] of SIZES.entries()) {
+      // The books: synthetic SAF-T (src/saft syntheticBooks) imported through the ledger service.
+      const org = `98765${String(4321 + i).padStart(4, '0')}`;
+      const clientId = `c-bench-${size}`;
+      const { file } = await syntheticFile(size, org);
+      const { relationshipId } = await seedLedgerClient(db.pool, clientId, org);
+      const imported = await runPhase('import', db.url, clientId, file);
+      await endForYear2025(db.pool, relationshipId);
+      const [[count]] = await db.pool.query<any[]>(
+        'SELECT COUNT(*) AS n FROM ledger_lines l JOIN ledger_transactions t ON t.id = l.transaction_ref WHERE t.client_id = ?',
+        [clientId],
+      );
+      const lines = Number(count.n);
+
+      const generated: PhaseResult = await runPhase('generate', db.url, relationshipId, archiveDir);
+      const [[document]] = await db.pool.query<any[]>('SELECT byte_size FROM archive_documents WHERE relationship_id = ?', [relationshipId]);
+      if (!document) throw new Error('the generator recorded no archive document');
+      const streamed = await runPhase('stream', db.url, clientId, '2025-01-01', '2025-12-31');
+      if (Number(streamed.rows) !== lines) throw new Error(`streamed ${streamed.rows} rows, the books hold ${lines} lines`);
+
+      results[String(size)] = {
+        lines,
+        generation: { seconds: round(generated.seconds, 2), linesPerSecond: Math.round(lines / generated.seconds), peakRssMiB: generated.maxRssMiB, fileBytes: Number(document.byte_size) },
+        rawStream: { seconds: round(streamed.seconds, 2), rowsPerSecond: Math.round(lines / streamed.seconds), peakRssMiB: streamed.maxRssMiB, rows: Number(streamed.rows) },
+        importSeconds: round(imported.seconds, 1),
+        generationVsRawTime: ratio(generated.seconds, streamed.seconds),
+      };
+    }
+
+    const all = Object.values(results);
+    const small = all[0];
+    const large = all[all.length - 1];
+    const rssGrowth = ratio(large.generation.peakRssMiB, small.generation.peakRssMiB);
+    const targets: Target[] = [
+      ...all.map((r) => ({ name: `${r.lines} lines: >= 100k lines/s`, target: '>= 100000 lines/s', value: r.generation.linesPerSecond, pass: r.generation.linesPerSecond >= 100_000 })),
+      ...all.map((r) => ({ name: `${r.lines} lines: peak RSS < 300 MB`, target: '< 300 MiB', value: r.generation.peakRssMiB, pass: r.generation.peakRssMiB < 300 })),
+      { name: 'peak RSS within 1.3x between the sizes', target: '<= 1.3', value: rssGrowth, pass: rssGrowth !== null && rssGrowth <= 1.3 },
+      ...all.map((r) => ({ name: `${r.lines} lines: generation time <= 3x raw streaming`, target: '<= 3', value: r.generationVsRawTime, pass: r.generationVsRawTime !== null && r.generationVsRawTime <= 3 })),
+    ];
+    await report(
+      db.pool,
+      {
+        benchmark: 'saft-generate',
+        description: 'SAF-T 1.30 generation of one fiscal year (the GENERATE_MANDATORY_DATA generator into the archive storage), each size in a fresh process, against streaming the same voucher-line rows out of MariaDB to nowhere',
+        parameters: { sizes: SIZES, books: 'syntheticBooks seed 1, calendar year 2025, imported through the ledger service', loadAverageAtStart },
+        figures: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { lines: r.lines, ...r.generation, importSeconds: r.importSeconds }])),
+        baseline: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.rawStream])),
+        ratio: { ...Object.fromEntries(Object.entries(results).map(([k, r]) => [`${k}GenerationVsRawTime`, r.generationVsRawTime])), peakRssLargeVsSmall: rssGrowth },
+        targets,
+        notes: [`total run time ${secondsSince(started)} s`],
+      },
+      all.map((r) => `${r.lines} lines ${r.generation.linesPerSecond} lines/s (${r.generationVsRawTime}x raw), peak RSS ${r.generation.peakRssMiB} MiB`).join('; '),
+    );
+  } finally {
+    fs.rmSync(archiveDir, { recursive: true, force: true });
+    await db.drop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
