@@ -1,6 +1,8 @@
 import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Registry } from 'prom-client';
+import { applyRetention } from '../archive/retention';
 import type { Opened } from '../boot';
+import { BUSINESS_ZONE, osloToday } from '../common/clock';
 import { createMailer, Mailer, sendNotificationEmail } from '../notifications/email';
 import { runTask, TaskAttemptFailed } from '../tasks/task-runner';
 import { unavailableMandatoryDataGenerator } from './mandatory-data';
@@ -35,6 +37,9 @@ export interface WorkerOptions {
 }
 
 const SWEEP_SCHEDULER_ID = 'sweep';
+/** Retention (DESIGN S5) runs yearly at 00:00 on 1 January, Europe/Oslo. */
+const RETENTION_SCHEDULER_ID = 'archive-retention';
+const RETENTION_SCHEDULE = { pattern: '0 0 1 1 *', tz: BUSINESS_ZONE };
 
 /**
  * Starts the queue workers and the sweeper (DESIGN S2, S6) on the process's runtime. Time comes only from
@@ -138,8 +143,18 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     }
   };
 
-  // One sweep at a time across all worker processes: the scheduler makes one job per period.
-  const sweeper = new Worker(QUEUE.maintenance, async () => sweepNow(), { ...workerOptions, concurrency: 1 });
+  // One maintenance job at a time across all worker processes: each scheduler makes one job per period.
+  const sweeper = new Worker(
+    QUEUE.maintenance,
+    async (job) => {
+      if (job.name !== 'retention') return sweepNow();
+      const result = await applyRetention(runtime, osloToday(clock));
+      logger.info({ ...result }, 'archive retention applied');
+      return result;
+    },
+    { ...workerOptions, concurrency: 1 },
+  );
+  await maintenance.upsertJobScheduler(RETENTION_SCHEDULER_ID, RETENTION_SCHEDULE, { name: 'retention', data: {} });
 
   for (const worker of [tasks, emails, sweeper]) {
     worker.on('error', (err) => logger.warn({ err, queue: worker.name }, 'worker error'));
