@@ -47,9 +47,10 @@ async function main(mode: Mode): Promise<void> {
   let stopHttp: (() => Promise<void>) | undefined;
 
   if (mode === 'all' && (await loadDemoDataIfEmpty(opened))) logger.info({ file: DEMO_FILE }, 'demo data loaded');
-  if (mode !== 'api') workers = await startWorkers(opened);
-  if (mode !== 'worker') {
-    const http = await createHttpApp(runtime, opened.redis);
+  const http = mode !== 'worker' ? await createHttpApp(runtime, opened.redis) : undefined;
+  // In one process with the API, the workers' metrics are served on its /metrics too.
+  if (mode !== 'api') workers = await startWorkers(opened, { registry: http?.metrics.registry });
+  if (http) {
     server = await new Promise<Server>((resolve) => {
       const s = http.app.listen(config.port, () => resolve(s));
     });
@@ -77,8 +78,10 @@ async function main(mode: Mode): Promise<void> {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, 25_000);
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    server?.closeAllConnections?.();
+    // Stop accepting; idle keep-alive connections go now, requests under way finish.
+    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server?.closeIdleConnections();
+    await closed;
     await stopHttp?.();
     await workers?.stop();
     await triggers.close();
