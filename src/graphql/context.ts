@@ -21,9 +21,14 @@ export class RequestContext {
     return this.runtime.services;
   }
 
-  /** Today's Europe/Oslo date from the injected clock (DESIGN S7). */
+  private todayOnce: string | undefined;
+
+  /**
+   * Today's Europe/Oslo date from the injected clock (DESIGN S7), read once per request: one request sees one date,
+   * and a page of clients does not pay for a time-zone conversion per access.
+   */
   today(): string {
-    return osloToday(this.runtime.clock);
+    return (this.todayOnce ??= osloToday(this.runtime.clock));
   }
 
   /** Who acts, for the audit log (DESIGN A4). */

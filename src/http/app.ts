@@ -1,4 +1,5 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express } from 'express';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
@@ -82,7 +83,9 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
     formatError,
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimit(MAX_DEPTH)],
-    plugins: [observability(metrics), complexityLimit(schema, MAX_COMPLEXITY)],
+    // No cache hints are used; the default cache-control plugin would wrap every field resolver (a large share of the
+    // CPU of a clients page).
+    plugins: [observability(metrics), complexityLimit(schema, MAX_COMPLEXITY), ApolloServerPluginCacheControlDisabled()],
     csrfPrevention: true,
     // The process owns shutdown (main.ts). Apollo's own SIGTERM handler (on outside NODE_ENV=test) raced it and left
     // the API hanging until the 25 s shutdown timer, exiting with status 1.
