@@ -3,6 +3,13 @@ import { CustomerRelationship } from '../relationships/customer-relationship.ent
 
 export enum ArchiveDocumentKind {
   SAFT_FINANCIAL = 'SAFT_FINANCIAL',
+  // The specifications next to the SAF-T file (bokføringsforskriften § 3-1), one CSV each.
+  JOURNAL = 'JOURNAL',
+  GENERAL_LEDGER = 'GENERAL_LEDGER',
+  CUSTOMER_SPECIFICATION = 'CUSTOMER_SPECIFICATION',
+  SUPPLIER_SPECIFICATION = 'SUPPLIER_SPECIFICATION',
+  TRIAL_BALANCE = 'TRIAL_BALANCE',
+  VAT_SPECIFICATION = 'VAT_SPECIFICATION',
 }
 
 /** A file of mandatory accounting data in the archive (DESIGN S3). */

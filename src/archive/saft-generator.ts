@@ -13,6 +13,7 @@ import { writeSaft, type SaftContactPerson, type SaftHeader } from '../saft';
 import { User } from '../users/user.entity';
 import { ArchiveDocument, ArchiveDocumentKind } from './archive-document.entity';
 import type { ArchiveStorage } from './archive-storage';
+import { generateSpecifications } from './specifications/generator';
 
 export const SAFT_CONTENT_TYPE = 'application/xml';
 const SOFTWARE = { softwareCompanyName: 'Klient Admin', softwareId: 'Klient Admin', softwareVersion: '1.0' };
@@ -81,6 +82,8 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
         auditFileSender: { name: partner.name, ...(partner.organizationNumber ? { registrationNumber: partner.organizationNumber } : {}) },
       };
       await this.generateYear(relationship, client, year, header);
+      // The specifications the bookkeeping regulations require, in the same folder (src/archive/specifications).
+      await generateSpecifications(this.deps, relationship, client, year, (fileName) => archiveKey(client.id, relationship.id, year.fiscalYear, fileName));
     }
   }
 

@@ -41,7 +41,15 @@ registerEnumType(TaskKind, {
 registerEnumType(ArchiveDocumentKind, {
   name: 'ArchiveDocumentKind',
   description: 'What an archive document holds.',
-  valuesConfig: { SAFT_FINANCIAL: { description: 'A SAF-T Financial 1.30 file for one fiscal year.' } },
+  valuesConfig: {
+    SAFT_FINANCIAL: { description: 'A SAF-T Financial 1.30 file for one fiscal year.' },
+    JOURNAL: { description: 'Bilagsjournal (CSV): every voucher line of the fiscal year in voucher order, with totals.' },
+    GENERAL_LEDGER: { description: 'Hovedbok (CSV): per account, opening balance, every line with the running balance, closing balance.' },
+    CUSTOMER_SPECIFICATION: { description: 'Kundespesifikasjon (CSV): per customer, opening balance, lines with the running balance, closing balance.' },
+    SUPPLIER_SPECIFICATION: { description: 'Leverandørspesifikasjon (CSV): per supplier, opening balance, lines with the running balance, closing balance.' },
+    TRIAL_BALANCE: { description: 'Saldobalanse (CSV): per account, opening balance, debit and credit movement, closing balance, with totals.' },
+    VAT_SPECIFICATION: { description: 'Mva-spesifikasjon (CSV): per month and tax code, base and tax amounts on debit and credit, with totals per code.' },
+  },
 });
 
 @ObjectType('ScheduledTask', { description: 'Work the generation date sets off.' })

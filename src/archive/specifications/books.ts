@@ -1,0 +1,182 @@
+import type { QueryRunner } from 'typeorm';
+import type { BooksSelection } from '../../ledger/ledger-source';
+import { LedgerPartyKind, OpeningBalanceKind } from '../../ledger/ledger.entities';
+import type { Ore } from '../../saft';
+
+/** Before any imported snapshot, the balance is the sum of all earlier lines (as in the SAF-T file). */
+const BEGINNING = '1000-01-01';
+const NET = 'COALESCE(l.debit_amount, 0) - COALESCE(l.credit_amount, 0)';
+
+/** A balance over the selection: opening at its start, and the debit and credit movement inside it. */
+export interface Movement {
+  opening: Ore;
+  debit: Ore;
+  credit: Ore;
+}
+
+export function closingOf(m: Movement): Ore {
+  return m.opening + m.debit - m.credit;
+}
+
+/** An account, customer or supplier with its name and its movement over the selection. */
+export interface SpecifiedItem extends Movement {
+  id: string;
+  name: string;
+}
+
+export interface SpecifiedAccount extends SpecifiedItem {
+  groupingCategory: string;
+  groupingCode: string;
+}
+
+export interface TaxCodeInfo {
+  standardTaxCode: string;
+  description: string;
+  percentage: number | null;
+}
+
+/** What the specifications need besides the lines: sizes grow with the chart and the parties, not with the lines. */
+export interface SpecificationBooks {
+  selection: BooksSelection;
+  /** In key order (`byKey`), the order the line cursors use too. */
+  accounts: SpecifiedAccount[];
+  customers: SpecifiedItem[];
+  suppliers: SpecifiedItem[];
+  taxCodes: Map<string, TaxCodeInfo>;
+}
+
+/**
+ * Byte order of the UTF-8 text — the order of `ORDER BY CAST(x AS BINARY)` — so the chart walked in JS and the
+ * lines sorted by SQL meet in the same order whatever the column's collation.
+ */
+export function byKey(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** SUM() of BIGINT comes back as a DECIMAL string; øre fit a JS number exactly. */
+export function ore(value: unknown): Ore {
+  return value === null || value === undefined ? 0 : Number(value);
+}
+
+function movementOf(map: Map<string, Movement>, key: string): Movement {
+  let m = map.get(key);
+  if (!m) map.set(key, (m = { opening: 0, debit: 0, credit: 0 }));
+  return m;
+}
+
+/**
+ * Balances at the selection start and movements inside it, by the books' rule (ledger README, "Balances"): the latest
+ * imported opening-balance snapshot not after the start, plus the lines from the snapshot up to the day before the
+ * start; with no snapshot, all earlier lines. The same rule the SAF-T file's balances follow, so the trial balance
+ * closes where the file does. Read on `runner`, inside the caller's REPEATABLE READ snapshot.
+ */
+export async function readSpecificationBooks(runner: QueryRunner, selection: BooksSelection): Promise<SpecificationBooks> {
+  const { clientId, start, end } = selection;
+  const [{ as_of: snapshot }] = await runner.query('SELECT MAX(as_of) AS as_of FROM ledger_opening_balances WHERE client_id = ? AND as_of <= ?', [
+    clientId,
+    start,
+  ]);
+  const from: string = snapshot ?? BEGINNING;
+
+  const accounts = new Map<string, Movement>();
+  const customers = new Map<string, Movement>();
+  const suppliers = new Map<string, Movement>();
+  if (snapshot) {
+    const rows: Array<{ kind: OpeningBalanceKind; party_id: string; account_id: string; balance: string }> = await runner.query(
+      'SELECT kind, party_id, account_id, balance FROM ledger_opening_balances WHERE client_id = ? AND as_of = ?',
+      [clientId, snapshot],
+    );
+    for (const row of rows) {
+      const map = row.kind === OpeningBalanceKind.ACCOUNT ? accounts : row.kind === OpeningBalanceKind.CUSTOMER ? customers : suppliers;
+      movementOf(map, row.kind === OpeningBalanceKind.ACCOUNT ? row.account_id : row.party_id).opening += ore(row.balance);
+    }
+  }
+
+  const sums = (groupBy: string, where: string): Promise<Array<Record<string, string | null>>> =>
+    runner.query(
+      `SELECT ${groupBy},
+              SUM(CASE WHEN t.transaction_date < ? THEN ${NET} ELSE 0 END) AS before_start,
+              SUM(CASE WHEN t.transaction_date >= ? THEN COALESCE(l.debit_amount, 0) ELSE 0 END) AS debit,
+              SUM(CASE WHEN t.transaction_date >= ? THEN COALESCE(l.credit_amount, 0) ELSE 0 END) AS credit
+         FROM ledger_transactions t JOIN ledger_lines l ON l.transaction_ref = t.id
+        WHERE t.client_id = ? AND t.transaction_date >= ? AND t.transaction_date <= ?${where}
+        GROUP BY ${groupBy}`,
+      [start, start, start, clientId, from, end],
+    );
+  const addSums = (m: Movement, row: Record<string, string | null>) => {
+    m.opening += ore(row.before_start);
+    m.debit += ore(row.debit);
+    m.credit += ore(row.credit);
+  };
+  for (const row of await sums('l.account_id', '')) addSums(movementOf(accounts, row.account_id!), row);
+  for (const row of await sums('l.customer_id, l.supplier_id', ' AND (l.customer_id IS NOT NULL OR l.supplier_id IS NOT NULL)')) {
+    if (row.customer_id !== null) addSums(movementOf(customers, row.customer_id!), row);
+    if (row.supplier_id !== null) addSums(movementOf(suppliers, row.supplier_id!), row);
+  }
+
+  // Every account of the chart and every party of the master data is listed, with or without lines.
+  const chart: Array<{ account_id: string; description: string; grouping_category: string; grouping_code: string }> = await runner.query(
+    'SELECT account_id, description, grouping_category, grouping_code FROM ledger_accounts WHERE client_id = ?',
+    [clientId],
+  );
+  const chartById = new Map(chart.map((a) => [a.account_id, a]));
+  for (const a of chart) movementOf(accounts, a.account_id);
+  const partyNames = { [LedgerPartyKind.CUSTOMER]: new Map<string, string>(), [LedgerPartyKind.SUPPLIER]: new Map<string, string>() };
+  const partyRows: Array<{ kind: LedgerPartyKind; party_id: string; name: string }> = await runner.query(
+    'SELECT kind, party_id, name FROM ledger_parties WHERE client_id = ?',
+    [clientId],
+  );
+  for (const p of partyRows) {
+    partyNames[p.kind]?.set(p.party_id, p.name);
+    movementOf(p.kind === LedgerPartyKind.CUSTOMER ? customers : suppliers, p.party_id);
+  }
+
+  const listOf = (map: Map<string, Movement>, names: Map<string, string>): SpecifiedItem[] =>
+    [...map.keys()].sort(byKey).map((id) => ({ id, name: names.get(id) ?? '', ...map.get(id)! }));
+
+  const taxCodes = new Map<string, TaxCodeInfo>();
+  const taxRows: Array<{ code: string; description: string | null; percentage: string | null; standard_tax_code: string }> = await runner.query(
+    'SELECT code, description, percentage, standard_tax_code FROM ledger_tax_codes WHERE client_id = ?',
+    [clientId],
+  );
+  for (const t of taxRows) {
+    taxCodes.set(t.code, { standardTaxCode: t.standard_tax_code, description: t.description ?? '', percentage: t.percentage === null ? null : Number(t.percentage) });
+  }
+
+  return {
+    selection,
+    accounts: listOf(accounts, new Map(chart.map((a) => [a.account_id, a.description]))).map((a) => ({
+      ...a,
+      groupingCategory: chartById.get(a.id)?.grouping_category ?? '',
+      groupingCode: chartById.get(a.id)?.grouping_code ?? '',
+    })),
+    customers: listOf(customers, partyNames[LedgerPartyKind.CUSTOMER]),
+    suppliers: listOf(suppliers, partyNames[LedgerPartyKind.SUPPLIER]),
+    taxCodes,
+  };
+}
+
+/** A query's rows from a cursor, one at a time. Abandoned half way, the rest is read so the connection stays usable. */
+export async function* streamRows<T>(runner: QueryRunner, sql: string, params: unknown[]): AsyncIterable<T> {
+  const stream = await runner.stream(sql, params);
+  let finished = false;
+  try {
+    for await (const row of stream as AsyncIterable<T>) yield row;
+    finished = true;
+  } finally {
+    if (!finished && !stream.destroyed) {
+      stream.resume();
+      await new Promise<void>((resolve) => {
+        stream.once('end', resolve);
+        stream.once('error', () => resolve());
+        stream.once('close', resolve);
+      });
+    }
+  }
+}
+
+/** JSON columns: MySQL 8 returns them parsed, MariaDB (LONGTEXT) as text. */
+export function jsonList<T>(value: unknown): T[] {
+  if (value === null || value === undefined) return [];
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T[];
+}

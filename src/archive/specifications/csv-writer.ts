@@ -1,0 +1,49 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { formatAmount, type Ore } from '../../saft';
+
+const FLUSH_AT = 64 * 1024;
+const BOM = '\uFEFF';
+
+/** A CSV cell: text as is, money (øre) as an amount with 2 decimals and `.` (`formatAmount`). */
+export type Cell = string | number | null | undefined | { ore: Ore };
+
+export function amount(ore: Ore): { ore: Ore } {
+  return { ore };
+}
+
+function cellText(cell: Cell): string {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'object') return formatAmount(cell.ore);
+  const text = String(cell);
+  // RFC 4180 quoting: a separator, a quote or a line break inside a cell.
+  return /[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * Writes the specifications' CSV (UTF-8 with BOM, `;` separator, CRLF line ends — what Norwegian Excel opens as is)
+ * to a stream, buffered, waiting for 'drain' when the stream asks for it, so memory stays flat however many rows.
+ */
+export class CsvWriter {
+  private parts: string[] = [BOM];
+  private buffered = 0;
+  rows = 0;
+
+  constructor(private readonly output: Writable) {}
+
+  async row(cells: Cell[]): Promise<void> {
+    const line = cells.map(cellText).join(';') + '\r\n';
+    this.parts.push(line);
+    this.buffered += line.length;
+    this.rows++;
+    if (this.buffered >= FLUSH_AT) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const chunk = Buffer.from(this.parts.join(''), 'utf8');
+    this.parts = [];
+    this.buffered = 0;
+    if (!this.output.write(chunk)) await once(this.output, 'drain');
+  }
+}

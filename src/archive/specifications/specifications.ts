@@ -1,0 +1,240 @@
+import type { QueryRunner } from 'typeorm';
+import type { Ore, SaftLineTax } from '../../saft';
+import { byKey, closingOf, jsonList, ore, streamRows, type SpecificationBooks, type SpecifiedItem } from './books';
+import { amount, type Cell, type CsvWriter } from './csv-writer';
+
+/**
+ * The specifications the bookkeeping regulations require next to the SAF-T file (bokføringsforskriften § 3-1:
+ * bilagsjournal, hovedbok, kunde- og leverandørspesifikasjon, saldobalanse, mva-spesifikasjon), one CSV each, for one
+ * selection. Lines come from DB cursors; amounts are written as øre → `1234.50`.
+ */
+
+interface LineRow {
+  key: string | null;
+  transaction_date: string;
+  period: number;
+  period_year: number;
+  transaction_id: string;
+  journal_id: string;
+  voucher_type: string | null;
+  voucher_description: string;
+  record_id: string;
+  description: string;
+  account_id: string;
+  customer_id: string | null;
+  supplier_id: string | null;
+  debit_amount: string | null;
+  credit_amount: string | null;
+  tax_information: unknown;
+}
+
+/** The selection's lines with `key` (an expression) for grouping, `extraWhere` narrowing them, in `orderBy` order. */
+function lines(runner: QueryRunner, books: SpecificationBooks, key: string, extraWhere: string, orderBy: string): AsyncIterable<LineRow> {
+  const { clientId, start, end } = books.selection;
+  return streamRows<LineRow>(
+    runner,
+    `SELECT ${key} AS \`key\`, t.transaction_date, t.period, t.period_year, t.transaction_id, j.journal_id, t.voucher_type,
+            t.description AS voucher_description, l.record_id, l.description, l.account_id, l.customer_id, l.supplier_id,
+            l.debit_amount, l.credit_amount, l.tax_information
+       FROM ledger_transactions t
+       JOIN ledger_journals j ON j.id = t.journal_ref
+       JOIN ledger_lines l ON l.transaction_ref = t.id
+      WHERE t.client_id = ? AND t.transaction_date >= ? AND t.transaction_date <= ?${extraWhere}
+      ORDER BY ${orderBy}`,
+    [clientId, start, end],
+  );
+}
+
+const VOUCHER_ORDER = 't.transaction_date, t.id, l.line_no';
+
+function taxCodesOf(row: LineRow): string {
+  return [...new Set(jsonList<SaftLineTax>(row.tax_information).map((t) => t.taxCode))].join(' ');
+}
+
+/** Bilagsjournal: every line of the selection in voucher order (date, voucher), with the totals. */
+export async function writeJournal(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
+  await csv.row(['Dato', 'Periode', 'Journal', 'Bilagsnr', 'Bilagstype', 'Bilagstekst', 'Linje-ID', 'Beskrivelse', 'Konto', 'Kunde', 'Leverandør', 'Debet', 'Kredit', 'MVA-kode']);
+  let debit = 0;
+  let credit = 0;
+  for await (const row of lines(runner, books, 'NULL', '', VOUCHER_ORDER)) {
+    debit += ore(row.debit_amount);
+    credit += ore(row.credit_amount);
+    await csv.row([
+      row.transaction_date,
+      `${row.period_year}-${String(row.period).padStart(2, '0')}`,
+      row.journal_id,
+      row.transaction_id,
+      row.voucher_type,
+      row.voucher_description,
+      row.record_id,
+      row.description,
+      row.account_id,
+      row.customer_id,
+      row.supplier_id,
+      amount(ore(row.debit_amount)),
+      amount(ore(row.credit_amount)),
+      taxCodesOf(row),
+    ]);
+  }
+  await csv.row(['Sum', '', '', '', '', '', '', '', '', '', '', amount(debit), amount(credit), '']);
+}
+
+/**
+ * One ledger per item (account, customer, supplier) in `items` order: opening balance, its lines in date order with
+ * the running balance, closing balance with the movement. `rows` must come sorted by item (`byKey`), then date. The
+ * running balance must end at the closing balance computed from the aggregates; anything else is a bug, and throws.
+ */
+async function writeLedgers(
+  csv: CsvWriter,
+  items: SpecifiedItem[],
+  rows: AsyncIterable<LineRow>,
+  books: SpecificationBooks,
+  detail: (row: LineRow) => Cell[],
+  detailWidth: number,
+): Promise<void> {
+  const blanks = (n: number): Cell[] => Array<Cell>(n).fill('');
+  let next = 0;
+  let current: { item: SpecifiedItem; balance: Ore; debit: Ore; credit: Ore } | undefined;
+  const open = async (item: SpecifiedItem) => {
+    current = { item, balance: item.opening, debit: 0, credit: 0 };
+    await csv.row([item.id, item.name, 'Inngående saldo', books.selection.start, ...blanks(detailWidth - 1), '', '', amount(item.opening)]);
+  };
+  const close = async () => {
+    const { item, balance, debit, credit } = current!;
+    if (balance !== closingOf(item) || debit !== item.debit || credit !== item.credit) {
+      throw new Error(`specification of ${item.id}: the lines end at ${balance}, the balances say ${closingOf(item)}`);
+    }
+    await csv.row([item.id, item.name, 'Utgående saldo', books.selection.end, ...blanks(detailWidth - 1), amount(debit), amount(credit), amount(balance)]);
+    current = undefined;
+  };
+  for await (const row of rows) {
+    while (current?.item.id !== row.key) {
+      if (current) await close();
+      const item = items[next++];
+      if (!item || byKey(item.id, row.key!) > 0) throw new Error(`a line on ${row.key} that is not in the list being specified`);
+      await open(item);
+    }
+    const debit = ore(row.debit_amount);
+    const credit = ore(row.credit_amount);
+    current!.debit += debit;
+    current!.credit += credit;
+    current!.balance += debit - credit;
+    await csv.row([current!.item.id, current!.item.name, 'Postering', ...detail(row), amount(debit), amount(credit), amount(current!.balance)]);
+  }
+  if (current) await close();
+  while (next < items.length) {
+    await open(items[next++]);
+    await close();
+  }
+}
+
+const LEDGER_DETAIL = ['Dato', 'Journal', 'Bilagsnr', 'Linje-ID', 'Beskrivelse'];
+
+/** Hovedbok: per account, opening balance, every line in date order with the running balance, closing balance. */
+export async function writeGeneralLedger(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
+  await csv.row(['Konto', 'Kontonavn', 'Radtype', ...LEDGER_DETAIL, 'Kunde', 'Leverandør', 'Debet', 'Kredit', 'Saldo']);
+  const rows = lines(runner, books, 'l.account_id', '', `CAST(l.account_id AS BINARY), ${VOUCHER_ORDER}`);
+  await writeLedgers(
+    csv,
+    books.accounts,
+    rows,
+    books,
+    (r) => [r.transaction_date, r.journal_id, r.transaction_id, r.record_id, r.description, r.customer_id, r.supplier_id],
+    LEDGER_DETAIL.length + 2,
+  );
+}
+
+/** Kunde- / leverandørspesifikasjon: per party, opening balance, its lines with the running balance, closing balance. */
+async function writePartySpecification(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks, party: 'customer' | 'supplier'): Promise<void> {
+  await csv.row([party === 'customer' ? 'Kunde-ID' : 'Leverandør-ID', 'Navn', 'Radtype', ...LEDGER_DETAIL, 'Konto', 'Debet', 'Kredit', 'Saldo']);
+  const column = party === 'customer' ? 'l.customer_id' : 'l.supplier_id';
+  const rows = lines(runner, books, column, ` AND ${column} IS NOT NULL`, `CAST(${column} AS BINARY), ${VOUCHER_ORDER}`);
+  await writeLedgers(
+    csv,
+    party === 'customer' ? books.customers : books.suppliers,
+    rows,
+    books,
+    (r) => [r.transaction_date, r.journal_id, r.transaction_id, r.record_id, r.description, r.account_id],
+    LEDGER_DETAIL.length + 1,
+  );
+}
+
+export function writeCustomerSpecification(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
+  return writePartySpecification(csv, runner, books, 'customer');
+}
+
+export function writeSupplierSpecification(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
+  return writePartySpecification(csv, runner, books, 'supplier');
+}
+
+/** Saldobalanse: per account, opening, debit and credit movement, closing; and the totals (zero for balanced books). */
+export async function writeTrialBalance(csv: CsvWriter, _runner: QueryRunner, books: SpecificationBooks): Promise<void> {
+  await csv.row(['Konto', 'Kontonavn', 'Grupperingskategori', 'Grupperingskode', 'Inngående saldo', 'Debet', 'Kredit', 'Utgående saldo']);
+  const sum = { opening: 0, debit: 0, credit: 0, closing: 0 };
+  for (const a of books.accounts) {
+    sum.opening += a.opening;
+    sum.debit += a.debit;
+    sum.credit += a.credit;
+    sum.closing += closingOf(a);
+    await csv.row([a.id, a.name, a.groupingCategory, a.groupingCode, amount(a.opening), amount(a.debit), amount(a.credit), amount(closingOf(a))]);
+  }
+  await csv.row(['Sum', '', '', '', amount(sum.opening), amount(sum.debit), amount(sum.credit), amount(sum.closing)]);
+}
+
+interface VatSums {
+  month: string;
+  code: string;
+  percentage: number | null;
+  lines: number;
+  baseDebit: Ore;
+  baseCredit: Ore;
+  taxDebit: Ore;
+  taxCredit: Ore;
+}
+
+/**
+ * Mva-spesifikasjon: per month of the selection and tax code (with its standard tax code and rate), the base on debit
+ * and on credit lines and the debit and credit tax amounts; then each code's totals over the selection. The lines'
+ * tax information (JSON) is summed while streaming: memory grows with months × codes, not with the lines.
+ */
+export async function writeVatSpecification(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
+  const byMonth = new Map<string, VatSums>();
+  const byCode = new Map<string, VatSums>();
+  const addTo = (map: Map<string, VatSums>, month: string, tax: SaftLineTax, percentage: number | null, debitLine: boolean) => {
+    const key = `${month}\u0000${tax.taxCode}\u0000${percentage ?? ''}`;
+    let s = map.get(key);
+    if (!s) map.set(key, (s = { month, code: tax.taxCode, percentage, lines: 0, baseDebit: 0, baseCredit: 0, taxDebit: 0, taxCredit: 0 }));
+    s.lines++;
+    if (debitLine) s.baseDebit += tax.taxBase ?? 0;
+    else s.baseCredit += tax.taxBase ?? 0;
+    s.taxDebit += tax.debitTaxAmount ?? 0;
+    s.taxCredit += tax.creditTaxAmount ?? 0;
+  };
+  for await (const row of lines(runner, books, 'NULL', ' AND l.tax_information IS NOT NULL', VOUCHER_ORDER)) {
+    for (const tax of jsonList<SaftLineTax>(row.tax_information)) {
+      const percentage = tax.taxPercentage ?? books.taxCodes.get(tax.taxCode)?.percentage ?? null;
+      const debitLine = row.debit_amount !== null;
+      addTo(byMonth, row.transaction_date.slice(0, 7), tax, percentage, debitLine);
+      addTo(byCode, 'Sum', tax, percentage, debitLine);
+    }
+  }
+
+  await csv.row(['Periode', 'MVA-kode', 'Standard MVA-kode', 'Beskrivelse', 'Sats', 'Antall linjer', 'Grunnlag debet', 'Grunnlag kredit', 'MVA debet', 'MVA kredit']);
+  const order = (a: VatSums, b: VatSums) => byKey(a.code, b.code) || (a.percentage ?? -1) - (b.percentage ?? -1);
+  const months = [...byMonth.values()].sort((a, b) => byKey(a.month, b.month) || order(a, b));
+  for (const s of [...months, ...[...byCode.values()].sort(order)]) {
+    const code = books.taxCodes.get(s.code);
+    await csv.row([
+      s.month,
+      s.code,
+      code?.standardTaxCode ?? '',
+      code?.description ?? '',
+      s.percentage === null ? '' : String(s.percentage),
+      s.lines,
+      amount(s.baseDebit),
+      amount(s.baseCredit),
+      amount(s.taxDebit),
+      amount(s.taxCredit),
+    ]);
+  }
+}
