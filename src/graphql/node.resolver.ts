@@ -3,7 +3,6 @@ import { ArchiveDocument } from '../archive/archive-document.entity';
 import { parseGlobalId } from '../common/global-id';
 import { Notification } from '../notifications/notification.entity';
 import { PartnerRight } from '../partners/partner-membership.entity';
-import { CustomerRelationship } from '../relationships/customer-relationship.entity';
 import type { RequestContext } from './context';
 import { NodeInterface } from './node';
 

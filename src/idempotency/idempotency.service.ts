@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../common/clock';
 import type { UnitOfWork } from '../db/unit-of-work';
+import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
 import { IdempotencyRecord } from './idempotency-record.entity';
 
 /** Who called which mutation with which key and input (DESIGN E10). */
@@ -16,6 +17,17 @@ export type IdempotencyLookup<R> =
   | { kind: 'first' }
   | { kind: 'replay'; result: R }
   | { kind: 'mismatch' };
+
+/** The scope of a mutation call whose input carries an idempotency key; null when it carries none. */
+export function idempotencyScope<I extends { idempotencyKey?: string | null }>(userId: string, operation: string, input: I): IdempotencyScope | null {
+  const { idempotencyKey, ...request } = input;
+  return idempotencyKey ? { userId, operation, key: idempotencyKey, input: request } : null;
+}
+
+/** E10: the same key with another input. */
+export function idempotencyKeyMismatch(): UserError {
+  return userError(UserErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'The idempotency key was used with another input.', ['input', 'idempotencyKey']);
+}
 
 /** JSON with object keys sorted, so the same input always hashes the same. */
 function canonical(value: unknown): string {

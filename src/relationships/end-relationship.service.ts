@@ -10,7 +10,7 @@ import { apiError, forbidden } from '../common/errors';
 import { localIdOf } from '../common/global-id';
 import { UnitOfWork } from '../db/unit-of-work';
 import { UserError, UserErrorCode, userError, Warning } from '../graphql/user-errors';
-import type { IdempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
 import { ScheduledTask, TaskKind, TaskState } from '../tasks/scheduled-task.entity';
@@ -163,11 +163,10 @@ export class EndRelationshipService {
     const client = clientId ? await lockClient(uow, clientId) : null;
     if (!client) return refused(notFound());
 
-    const { idempotencyKey, ...request } = input;
-    const scope: IdempotencyScope | null = idempotencyKey ? { userId: viewer.userId, operation: 'endCustomerRelationship', key: idempotencyKey, input: request } : null;
+    const scope = idempotencyScope(viewer.userId, 'endCustomerRelationship', input);
     if (scope) {
       const found = await this.idempotency.lookup<StoredEnding>(uow, scope);
-      if (found.kind === 'mismatch') return refused(userError(UserErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'The idempotency key was used with another input.', ['input', 'idempotencyKey']));
+      if (found.kind === 'mismatch') return refused(idempotencyKeyMismatch());
       if (found.kind === 'replay') return this.rebuild(uow, found.result);
     }
 

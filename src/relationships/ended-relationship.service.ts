@@ -7,7 +7,7 @@ import { Clock, osloMidnight, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
-import type { IdempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { idempotencyKeyMismatch, idempotencyScope, IdempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
 import type { TaskTrigger } from '../tasks/task-trigger';
@@ -73,7 +73,7 @@ export class EndedRelationshipService {
 
     if (scope) {
       const previous = await this.idempotency.lookup<StoredChange>(uow, scope);
-      if (previous.kind === 'mismatch') return { result: refused(userError(UserErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'The idempotency key was used with another input.', ['input', 'idempotencyKey'])) };
+      if (previous.kind === 'mismatch') return { result: refused(idempotencyKeyMismatch()) };
       if (previous.kind === 'replay') return { result: { relationship: await uow.repo(CustomerRelationship).findOneByOrFail({ id: previous.result.relationshipId }), client, userErrors: [] } };
     }
 
@@ -96,8 +96,7 @@ export class EndedRelationshipService {
 
   /** E7: a new period and/or generation date; a new date moves this ending's deactivation dates and its tasks. */
   async update(uow: UnitOfWork, caller: Caller, input: UpdateEndingInput): Promise<EndingChangeResult> {
-    const { idempotencyKey, ...request } = input;
-    const scope = idempotencyKey ? { userId: caller.viewer.userId, operation: 'updateEndedRelationship', key: idempotencyKey, input: request } : null;
+    const scope = idempotencyScope(caller.viewer.userId, 'updateEndedRelationship', input);
     const opened = await this.open(uow, caller, input.relationshipId, scope);
     if ('result' in opened) return opened.result;
     const { relationship, client } = opened;
@@ -135,8 +134,7 @@ export class EndedRelationshipService {
    * a subscription-administrator handover and removed extensions (both were separate, deliberate choices).
    */
   async cancel(uow: UnitOfWork, caller: Caller, input: CancelEndingInput): Promise<EndingChangeResult> {
-    const { idempotencyKey, ...request } = input;
-    const scope = idempotencyKey ? { userId: caller.viewer.userId, operation: 'cancelRelationshipEnd', key: idempotencyKey, input: request } : null;
+    const scope = idempotencyScope(caller.viewer.userId, 'cancelRelationshipEnd', input);
     const opened = await this.open(uow, caller, input.relationshipId, scope);
     if ('result' in opened) return opened.result;
     const { relationship, client } = opened;

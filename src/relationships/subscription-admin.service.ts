@@ -7,7 +7,7 @@ import { Clock, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
-import type { IdempotencyService, IdempotencyScope } from '../idempotency/idempotency.service';
+import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { NotificationKind } from '../notifications/notification.entity';
 import type { NotificationService } from '../notifications/notification.service';
 import { PartnerRight } from '../partners/partner-membership.entity';
@@ -115,12 +115,10 @@ export class SubscriptionAdminService {
     const client = clientId ? await lockClient(uow, clientId) : null;
     if (!client) return refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
 
-    const scope: IdempotencyScope | null = input.idempotencyKey
-      ? { userId: viewer.userId, operation: 'transferSubscriptionAdmin', key: input.idempotencyKey, input: { clientId: input.clientId, userId: input.userId } }
-      : null;
+    const scope = idempotencyScope(viewer.userId, 'transferSubscriptionAdmin', { clientId: input.clientId, userId: input.userId, idempotencyKey: input.idempotencyKey });
     if (scope) {
       const found = await this.idempotency.lookup<StoredTransfer>(uow, scope);
-      if (found.kind === 'mismatch') return refused(userError(UserErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'The idempotency key was used with another input.', ['input', 'idempotencyKey']));
+      if (found.kind === 'mismatch') return refused(idempotencyKeyMismatch());
       if (found.kind === 'replay') return { client: await uow.repo(Client).findOneByOrFail({ id: found.result.clientId }), grantedAdministrator: found.result.grantedAdministrator, userErrors: [] };
     }
 

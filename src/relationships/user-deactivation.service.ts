@@ -6,7 +6,7 @@ import { Clock, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
-import type { IdempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { accessesOf, Caller, lockClient } from './client-lock';
 
@@ -40,11 +40,10 @@ export class UserDeactivationService {
     const client = clientId ? await lockClient(uow, clientId) : null;
     if (!client) return refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
 
-    const { idempotencyKey, ...request } = input;
-    const scope: IdempotencyScope | null = idempotencyKey ? { userId: viewer.userId, operation: 'clearUserDeactivation', key: idempotencyKey, input: request } : null;
+    const scope = idempotencyScope(viewer.userId, 'clearUserDeactivation', input);
     if (scope) {
       const found = await this.idempotency.lookup<{ accessId: string }>(uow, scope);
-      if (found.kind === 'mismatch') return refused(userError(UserErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'The idempotency key was used with another input.', ['input', 'idempotencyKey']));
+      if (found.kind === 'mismatch') return refused(idempotencyKeyMismatch());
       if (found.kind === 'replay') return { clientUser: await uow.repo(ClientAccess).findOneBy({ id: found.result.accessId }), userErrors: [] };
     }
 
