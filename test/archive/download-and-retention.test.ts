@@ -4,7 +4,7 @@ import { applyRetention } from '../../src/archive/retention';
 import { toGlobalId } from '../../src/common/global-id';
 import type { ArchiveDocument } from '../../src/archive/archive-document.entity';
 import { startTestApp, TestApp } from '../support/test-app';
-import { archivePath, documentsOf, endRelationship, EXAMPLE_130, importSaft, ledgerWorld, readArchived } from '../ledger/ledger-helpers';
+import { archivePath, documentsOf, saftDocumentsOf, endRelationship, EXAMPLE_130, importSaft, ledgerWorld, readArchived } from '../ledger/ledger-helpers';
 
 describe('archive documents: download (A2) and retention (S5)', () => {
   let app: TestApp;
@@ -20,7 +20,7 @@ describe('archive documents: download (A2) and retention (S5)', () => {
     await importSaft(app, 'c-example', EXAMPLE_130);
     relationshipId = await endRelationship(app, 'c-example', '2025-01', '2025-12', '2026-02-01');
     await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
-    [document] = await documentsOf(app, relationshipId);
+    [document] = await saftDocumentsOf(app, relationshipId);
   });
   afterAll(async () => {
     fs.rmSync(path.resolve(app.opened.runtime.config.archiveDir), { recursive: true, force: true });
@@ -75,8 +75,9 @@ describe('archive documents: download (A2) and retention (S5)', () => {
 
   it('retention keeps a document within 5 years of its fiscal year end, then deletes it, its folder, and audits it', async () => {
     const { runtime } = app.opened;
+    // The year's folder holds the SAF-T file and its six specifications: retention treats them alike.
     expect(await applyRetention(runtime, '2030-12-31')).toEqual({ deleted: 0 });
-    expect(await documentsOf(app, relationshipId)).toHaveLength(1);
+    expect(await documentsOf(app, relationshipId)).toHaveLength(7);
 
     // A client with a longer legal duty keeps it longer.
     await app.sql("UPDATE clients SET retention_years = 10 WHERE id = 'c-example'");
@@ -84,15 +85,15 @@ describe('archive documents: download (A2) and retention (S5)', () => {
     await app.sql("UPDATE clients SET retention_years = 5 WHERE id = 'c-example'");
 
     const file = archivePath(app, document);
-    expect(await applyRetention(runtime, '2031-01-01')).toEqual({ deleted: 1 });
+    expect(await applyRetention(runtime, '2031-01-01')).toEqual({ deleted: 7 });
     expect(await documentsOf(app, relationshipId)).toEqual([]);
     expect(fs.existsSync(file)).toBe(false);
     expect(fs.existsSync(path.dirname(file))).toBe(false);
     const audit = await app.sql("SELECT action, client_id, relationship_id, actor_user_id, `before` FROM audit_events WHERE action = 'ARCHIVE_DOCUMENT_DELETED'");
-    expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ client_id: 'c-example', relationship_id: relationshipId, actor_user_id: null });
-    const before = typeof audit[0].before === 'string' ? JSON.parse(audit[0].before) : audit[0].before;
-    expect(before).toMatchObject({ fiscalYear: 2025, fileName: document.fileName, sha256: document.sha256 });
+    expect(audit).toHaveLength(7);
+    for (const event of audit) expect(event).toMatchObject({ client_id: 'c-example', relationship_id: relationshipId, actor_user_id: null });
+    const befores = audit.map((event) => (typeof event.before === 'string' ? JSON.parse(event.before) : event.before));
+    expect(befores).toContainEqual(expect.objectContaining({ fiscalYear: 2025, fileName: document.fileName, sha256: document.sha256 }));
 
     // Idempotent; and the download is gone.
     expect(await applyRetention(runtime, '2031-01-01')).toEqual({ deleted: 0 });

@@ -6,7 +6,7 @@ import { SaftIntegrityError, writeSyntheticSaftFile, type SaftTransaction } from
 import { readFileIntoMemory } from '../saft/books-in-memory';
 import { expectValidSaft130 } from '../saft/xsd';
 import { startTestApp, TestApp } from '../support/test-app';
-import { archivePath, documentsOf, endRelationship, EXAMPLE_110, EXAMPLE_130, importSaft, ledgerWorld, readArchived } from './ledger-helpers';
+import { archivePath, documentsOf, saftDocumentsOf, endRelationship, EXAMPLE_110, EXAMPLE_130, importSaft, ledgerWorld, readArchived } from './ledger-helpers';
 
 const byId = (a: { transaction: SaftTransaction }, b: { transaction: SaftTransaction }) => a.transaction.transactionId.localeCompare(b.transaction.transactionId);
 
@@ -29,7 +29,7 @@ describe('mandatory accounting data from the books (S3)', () => {
     const relationshipId = await endRelationship(app, 'c-example', '2024-01', '2025-12', '2026-02-01');
     await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
 
-    const documents = await documentsOf(app, relationshipId);
+    const documents = await saftDocumentsOf(app, relationshipId);
     expect(documents.map((d) => [d.fiscalYear, d.fiscalYearEnd, d.fileName, d.contentType])).toEqual([
       [2024, '2024-12-31', 'SAF-T Financial_999999999_2024.xml', 'application/xml'],
       [2025, '2025-12-31', 'SAF-T Financial_999999999_2025.xml', 'application/xml'],
@@ -69,10 +69,10 @@ describe('mandatory accounting data from the books (S3)', () => {
 
   it('running generation again changes nothing, and a regenerated file is byte-identical', async () => {
     const [{ id: relationshipId }] = await app.sql("SELECT id FROM customer_relationships WHERE client_id = 'c-example'");
-    const before = await documentsOf(app, String(relationshipId));
+    const before = await saftDocumentsOf(app, String(relationshipId));
     const firstBytes = readArchived(app, before[1]);
     await app.opened.runtime.mandatoryDataGenerator!.generate(String(relationshipId));
-    const again = await documentsOf(app, String(relationshipId));
+    const again = await saftDocumentsOf(app, String(relationshipId));
     expect(again).toEqual(before);
 
     // Lose the file and the row (a crash, a restore): the retry writes the very same bytes.
@@ -80,13 +80,14 @@ describe('mandatory accounting data from the books (S3)', () => {
     await app.sql('DELETE FROM archive_documents WHERE id = ?', [before[1].id]);
     app.clock.advance(86_400_000);
     await app.opened.runtime.mandatoryDataGenerator!.generate(String(relationshipId));
-    const regenerated = await documentsOf(app, String(relationshipId));
+    const regenerated = await saftDocumentsOf(app, String(relationshipId));
     expect(regenerated).toHaveLength(2);
     expect(readArchived(app, regenerated[1]).equals(firstBytes)).toBe(true);
     expect(regenerated[1].sha256).toBe(before[1].sha256);
-    // No temporary files are left behind.
+    // No temporary files are left behind (the folder also holds the year's specifications).
     const folder = path.dirname(archivePath(app, regenerated[1]));
-    expect(fs.readdirSync(folder)).toEqual([regenerated[1].fileName]);
+    expect(fs.readdirSync(folder).sort()).toEqual((await documentsOf(app, String(relationshipId))).filter((d) => d.fiscalYear === regenerated[1].fiscalYear).map((d) => d.fileName).sort());
+    expect(fs.readdirSync(folder)).toContain(regenerated[1].fileName);
   });
 
   it('a fiscal year from July is filed under the year it closes', async () => {
@@ -104,8 +105,8 @@ describe('mandatory accounting data from the books (S3)', () => {
     const relationshipId = await endRelationship(app, 'c-havbris', '2024-07', '2025-06', '2025-09-01');
     await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
 
-    const [document] = await documentsOf(app, relationshipId);
-    expect(await documentsOf(app, relationshipId)).toHaveLength(1);
+    const [document] = await saftDocumentsOf(app, relationshipId);
+    expect(await saftDocumentsOf(app, relationshipId)).toHaveLength(1);
     expect([document.fiscalYear, document.fiscalYearEnd]).toEqual([2025, '2025-06-30']);
     expect(document.storageKey).toBe(`c-havbris/${relationshipId}/2025/SAF-T Financial_922333444_2025.xml`);
     await expectValidSaft130(archivePath(app, document));
@@ -121,7 +122,7 @@ describe('mandatory accounting data from the books (S3)', () => {
     await app.sql("UPDATE customer_relationships SET responsibility_from = '2025-01', responsibility_to = '2025-06' WHERE id = ?", [row.id]);
     await app.sql('DELETE FROM archive_documents WHERE relationship_id = ?', [row.id]);
     await app.opened.runtime.mandatoryDataGenerator!.generate(String(row.id));
-    const [document] = await documentsOf(app, String(row.id));
+    const [document] = await saftDocumentsOf(app, String(row.id));
     await expectValidSaft130(archivePath(app, document));
     const { books } = await readFileIntoMemory(archivePath(app, document));
     expect(books.header).toMatchObject({ selectionStartDate: '2025-01-01', selectionEndDate: '2025-06-30' });
@@ -149,7 +150,7 @@ describe('a 1.10-era file', () => {
 
     const relationshipId = await endRelationship(app, 'c-example', '2015-01', '2015-12', '2016-11-25');
     await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
-    const [document] = await documentsOf(app, relationshipId);
+    const [document] = await saftDocumentsOf(app, relationshipId);
     expect(document.fiscalYear).toBe(2015);
     await expectValidSaft130(archivePath(app, document));
     const { summary: copy } = await readFileIntoMemory(archivePath(app, document));
@@ -162,7 +163,7 @@ describe('a 1.10-era file', () => {
     await app.sql('DELETE FROM archive_documents WHERE relationship_id = ?', [row.id]);
     await app.opened.runtime.mandatoryDataGenerator!.generate(String(row.id));
     // 2016 ended 2016-12-31, more than 5 years before 2022-03-01; 2017 is still kept.
-    expect((await documentsOf(app, String(row.id))).map((d) => d.fiscalYear)).toEqual([2017, 2018, 2019, 2020, 2021]);
+    expect((await saftDocumentsOf(app, String(row.id))).map((d) => d.fiscalYear)).toEqual([2017, 2018, 2019, 2020, 2021]);
   });
 
   it('books that break the SAF-T rules fail the generation visibly and leave no file or document behind', async () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runInTransaction } from '../../src/db/unit-of-work';
-import { ArchiveDocument } from '../../src/archive/archive-document.entity';
+import { ArchiveDocument, ArchiveDocumentKind } from '../../src/archive/archive-document.entity';
 import type { SaftReadSummary } from '../../src/saft';
 import type { TestApp } from '../support/test-app';
 
@@ -68,6 +68,11 @@ export async function endRelationship(app: TestApp, clientId: string, from: stri
 
 export async function documentsOf(app: TestApp, relationshipId: string): Promise<ArchiveDocument[]> {
   return app.opened.runtime.dataSource.getRepository(ArchiveDocument).find({ where: { relationshipId }, order: { fiscalYear: 'ASC' } });
+}
+
+/** The relationship's SAF-T files only (the specifications are recorded next to them, as their own documents). */
+export async function saftDocumentsOf(app: TestApp, relationshipId: string): Promise<ArchiveDocument[]> {
+  return (await documentsOf(app, relationshipId)).filter((d) => d.kind === ArchiveDocumentKind.SAFT_FINANCIAL);
 }
 
 export function archivePath(app: TestApp, document: ArchiveDocument): string {
