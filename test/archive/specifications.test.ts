@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { ArchiveDocumentKind, type ArchiveDocument } from '../../src/archive/archive-document.entity';
-import { parseAmount, type Ore, type SaftLineTax } from '../../src/saft';
+import { parseAmount, writeSyntheticSaftFile, type Ore, type SaftLineTax } from '../../src/saft';
+import { toGlobalId } from '../../src/common/global-id';
 import { readFileIntoMemory, type BooksInMemory } from '../saft/books-in-memory';
 import { startTestApp, TestApp } from '../support/test-app';
-import { archivePath, documentsOf, endRelationship, EXAMPLE_130, importSaft, ledgerWorld, readArchived } from '../ledger/ledger-helpers';
+import { archivePath, documentsOf, saftDocumentsOf, endRelationship, EXAMPLE_130, importSaft, ledgerWorld, readArchived } from '../ledger/ledger-helpers';
 
 const SPECIFICATION_KINDS = [
   ArchiveDocumentKind.JOURNAL,
@@ -43,19 +45,22 @@ function parseCsv(text: string): string[][] {
 
 type Row = Record<string, string>;
 
+/** An archived CSV's rows as objects by the header's names (the header row is checked to come first, after the BOM). */
+function csvRows(app: TestApp, document: ArchiveDocument): Row[] {
+  const bytes = readArchived(app, document);
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const [header, ...rows] = parseCsv(bytes.subarray(3).toString('utf8'));
+  for (const row of rows) expect(row).toHaveLength(header.length);
+  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+}
+
 describe('the specifications next to each SAF-T file (S3)', () => {
   let app: TestApp;
   let relationshipId: string;
   let saft: BooksInMemory;
   const docs = async () => documentsOf(app, relationshipId);
   const documentOf = async (kind: ArchiveDocumentKind, fiscalYear: number) => (await docs()).find((d) => d.kind === kind && d.fiscalYear === fiscalYear)!;
-  const rowsOf = async (kind: ArchiveDocumentKind, fiscalYear: number): Promise<Row[]> => {
-    const bytes = readArchived(app, await documentOf(kind, fiscalYear));
-    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const [header, ...rows] = parseCsv(bytes.subarray(3).toString('utf8'));
-    for (const row of rows) expect(row).toHaveLength(header.length);
-    return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
-  };
+  const rowsOf = async (kind: ArchiveDocumentKind, fiscalYear: number): Promise<Row[]> => csvRows(app, await documentOf(kind, fiscalYear));
   const sumBy = <T>(items: T[], key: (t: T) => string, value: (t: T) => Ore) => {
     const sums = new Map<string, Ore>();
     for (const item of items) sums.set(key(item), (sums.get(key(item)) ?? 0) + value(item));
@@ -239,6 +244,78 @@ describe('the specifications next to each SAF-T file (S3)', () => {
     }
     const folder = path.dirname(archivePath(app, after[after.length - 1]));
     expect(fs.readdirSync(folder).sort()).toEqual(after.filter((d) => d.fiscalYear === 2025).map((d) => d.fileName).sort());
+  });
+});
+
+describe('specifications of a part of a fiscal year, with balances carried in', () => {
+  let app: TestApp;
+  let tmp: string;
+  beforeAll(async () => {
+    app = await startTestApp({ data: ledgerWorld() });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'specifications-'));
+  });
+  afterAll(async () => {
+    fs.rmSync(path.resolve(app.opened.runtime.config.archiveDir), { recursive: true, force: true });
+    fs.rmSync(tmp, { recursive: true, force: true });
+    await app.close();
+  });
+
+  it('the trial balance, general ledger and party specifications open and close where the SAF-T file does', async () => {
+    const file = path.join(tmp, 'havbris.xml');
+    await writeSyntheticSaftFile(file, {
+      seed: 11,
+      organizationNumber: '922333444',
+      companyName: 'Havbris Sjømat AS',
+      fiscalYearStartMonth: 7,
+      fromDate: '2024-07-01',
+      toDate: '2025-06-30',
+      targetLines: 600,
+    });
+    await importSaft(app, 'c-havbris', file);
+    // The second half of the fiscal year July 2024 – June 2025: the first half is carried in as opening balances.
+    const relationshipId = await endRelationship(app, 'c-havbris', '2025-01', '2025-06', '2025-09-01');
+    await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
+    const [saftDocument] = await saftDocumentsOf(app, relationshipId);
+    const { books } = await readFileIntoMemory(archivePath(app, saftDocument));
+    const documents = await documentsOf(app, relationshipId);
+    const rowsOf = (kind: ArchiveDocumentKind) => csvRows(app, documents.find((d) => d.kind === kind)!);
+
+    expect(books.accounts.some((a) => a.openingBalance !== 0)).toBe(true);
+    const trial = rowsOf(ArchiveDocumentKind.TRIAL_BALANCE);
+    trial.pop();
+    const byAccount = (rows: Array<[string, Ore, Ore]>) => [...rows].sort((a, b) => a[0].localeCompare(b[0]));
+    expect(byAccount(trial.map((r) => [r.Konto, parseAmount(r['Inngående saldo']), parseAmount(r['Utgående saldo'])]))).toEqual(
+      byAccount(books.accounts.map((a) => [a.accountId, a.openingBalance, a.closingBalance])),
+    );
+
+    const ledger = rowsOf(ArchiveDocumentKind.GENERAL_LEDGER);
+    for (const account of books.accounts) {
+      const own = ledger.filter((r) => r.Konto === account.accountId);
+      expect(parseAmount(own[0].Saldo)).toBe(account.openingBalance);
+      let balance = account.openingBalance;
+      for (const r of own.slice(1, -1)) {
+        balance += parseAmount(r.Debet) - parseAmount(r.Kredit);
+        expect(parseAmount(r.Saldo)).toBe(balance);
+      }
+      expect([balance, parseAmount(own[own.length - 1].Saldo)]).toEqual([account.closingBalance, account.closingBalance]);
+    }
+
+    const customers = rowsOf(ArchiveDocumentKind.CUSTOMER_SPECIFICATION);
+    expect(books.customers.some((c) => c.balanceAccounts.some((b) => b.openingBalance !== 0))).toBe(true);
+    for (const customer of books.customers) {
+      const own = customers.filter((r) => r['Kunde-ID'] === customer.id);
+      expect(parseAmount(own[0].Saldo)).toBe(customer.balanceAccounts.reduce((s, b) => s + b.openingBalance, 0));
+      expect(parseAmount(own[own.length - 1].Saldo)).toBe(customer.balanceAccounts.reduce((s, b) => s + b.closingBalance, 0));
+    }
+
+    // Downloaded like any archive document, as CSV.
+    const journal = documents.find((d) => d.kind === ArchiveDocumentKind.JOURNAL)!;
+    const res = await fetch(`${app.url}/archive/documents/${toGlobalId('ArchiveDocument', journal.id)}`, {
+      headers: { authorization: `Bearer ${await app.tokenFor('u-kari')}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(Buffer.from(await res.arrayBuffer()).equals(readArchived(app, journal))).toBe(true);
   });
 });
 
