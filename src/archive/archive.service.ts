@@ -3,7 +3,7 @@ import { ARCHIVE_STATUSES } from '../access/visibility.service';
 import type { Viewer } from '../auth/viewer';
 import { whereClientMatches } from '../clients/clients.service';
 import { forbidden } from '../common/errors';
-import { decodeCursor, encodeCursor, Page } from '../graphql/connection';
+import { decodeCursor, emptyPage, encodeCursor, Page } from '../graphql/connection';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
 
@@ -20,7 +20,7 @@ export class ArchiveService {
     const partnerIds = viewer.partnersWithRight(PartnerRight.ARCHIVE);
     if (partnerIds.length === 0) throw forbidden('The archive needs the ARCHIVE right in one of your partners.');
     const statuses = filter.status ? ARCHIVE_STATUSES.filter((s) => s === filter.status) : ARCHIVE_STATUSES;
-    if (statuses.length === 0) return { items: [], hasNextPage: false, totalCount: 0, cursorOf: () => '' };
+    if (statuses.length === 0) return emptyPage();
 
     const query = this.dataSource
       .getRepository(CustomerRelationship)
@@ -30,7 +30,7 @@ export class ArchiveService {
       .andWhere('relationship.status IN (:...statuses)', { statuses });
     whereClientMatches(query, 'client', filter.search);
 
-    const totalCount = await query.clone().getCount();
+    const counted = query.clone();
     if (after) {
       const [id] = decodeCursor(after, ['string']);
       query.andWhere('relationship.id < :afterId', { afterId: id });
@@ -40,7 +40,7 @@ export class ArchiveService {
     return {
       items: rows.slice(0, first),
       hasNextPage: rows.length > first,
-      totalCount,
+      totalCount: () => counted.getCount(),
       cursorOf: (r) => encodeCursor([r.id]),
     };
   }

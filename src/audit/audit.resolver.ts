@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
 import { ClientType } from '../clients/client.types';
 import type { Client } from '../clients/client.entity';
 import { toGlobalId } from '../common/global-id';
-import { decodeCursor, encodeCursor, pageSize, toConnection } from '../graphql/connection';
+import { decodeCursor, emptyPage, encodeCursor, pageSize, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
 import type { User } from '../users/user.entity';
 import { AuditEvent } from './audit-event.entity';
@@ -19,16 +19,15 @@ export class ClientAuditResolver {
     @Arg('after', () => String, { nullable: true, description: 'Cursor of the last event of the previous page.' }) after?: string | null,
   ) {
     const size = pageSize(first);
-    const empty = { items: [] as AuditEvent[], hasNextPage: false, totalCount: 0, cursorOf: () => '' };
-    if (!(await ctx.services.visibility.canSeeClient(ctx.viewer, client, ctx.today()))) return toConnection(empty);
+    if (!(await ctx.services.visibility.canSeeClient(ctx.viewer, client, ctx.today()))) return toConnection(emptyPage<AuditEvent>());
     const query = ctx.runtime.dataSource.getRepository(AuditEvent).createQueryBuilder('event').where('event.client_id = :clientId', { clientId: client.id });
-    const totalCount = await query.clone().getCount();
+    const counted = query.clone();
     if (after) {
       const [id] = decodeCursor(after, ['string']);
       query.andWhere('event.id < :afterId', { afterId: id });
     }
     const rows = await query.orderBy('event.id', 'DESC').take(size + 1).getMany();
-    return toConnection({ items: rows.slice(0, size), hasNextPage: rows.length > size, totalCount, cursorOf: (e) => encodeCursor([e.id]) });
+    return toConnection({ items: rows.slice(0, size), hasNextPage: rows.length > size, totalCount: () => counted.getCount(), cursorOf: (e) => encodeCursor([e.id]) });
   }
 }
 

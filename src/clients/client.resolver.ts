@@ -50,7 +50,10 @@ export class ClientResolver {
 
   @FieldResolver()
   async users(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<ClientAccess[]> {
-    return ctx.loaders.accessesByClient.load(client.id);
+    const accesses = await ctx.loaders.accessesByClient.load(client.id);
+    // Each ClientUser needs its client's subscription administrator: hand it over instead of loading it per access.
+    for (const access of accesses) access.client = client;
+    return accesses;
   }
 
   @FieldResolver()
@@ -67,6 +70,17 @@ export class ClientResolver {
   }
 }
 
+/** A value now, or once a promise settles: fields of a page's many accesses resolve without a promise when they can. */
+function map<T, R>(value: T | Promise<T>, f: (v: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
+
+/** The client's subscription administrator: from the client the access was listed with, else through the loader. */
+function holderOf(access: ClientAccess, ctx: RequestContext): string | null | Promise<string | null> {
+  if (access.client) return access.client.subscriptionAdminUserId;
+  return ctx.loaders.clients.load(access.clientId).then((client) => client?.subscriptionAdminUserId ?? null);
+}
+
 @Resolver(() => ClientUserType)
 export class ClientUserResolver {
   @FieldResolver()
@@ -75,27 +89,25 @@ export class ClientUserResolver {
   }
 
   @FieldResolver()
-  async isSubscriptionAdmin(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): Promise<boolean> {
-    return (await ctx.loaders.clients.load(access.clientId))?.subscriptionAdminUserId === access.userId;
+  isSubscriptionAdmin(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): boolean | Promise<boolean> {
+    return map(holderOf(access, ctx), (holder) => holder === access.userId);
   }
 
   @FieldResolver()
-  async viaPartner(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): Promise<Partner | null> {
+  viaPartner(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): Promise<Partner | null> | null {
     return access.viaPartnerId ? ctx.loaders.partners.load(access.viaPartnerId) : null;
   }
 
   @FieldResolver()
-  async active(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): Promise<boolean> {
-    const client = await ctx.loaders.clients.load(access.clientId);
-    return isAccessActive(access, client?.subscriptionAdminUserId ?? null, ctx.today());
+  active(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): boolean | Promise<boolean> {
+    return map(holderOf(access, ctx), (holder) => isAccessActive(access, holder, ctx.today()));
   }
 
   @FieldResolver()
-  async keptForSubscriptionRole(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): Promise<boolean> {
+  keptForSubscriptionRole(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): boolean | Promise<boolean> {
     const today = ctx.today();
-    const client = await ctx.loaders.clients.load(access.clientId);
     const dateHasCome = access.deactivationDate !== null && access.deactivationDate <= today && !access.deactivatedAt;
-    return dateHasCome && isAccessActive(access, client?.subscriptionAdminUserId ?? null, today);
+    return dateHasCome && map(holderOf(access, ctx), (holder) => isAccessActive(access, holder, today));
   }
 }
 

@@ -2,7 +2,7 @@ import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { ARCHIVE_STATUSES } from '../access/visibility.service';
 import type { Viewer } from '../auth/viewer';
 import { forbidden } from '../common/errors';
-import { decodeCursor, encodeCursor, escapeLike, Page } from '../graphql/connection';
+import { decodeCursor, emptyPage, encodeCursor, escapeLike, Page } from '../graphql/connection';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { Client } from './client.entity';
 
@@ -47,7 +47,7 @@ export class ClientsService {
       }
       partnerIds = partnerIds.filter((id) => id === filter.partnerId);
     }
-    if (partnerIds.length === 0) return { items: [], hasNextPage: false, totalCount: 0, cursorOf: () => '' };
+    if (partnerIds.length === 0) return emptyPage();
 
     const query = this.dataSource.getRepository(Client).createQueryBuilder('client');
     if (tab === ClientTab.ACTIVE) {
@@ -61,7 +61,7 @@ export class ClientsService {
     }
     whereClientMatches(query, 'client', filter.search);
 
-    const totalCount = await query.clone().getCount();
+    const counted = query.clone();
     if (after) {
       const [name, id] = decodeCursor(after, ['string', 'string']);
       query.andWhere('(client.name > :afterName OR (client.name = :afterName AND client.id > :afterId))', { afterName: name, afterId: id });
@@ -70,7 +70,7 @@ export class ClientsService {
     return {
       items: rows.slice(0, first),
       hasNextPage: rows.length > first,
-      totalCount,
+      totalCount: () => counted.getCount(),
       cursorOf: (client) => encodeCursor([client.name, client.id]),
     };
   }

@@ -43,16 +43,24 @@ export function decodeCursor(cursor: string, shape: Array<'string' | 'number'>):
 export interface Page<T> {
   items: T[];
   hasNextPage: boolean;
-  totalCount: number;
+  /** Counted only when the client asks for `totalCount`: on a large list the count costs more than the page. */
+  totalCount: () => Promise<number>;
   cursorOf: (item: T) => string;
 }
 
-/** A page as a Relay connection's fields. */
+/** A page of nothing. */
+export function emptyPage<T>(): Page<T> {
+  return { items: [], hasNextPage: false, totalCount: async () => 0, cursorOf: () => '' };
+}
+
+/** A page as a Relay connection's fields; `totalCount` is a getter, so the count runs only when it is selected. */
 export function toConnection<T>(page: Page<T>) {
   const edges = page.items.map((node) => ({ cursor: page.cursorOf(node), node }));
   return {
     edges,
-    totalCount: page.totalCount,
+    get totalCount() {
+      return page.totalCount();
+    },
     pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
   };
 }

@@ -151,6 +151,17 @@ describe('clients pagination and SQL statements per page', () => {
     expect(small).toBeGreaterThanOrEqual(7);
     expect(small).toBeLessThanOrEqual(10);
   });
+
+  it('totalCount is counted only when asked for', async () => {
+    const withCount = '{ clients(first: 10) { totalCount edges { node { name } } } }';
+    const without = '{ clients(first: 10) { edges { node { name } } } }';
+    app.statements.reset();
+    expect(dataOf(await app.gql(withCount, {}, 'u-staff-0')).clients.totalCount).toBe(120);
+    expect(app.statements.statements.filter((s) => s.includes('COUNT('))).toHaveLength(1);
+    app.statements.reset();
+    dataOf(await app.gql(without, {}, 'u-staff-0'));
+    expect(app.statements.statements.filter((s) => s.includes('COUNT('))).toHaveLength(0);
+  });
 });
 
 describe('a client administrator finds the clients they administer (DESIGN A5)', () => {
