@@ -44,7 +44,8 @@ interface Ending {
  * idempotency key and removePartnerOwnedExtensions), in one READ COMMITTED transaction, without the ORM, GraphQL,
  * authentication or the queue: lock the client, read its relationships and accesses, look the key up, end the
  * relationship, unlink the client, date the accesses, write and re-read the two tasks, remove the partner's
- * extensions, find users in other partners, write the audit event and the idempotency record.
+ * extensions, find users in other partners and accounts with a derived SAF-T grouping, write the audit event and the
+ * idempotency record.
  */
 async function endRaw(pool: mysql.Pool, client: string, partnerId: string, userId: string, ending: Ending, key: string): Promise<void> {
   const connection = await pool.getConnection();
@@ -78,6 +79,8 @@ async function endRaw(pool: mysql.Pool, client: string, partnerId: string, userI
     if (owned.length) await connection.query('DELETE FROM client_extensions WHERE id IN (?)', [owned.map((e) => e.id)]);
     const userIds = deactivations.map((a) => a.user_id);
     const [others] = await connection.query<any[]>('SELECT user_id FROM partner_memberships WHERE user_id IN (?) AND partner_id <> ?', [userIds, partnerId]);
+    // The warning about accounts whose SAF-T grouping was derived (LedgerService.derivedGroupingAccounts).
+    await connection.query('SELECT account_id, description, grouping_category, grouping_code FROM ledger_accounts WHERE client_id = ? AND grouping_derived = 1 ORDER BY account_id', [client]);
     const after = {
       partnerId: null,
       partnerSince: null,
