@@ -1,4 +1,4 @@
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
 import { User } from '../users/user.entity';
 
@@ -35,11 +35,17 @@ export class Viewer {
     return this.memberships.filter((m) => m.rights.includes(right)).map((m) => m.partnerId);
   }
 
-  /** Loads the viewer for a user id; null when no such user exists. */
+  /** Loads the viewer for a user id, with one statement (every request does it); null when no such user exists. */
   static async load(dataSource: DataSource, userId: string): Promise<Viewer | null> {
-    const user = await dataSource.getRepository(User).findOneBy({ id: userId });
+    const user = await dataSource
+      .getRepository(User)
+      .createQueryBuilder('user')
+      .leftJoinAndMapMany('user.memberships', PartnerMembership, 'membership', 'membership.user_id = user.id')
+      .where('user.id = :userId', { userId })
+      .orderBy('membership.partner_id', 'ASC')
+      .getOne();
     if (!user) return null;
-    const memberships = await dataSource.getRepository(PartnerMembership).find({ where: { userId: In([userId]) }, order: { partnerId: 'ASC' } });
-    return new Viewer(user, memberships);
+    const { memberships, ...rest } = user as User & { memberships: PartnerMembership[] };
+    return new Viewer(Object.assign(new User(), rest), memberships);
   }
 }

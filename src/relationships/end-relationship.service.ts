@@ -284,14 +284,11 @@ export class EndRelationshipService {
   /** S1: the generation and deactivation tasks, due at 00:00 Europe/Oslo on the generation date. */
   private async scheduleTasks(uow: UnitOfWork, relationshipId: string, generationDate: string): Promise<ScheduledTask[]> {
     const dueAt = osloMidnight(generationDate);
-    await uow
-      .repo(ScheduledTask)
-      .createQueryBuilder()
-      .insert()
-      .values(ENDING_TASKS.map((kind) => ({ relationshipId, kind, state: TaskState.SCHEDULED, dueAt, attempts: 0 })))
-      .updateEntity(false)
-      .execute();
-    return uow.repo(ScheduledTask).find({ where: { relationshipId }, order: { kind: 'ASC' } });
+    const rows = ENDING_TASKS.map((kind) => ({ relationshipId, kind, state: TaskState.SCHEDULED, dueAt, attempts: 0, lastError: null }));
+    const inserted = await uow.repo(ScheduledTask).createQueryBuilder().insert().values(rows).updateEntity(false).execute();
+    // One multi-row INSERT takes consecutive ids from the first (InnoDB, any auto-increment lock mode).
+    const firstId = BigInt(inserted.raw.insertId);
+    return rows.map((row, i) => uow.repo(ScheduledTask).create({ ...row, id: String(firstId + BigInt(i)) }));
   }
 
   /** E10: the first call's result, from the ids it stored. */
