@@ -5,7 +5,7 @@ import { openRuntime, Opened, StartupError } from './boot';
 import { systemClock } from './common/clock';
 import { createLogger } from './common/logger';
 import { ConfigError, loadConfig } from './config/config';
-import { createHttpApp } from './http/app';
+import { createHttpApp, createOperationsApp } from './http/app';
 import { ImportError } from './import/import-file';
 import { importFile } from './import/importer';
 import { loadImportFile } from './import/load-import-file';
@@ -48,8 +48,15 @@ async function main(mode: Mode): Promise<void> {
 
   if (mode === 'all' && (await loadDemoDataIfEmpty(opened))) logger.info({ file: DEMO_FILE }, 'demo data loaded');
   const http = mode !== 'worker' ? await createHttpApp(runtime, opened.redis) : undefined;
-  // In one process with the API, the workers' metrics are served on its /metrics too.
-  if (mode !== 'api') workers = await startWorkers(opened, { registry: http?.metrics.registry });
+  // A worker process serves its own health, readiness and metrics; with the API, the workers' metrics are on its /metrics.
+  const operations = mode === 'worker' ? createOperationsApp(runtime, opened.redis) : undefined;
+  if (mode !== 'api') workers = await startWorkers(opened, { registry: (http ?? operations)?.metrics.registry });
+  if (operations) {
+    server = await new Promise<Server>((resolve) => {
+      const s = operations.app.listen(config.workerPort, () => resolve(s));
+    });
+    logger.info({ port: config.workerPort }, 'worker ready: /healthz, /readyz and /metrics');
+  }
   if (http) {
     server = await new Promise<Server>((resolve) => {
       const s = http.app.listen(config.port, () => resolve(s));

@@ -5,6 +5,8 @@ export interface Config {
   redisUrl: string;
   queuePrefix: string;
   port: number;
+  /** Port of a worker-only process's /healthz, /readyz and /metrics (WORKER_PORT). */
+  workerPort: number;
   authJwtSecret: string;
   /** True when no secret was configured and the development secret is in use. */
   authJwtSecretIsDefault: boolean;
@@ -55,9 +57,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`QUEUE_PREFIX may contain only letters, digits, '_', '.', '-' (1-64 characters; got "${queuePrefix}")`);
   }
 
-  const portText = env.PORT ?? '4000';
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) problems.push(`PORT must be a port number 0-65535 (got "${portText}")`);
+  const portOf = (name: string, fallback: string): number => {
+    const text = env[name] ?? fallback;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value > 65535) problems.push(`${name} must be a port number 0-65535 (got "${text}")`);
+    return value;
+  };
+  const port = portOf('PORT', '4000');
+  const workerPort = portOf('WORKER_PORT', '4001');
 
   let authJwtSecret = env.AUTH_JWT_SECRET ?? '';
   const authJwtSecretIsDefault = authJwtSecret === '';
@@ -78,5 +85,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { nodeEnv, databaseUrl, redisUrl, queuePrefix, port, authJwtSecret, authJwtSecretIsDefault, archiveDir, smtpUrl, smtpFrom, logLevel };
+  return { nodeEnv, databaseUrl, redisUrl, queuePrefix, port, workerPort, authJwtSecret, authJwtSecretIsDefault, archiveDir, smtpUrl, smtpFrom, logLevel };
 }

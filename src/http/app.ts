@@ -75,6 +75,30 @@ export function formatError(formatted: GraphQLFormattedError, error?: unknown): 
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
+/** `/healthz`, `/readyz` (MySQL and Redis) and `/metrics`: what an operator's probes and Prometheus read. */
+function operationsRoutes(app: Express, runtime: Runtime, redis: Redis, metrics: Metrics): void {
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const report = await checkReadiness(runtime.dataSource, redis);
+    res.status(report.mysql && report.redis ? 200 : 503).json(report);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+}
+
+/** A worker process's own small HTTP server: the operations routes only, no API. */
+export function createOperationsApp(runtime: Runtime, redis: Redis): { app: Express; metrics: Metrics } {
+  const metrics = new Metrics(runtime.dataSource);
+  const app = express();
+  app.disable('x-powered-by');
+  operationsRoutes(app, runtime, redis, metrics);
+  return { app, metrics };
+}
+
 export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?: (app: Express) => void): Promise<HttpApp> {
   const metrics = new Metrics(runtime.dataSource);
   const schema = apiSchema();
@@ -114,17 +138,7 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const report = await checkReadiness(runtime.dataSource, redis);
-    res.status(report.mysql && report.redis ? 200 : 503).json(report);
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
-  });
+  operationsRoutes(app, runtime, redis, metrics);
 
   // GET <ArchiveDocument.downloadPath>: the archive file, streamed (contract: HTTP).
   archiveDownloadRoutes(runtime, runtime.services.archiveStorage)(app);

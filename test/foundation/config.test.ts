@@ -17,6 +17,7 @@ describe('configuration (contract: Configuration)', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       queuePrefix: 'klientadmin',
       port: 4000,
+      workerPort: 4001,
       authJwtSecret: DEVELOPMENT_JWT_SECRET,
       authJwtSecretIsDefault: true,
       archiveDir: './var/archive',
@@ -24,9 +25,9 @@ describe('configuration (contract: Configuration)', () => {
   });
 
   it('names every bad value in one error', () => {
-    const problems = problemsOf({ DATABASE_URL: 'postgres://x/y', REDIS_URL: 'nope', QUEUE_PREFIX: 'a:b', PORT: '99999', AUTH_JWT_SECRET: 'short', LOG_LEVEL: 'loud' });
-    expect(problems).toHaveLength(6);
-    expect(problems.join('\n')).toMatch(/DATABASE_URL[\s\S]*REDIS_URL[\s\S]*QUEUE_PREFIX[\s\S]*PORT[\s\S]*AUTH_JWT_SECRET[\s\S]*LOG_LEVEL/);
+    const problems = problemsOf({ DATABASE_URL: 'postgres://x/y', REDIS_URL: 'nope', QUEUE_PREFIX: 'a:b', PORT: '99999', WORKER_PORT: 'x', AUTH_JWT_SECRET: 'short', LOG_LEVEL: 'loud' });
+    expect(problems).toHaveLength(7);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL[\s\S]*REDIS_URL[\s\S]*QUEUE_PREFIX[\s\S]*PORT[\s\S]*WORKER_PORT[\s\S]*AUTH_JWT_SECRET[\s\S]*LOG_LEVEL/);
   });
 
   it('requires AUTH_JWT_SECRET when NODE_ENV=production', () => {

@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import { createOperationsApp } from '../../src/http/app';
 import { smallWorld } from '../support/fixtures';
 import { dataOf, errorCode, startTestApp, TestApp } from '../support/test-app';
 
@@ -72,5 +74,23 @@ describe('HTTP surface (contract: HTTP)', () => {
   it('an ordinary page of clients with its users and extensions is within the limits', async () => {
     const res = await app.gql('{ clients(first: 100) { edges { node { users { user { name email } roles } extensions { key name } } } } }', {}, 'u-kari');
     expect(dataOf(res).clients.edges).toHaveLength(2);
+  });
+
+  it('a worker-only process serves /healthz, /readyz and /metrics, and no API', async () => {
+    const { app: operations, metrics } = createOperationsApp(app.opened.runtime, app.opened.redis);
+    const server = await new Promise<Server>((resolve) => {
+      const s = operations.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const address = server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    try {
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ mysql: true, redis: true });
+      expect(await (await fetch(`${base}/metrics`)).text()).toContain('process_resident_memory_bytes');
+      expect((await fetch(`${base}/graphql`, { method: 'POST' })).status).toBe(404);
+      expect(metrics.registry).toBeDefined();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
