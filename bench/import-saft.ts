@@ -32,13 +32,13 @@ async function main(): Promise<void> {
         benchmark: 'import-saft',
         description: `import of a ${lines}-line synthetic SAF-T 1.30 file through the ledger service (streamed, one transaction), in its own process`,
         parameters: { targetLines: LINES, file: { lines, transactions: imported.transactions, writtenNow: written !== null, writeSeconds: written ? round(written.seconds) : null, bytes: written?.bytes ?? null }, loadAverageAtStart },
-        figures: { lines, seconds: round(imported.seconds, 2), linesPerSecond, peakRssMiB: imported.maxRssMiB },
+        figures: { lines, seconds: round(imported.seconds, 2), linesPerSecond, peakRssMiB: imported.maxRssMiB, cpuMicrosecondsPerLine: round((imported.cpuSeconds * 1e6) / lines, 2) },
         baseline: { description: 'none: the targets are absolute' },
         ratio: {},
         targets,
         notes: [`total run time ${secondsSince(started)} s`],
       },
-      `${lines} lines in ${round(imported.seconds)} s = ${linesPerSecond} lines/s, peak RSS ${imported.maxRssMiB} MiB`,
+      `${lines} lines in ${round(imported.seconds)} s = ${linesPerSecond} lines/s, ${round((imported.cpuSeconds * 1e6) / lines, 2)} µs CPU per line, peak RSS ${imported.maxRssMiB} MiB`,
     );
   } finally {
     await db.drop();

@@ -11,7 +11,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Numbe
 
 interface SizeResult {
   lines: number;
-  generation: { seconds: number; linesPerSecond: number; peakRssMiB: number; fileBytes: number };
+  generation: { seconds: number; linesPerSecond: number; cpuMicrosecondsPerLine: number; peakRssMiB: number; fileBytes: number };
   rawStream: { seconds: number; rowsPerSecond: number; peakRssMiB: number; rows: number };
   importSeconds: number;
   generationVsRawTime: number | null;
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
 
       results[String(size)] = {
         lines,
-        generation: { seconds: round(generated.seconds, 2), linesPerSecond: Math.round(lines / generated.seconds), peakRssMiB: generated.maxRssMiB, fileBytes: Number(document.byte_size) },
+        generation: { seconds: round(generated.seconds, 2), linesPerSecond: Math.round(lines / generated.seconds), cpuMicrosecondsPerLine: round((generated.cpuSeconds * 1e6) / lines, 2), peakRssMiB: generated.maxRssMiB, fileBytes: Number(document.byte_size) },
         rawStream: { seconds: round(streamed.seconds, 2), rowsPerSecond: Math.round(lines / streamed.seconds), peakRssMiB: streamed.maxRssMiB, rows: Number(streamed.rows) },
         importSeconds: round(imported.seconds, 1),
         generationVsRawTime: ratio(generated.seconds, streamed.seconds),
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
         targets,
         notes: [`total run time ${secondsSince(started)} s`],
       },
-      all.map((r) => `${r.lines} lines ${r.generation.linesPerSecond} lines/s (${r.generationVsRawTime}x raw), peak RSS ${r.generation.peakRssMiB} MiB`).join('; '),
+      all.map((r) => `${r.lines} lines ${r.generation.linesPerSecond} lines/s, ${r.generation.cpuMicrosecondsPerLine} µs CPU per line (${r.generationVsRawTime}x raw), peak RSS ${r.generation.peakRssMiB} MiB`).join('; '),
     );
   } finally {
     fs.rmSync(archiveDir, { recursive: true, force: true });

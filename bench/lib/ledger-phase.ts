@@ -19,6 +19,8 @@ import { benchConfig } from './database';
 export interface PhaseResult {
   phase: string;
   seconds: number;
+  /** This process's user + system CPU time over the measured work. */
+  cpuSeconds: number;
   maxRssMiB: number;
   [key: string]: unknown;
 }
@@ -26,10 +28,20 @@ export interface PhaseResult {
 /** Synthetic books: calendar year 2025, seed 1, as many lines as asked. */
 export const BOOKS = { seed: 1, fiscalYearStartMonth: 1, fromDate: '2025-01-01', toDate: '2025-12-31' } as const;
 
+/** CPU time (user + system) of this process when the measured work started, see `done`. */
+let cpuAtStart = process.cpuUsage();
+
+function start(): bigint {
+  cpuAtStart = process.cpuUsage();
+  return process.hrtime.bigint();
+}
+
 function done(phase: string, started: bigint, extra: Record<string, unknown>): void {
+  const cpu = process.cpuUsage(cpuAtStart);
   const result: PhaseResult = {
     phase,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssMiB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
     ...extra,
   };
@@ -39,7 +51,7 @@ function done(phase: string, started: bigint, extra: Record<string, unknown>): v
 async function main(phase: string, args: string[]): Promise<void> {
   if (phase === 'write') {
     const [file, lines, organizationNumber] = args;
-    const started = process.hrtime.bigint();
+    const started = start();
     const summary = await writeSyntheticSaftFile(file, { ...BOOKS, organizationNumber, companyName: `Benk ${organizationNumber} AS`, targetLines: Number(lines) });
     return done(phase, started, { lines: summary.lines, transactions: summary.transactions, bytes: summary.bytes });
   }
@@ -48,7 +60,7 @@ async function main(phase: string, args: string[]): Promise<void> {
     const [url, clientId, file] = args;
     const opened = await openRuntime(benchConfig(url, `ka-bench-phase-${process.pid}`), { clock: systemClock, migrate: false });
     try {
-      const started = process.hrtime.bigint();
+      const started = start();
       const summary = await runInTransaction(opened.runtime.dataSource, (uow) => opened.runtime.services.ledger.importSaftFile(uow, clientId, file));
       return done(phase, started, { lines: summary.lines, transactions: summary.transactions });
     } finally {
@@ -62,7 +74,7 @@ async function main(phase: string, args: string[]): Promise<void> {
     try {
       const generator = opened.runtime.mandatoryDataGenerator;
       if (!generator) throw new Error('this version has no mandatory data generator');
-      const started = process.hrtime.bigint();
+      const started = start();
       await generator.generate(relationshipId);
       return done(phase, started, {});
     } finally {
@@ -75,7 +87,7 @@ async function main(phase: string, args: string[]): Promise<void> {
     const connection = mysql.createConnection({ uri: url, timezone: 'Z', dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
     const query = <T>(sql: string, params: unknown[]) =>
       new Promise<T[]>((resolve, reject) => connection.query(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as T[]))));
-    const started = process.hrtime.bigint();
+    const started = start();
     await query('START TRANSACTION WITH CONSISTENT SNAPSHOT', []);
     const journals = await query<{ id: string }>('SELECT id FROM ledger_journals WHERE client_id = ? ORDER BY journal_id', [clientId]);
     let rows = 0;
