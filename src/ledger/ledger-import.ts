@@ -1,3 +1,4 @@
+import { escape } from 'mysql2';
 import type { EntityManager } from 'typeorm';
 import type {
   SaftAccount,
@@ -11,19 +12,34 @@ import type {
 } from '../saft';
 import { LedgerPartyKind, OpeningBalanceKind } from './ledger.entities';
 
-/** Lines per multi-row INSERT: large enough to amortize round trips, small enough to keep memory flat. */
-export const LINES_PER_BATCH = 1000;
+/**
+ * Lines per multi-row INSERT: large enough to amortize round trips, small enough to keep memory flat (one batch being
+ * built plus at most one being written; ~1.5 MB of SQL, far below max_allowed_packet).
+ */
+export const LINES_PER_BATCH = 5000;
 /** Master-data rows (accounts, parties, balances…) per multi-row upsert. */
 const MASTER_ROWS_PER_BATCH = 500;
 
 /** Cuts free text to a column's length (in characters); identifiers are never cut. */
 function cut(text: string, max: number): string {
+  // A string of at most `max` UTF-16 units has at most `max` code points: nothing to cut (the usual case).
+  if (text.length <= max) return text;
   const chars = Array.from(text);
   return chars.length > max ? chars.slice(0, max).join('') : text;
 }
 
 function optionalCut(text: string | undefined, max: number): string | null {
   return text === undefined ? null : cut(text, max);
+}
+
+/** Characters a MySQL string literal must escape (as mysql2 escapes them). */
+const SQL_SPECIAL = /[\0\b\t\n\r\x1a"'\\]/;
+
+/** A value as an SQL literal, escaped as mysql2 escapes its parameters: the vouchers' INSERTs are built in one pass. */
+function sqlValue(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') return String(value);
+  return SQL_SPECIAL.test(value) ? escape(value) : `'${value}'`;
 }
 
 /** A buffered multi-row `INSERT … ON DUPLICATE KEY UPDATE`. */
@@ -90,16 +106,31 @@ const LINE_COLUMNS = [
   'analysis',
 ];
 
-function placeholderRows(count: number, columns: number): string {
-  const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
-  return Array.from({ length: count }, () => row).join(', ');
+const INSERT_TRANSACTIONS = `INSERT INTO ledger_transactions (${TRANSACTION_COLUMNS.join(', ')}) VALUES `;
+const INSERT_LINES = `INSERT INTO ledger_lines (${LINE_COLUMNS.join(', ')}) VALUES `;
+
+/** Vouchers turned into SQL as they are read, waiting to be written. */
+interface VoucherBatch {
+  /** One `(…)` row per voucher. */
+  transactionRows: string[];
+  /**
+   * Per voucher, its lines' values without the voucher reference, which is only known once the voucher is written:
+   * `v1,…),(REF,v1,…),(REF,…` (`REF`, a NUL character, stands for it; escaped values never contain a NUL character).
+   */
+  lineRows: string[];
+  lines: number;
 }
+
+const emptyBatch = (): VoucherBatch => ({ transactionRows: [], lineRows: [], lines: 0 });
+const REF = '\u0000';
+const LINE_SEPARATOR = `),(${REF},`;
 
 /**
  * Writes one SAF-T file's records into a client's books, in the caller's transaction. The file replaces the client's
  * vouchers dated inside its selection and its opening-balance snapshot at the selection start, so importing the same
  * file again changes nothing; master data is upserted by its SAF-T id. Vouchers are buffered and written
- * `LINES_PER_BATCH` lines at a time.
+ * `LINES_PER_BATCH` lines at a time; one batch is written while the next is read (`finish` waits for it, and after a
+ * failure `abandon` must be awaited before the caller's transaction is rolled back).
  */
 export class LedgerImportSink implements SaftSink {
   private readonly accounts: BatchedUpsert;
@@ -109,8 +140,10 @@ export class LedgerImportSink implements SaftSink {
   private readonly analysisTypes: BatchedUpsert;
   private readonly journalRefs = new Map<string, string>();
   private selectionStart = '';
-  private pending: Array<{ transaction: SaftTransaction; journalRef: string }> = [];
-  private pendingLines = 0;
+  private pending: VoucherBatch = emptyBatch();
+  /** The batch being written while the next is read: at most one, so memory stays flat. */
+  private inFlight: Promise<void> | undefined;
+  private abandoned = false;
 
   constructor(
     private readonly manager: EntityManager,
@@ -205,15 +238,69 @@ export class LedgerImportSink implements SaftSink {
   }
 
   async transaction(transaction: SaftTransaction, journalId: string): Promise<void> {
-    this.pending.push({ transaction, journalRef: this.journalRefs.get(journalId)! });
-    this.pendingLines += transaction.lines.length;
-    if (this.pendingLines >= LINES_PER_BATCH) await this.flushTransactions();
+    const t = transaction;
+    const batch = this.pending;
+    // Each row is joined into a flat string at once: texts cut out of the parsed XML can be slices that keep a whole
+    // 64 KiB input chunk alive, and a batch held in pieces would hold on to all of its chunks.
+    batch.transactionRows.push(
+      `(${[
+        sqlValue(this.clientId),
+        this.journalRefs.get(journalId)!,
+        sqlValue(t.transactionId),
+        t.period,
+        t.periodYear,
+        sqlValue(t.transactionDate),
+        sqlValue(optionalCut(t.sourceId, 35)),
+        sqlValue(optionalCut(t.voucherType, 70)),
+        sqlValue(optionalCut(t.voucherDescription, 70)),
+        sqlValue(cut(t.description, 256)),
+        sqlValue(t.systemEntryDate),
+        sqlValue(t.glPostingDate),
+      ].join(',')})`,
+    );
+    const lines = t.lines;
+    const rows: string[] = [];
+    for (let lineNo = 0; lineNo < lines.length; lineNo++) {
+      const line = lines[lineNo];
+      rows.push(
+        [
+          lineNo,
+          sqlValue(line.recordId),
+          sqlValue(line.accountId),
+          sqlValue(line.customerId),
+          sqlValue(line.supplierId),
+          sqlValue(cut(line.description, 256)),
+          sqlValue(line.debitAmount),
+          sqlValue(line.creditAmount),
+          sqlValue(line.valueDate),
+          sqlValue(optionalCut(line.sourceDocumentId, 35)),
+          sqlValue(optionalCut(line.referenceNumber, 35)),
+          line.taxInformation.length ? sqlValue(JSON.stringify(line.taxInformation)) : 'NULL',
+          line.analysis.length ? sqlValue(JSON.stringify(line.analysis)) : 'NULL',
+        ].join(','),
+      );
+    }
+    batch.lineRows.push(rows.join(LINE_SEPARATOR));
+    batch.lines += lines.length;
+    if (batch.lines >= LINES_PER_BATCH) await this.flushTransactions();
   }
 
   /** Writes what is still buffered; called once the whole file has been read. */
   async finish(): Promise<void> {
     await this.flushMasterData();
     await this.flushTransactions();
+    await this.settle();
+  }
+
+  /**
+   * After a failure: waits for the batch being written (ignoring its outcome) and writes nothing more, so that no
+   * statement of this import runs after the caller's rollback.
+   */
+  async abandon(): Promise<void> {
+    this.abandoned = true;
+    this.pending = emptyBatch();
+    await this.inFlight?.catch(() => undefined);
+    this.inFlight = undefined;
   }
 
   private async flushMasterData(): Promise<void> {
@@ -224,73 +311,42 @@ export class LedgerImportSink implements SaftSink {
     await this.analysisTypes.flush();
   }
 
+  /** Waits for the batch being written; rethrows its failure. */
+  private async settle(): Promise<void> {
+    const inFlight = this.inFlight;
+    this.inFlight = undefined;
+    await inFlight;
+  }
+
+  /** Starts writing the buffered vouchers once the previous batch is written, without waiting for this one. */
   private async flushTransactions(): Promise<void> {
-    if (this.pending.length === 0) return;
     const batch = this.pending;
-    this.pending = [];
-    this.pendingLines = 0;
-    const values: unknown[] = [];
-    for (const { transaction: t, journalRef } of batch) {
-      values.push(
-        this.clientId,
-        journalRef,
-        t.transactionId,
-        t.period,
-        t.periodYear,
-        t.transactionDate,
-        optionalCut(t.sourceId, 35),
-        optionalCut(t.voucherType, 70),
-        optionalCut(t.voucherDescription, 70),
-        cut(t.description, 256),
-        t.systemEntryDate,
-        t.glPostingDate,
-      );
-    }
-    const inserted = await this.manager.query(
-      `INSERT INTO ledger_transactions (${TRANSACTION_COLUMNS.join(', ')}) VALUES ${placeholderRows(batch.length, TRANSACTION_COLUMNS.length)}`,
-      values,
-    );
+    if (batch.transactionRows.length === 0) return;
+    this.pending = emptyBatch();
+    await this.settle();
+    const writing = this.writeBatch(batch);
+    // Awaited by the next flush, `finish` or `abandon`; until then a failure must not count as unhandled.
+    writing.catch(() => undefined);
+    this.inFlight = writing;
+  }
+
+  private async writeBatch(batch: VoucherBatch): Promise<void> {
+    const count = batch.transactionRows.length;
+    const inserted = await this.manager.query(INSERT_TRANSACTIONS + batch.transactionRows.join(','));
+    if (this.abandoned) return;
     // Auto-increment ids of one multi-row INSERT ascend in row order, but need not be consecutive (MySQL 8's
     // interleaved lock mode): read them back. The client row is locked, so no other import adds vouchers for it.
     const ids: Array<{ id: string }> = await this.manager.query(
       'SELECT id FROM ledger_transactions WHERE client_id = ? AND id >= ? ORDER BY id LIMIT ?',
-      [this.clientId, String(inserted.insertId), batch.length],
+      [this.clientId, String(inserted.insertId), count],
     );
-    if (ids.length !== batch.length) throw new Error(`expected ${batch.length} voucher ids, read ${ids.length}`);
-
-    let lineValues: unknown[] = [];
-    let lineCount = 0;
-    const flushLines = async () => {
-      if (lineCount === 0) return;
-      await this.manager.query(
-        `INSERT INTO ledger_lines (${LINE_COLUMNS.join(', ')}) VALUES ${placeholderRows(lineCount, LINE_COLUMNS.length)}`,
-        lineValues,
-      );
-      lineValues = [];
-      lineCount = 0;
-    };
-    for (const [index, { transaction }] of batch.entries()) {
+    if (ids.length !== count) throw new Error(`expected ${count} voucher ids, read ${ids.length}`);
+    if (this.abandoned) return;
+    const rows: string[] = [];
+    for (let index = 0; index < count; index++) {
       const ref = String(ids[index].id);
-      for (const [lineNo, line] of transaction.lines.entries()) {
-        lineValues.push(
-          ref,
-          lineNo,
-          line.recordId,
-          line.accountId,
-          line.customerId ?? null,
-          line.supplierId ?? null,
-          cut(line.description, 256),
-          line.debitAmount ?? null,
-          line.creditAmount ?? null,
-          line.valueDate ?? null,
-          optionalCut(line.sourceDocumentId, 35),
-          optionalCut(line.referenceNumber, 35),
-          line.taxInformation.length ? JSON.stringify(line.taxInformation) : null,
-          line.analysis.length ? JSON.stringify(line.analysis) : null,
-        );
-        if (++lineCount >= LINES_PER_BATCH) await flushLines();
-      }
+      rows.push(`(${ref},${batch.lineRows[index].replaceAll(REF, ref)})`);
     }
-    await flushLines();
+    await this.manager.query(INSERT_LINES + rows.join(','));
   }
 }

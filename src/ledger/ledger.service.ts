@@ -43,6 +43,10 @@ export class LedgerService implements LedgerImport {
       const summary = await readSaft(input, sink, { expectedOrganizationNumber: client.organization_number });
       await sink.finish();
       return summary;
+    } catch (error) {
+      // A batch may still be being written: let it end before the caller rolls back.
+      await sink.abandon();
+      throw error;
     } finally {
       input.destroy();
     }

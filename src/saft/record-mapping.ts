@@ -192,48 +192,160 @@ export function mapJournal(node: XmlNode): SaftJournal {
   };
 }
 
+/** `node` lacks the required element `name` (the message `requiredChild` gives). */
+function lacking(node: XmlNode, name: string): never {
+  return failAt(node, `${node.name} lacks the required element ${name}`);
+}
+
+/**
+ * Transactions and lines are most of a file, so they are read in one pass over their children (the first element of
+ * each name counts, as with `child`); the checks run in the same order as the generic helpers would run them.
+ */
 export function mapTransaction(node: XmlNode): SaftTransaction {
-  const lines = children(node, 'Line');
-  if (lines.length === 0) failAt(node, 'Transaction has no Line');
-  return {
-    transactionId: requiredText(node, 'TransactionID'),
-    period: integerText(requiredChild(node, 'Period')),
-    periodYear: integerText(requiredChild(node, 'PeriodYear')),
-    transactionDate: requiredText(node, 'TransactionDate'),
-    voucherType: optionalText(node, 'VoucherType'),
-    voucherDescription: optionalText(node, 'VoucherDescription'),
-    description: requiredText(node, 'Description'),
-    systemEntryDate: requiredText(node, 'SystemEntryDate'),
-    glPostingDate: requiredText(node, 'GLPostingDate'),
-    sourceId: optionalText(node, 'SourceID'),
-    lines: lines.map(mapLine),
+  let transactionId: XmlNode | undefined;
+  let period: XmlNode | undefined;
+  let periodYear: XmlNode | undefined;
+  let transactionDate: XmlNode | undefined;
+  let voucherType: XmlNode | undefined;
+  let voucherDescription: XmlNode | undefined;
+  let description: XmlNode | undefined;
+  let systemEntryDate: XmlNode | undefined;
+  let glPostingDate: XmlNode | undefined;
+  let sourceId: XmlNode | undefined;
+  const lineNodes: XmlNode[] = [];
+  for (const c of node.children) {
+    switch (c.name) {
+      case 'Line':
+        lineNodes.push(c);
+        break;
+      case 'TransactionID':
+        transactionId ??= c;
+        break;
+      case 'Period':
+        period ??= c;
+        break;
+      case 'PeriodYear':
+        periodYear ??= c;
+        break;
+      case 'TransactionDate':
+        transactionDate ??= c;
+        break;
+      case 'VoucherType':
+        voucherType ??= c;
+        break;
+      case 'VoucherDescription':
+        voucherDescription ??= c;
+        break;
+      case 'Description':
+        description ??= c;
+        break;
+      case 'SystemEntryDate':
+        systemEntryDate ??= c;
+        break;
+      case 'GLPostingDate':
+        glPostingDate ??= c;
+        break;
+      case 'SourceID':
+        sourceId ??= c;
+        break;
+    }
+  }
+  if (lineNodes.length === 0) failAt(node, 'Transaction has no Line');
+  const transaction: SaftTransaction = {
+    transactionId: (transactionId ?? lacking(node, 'TransactionID')).text,
+    period: integerText(period ?? lacking(node, 'Period')),
+    periodYear: integerText(periodYear ?? lacking(node, 'PeriodYear')),
+    transactionDate: (transactionDate ?? lacking(node, 'TransactionDate')).text,
+    voucherType: voucherType?.text,
+    voucherDescription: voucherDescription?.text,
+    description: (description ?? lacking(node, 'Description')).text,
+    systemEntryDate: (systemEntryDate ?? lacking(node, 'SystemEntryDate')).text,
+    glPostingDate: (glPostingDate ?? lacking(node, 'GLPostingDate')).text,
+    sourceId: sourceId?.text,
+    lines: [],
   };
+  const lines = transaction.lines;
+  for (const lineNode of lineNodes) lines.push(mapLine(lineNode));
+  return transaction;
 }
 
 function mapLine(node: XmlNode): SaftLine {
-  const debit = child(node, 'DebitAmount');
-  const credit = child(node, 'CreditAmount');
+  let debit: XmlNode | undefined;
+  let credit: XmlNode | undefined;
+  let recordId: XmlNode | undefined;
+  let accountId: XmlNode | undefined;
+  let customerId: XmlNode | undefined;
+  let supplierId: XmlNode | undefined;
+  let description: XmlNode | undefined;
+  let valueDate: XmlNode | undefined;
+  let sourceDocumentId: XmlNode | undefined;
+  let referenceNumber: XmlNode | undefined;
+  let analysisNodes: XmlNode[] | undefined;
+  let taxNodes: XmlNode[] | undefined;
+  for (const c of node.children) {
+    switch (c.name) {
+      case 'RecordID':
+        recordId ??= c;
+        break;
+      case 'AccountID':
+        accountId ??= c;
+        break;
+      case 'Description':
+        description ??= c;
+        break;
+      case 'DebitAmount':
+        debit ??= c;
+        break;
+      case 'CreditAmount':
+        credit ??= c;
+        break;
+      case 'CustomerID':
+        customerId ??= c;
+        break;
+      case 'SupplierID':
+        supplierId ??= c;
+        break;
+      case 'ValueDate':
+        valueDate ??= c;
+        break;
+      case 'SourceDocumentID':
+        sourceDocumentId ??= c;
+        break;
+      case 'ReferenceNumber':
+        referenceNumber ??= c;
+        break;
+      case 'Analysis':
+        (analysisNodes ??= []).push(c);
+        break;
+      case 'TaxInformation':
+        (taxNodes ??= []).push(c);
+        break;
+    }
+  }
   if ((debit === undefined) === (credit === undefined)) {
     failAt(node, 'Line needs exactly one of DebitAmount and CreditAmount');
   }
   const line: SaftLine = {
-    recordId: requiredText(node, 'RecordID'),
-    accountId: requiredText(node, 'AccountID'),
-    customerId: optionalText(node, 'CustomerID'),
-    supplierId: optionalText(node, 'SupplierID'),
-    description: requiredText(node, 'Description'),
+    recordId: (recordId ?? lacking(node, 'RecordID')).text,
+    accountId: (accountId ?? lacking(node, 'AccountID')).text,
+    customerId: customerId?.text,
+    supplierId: supplierId?.text,
+    description: (description ?? lacking(node, 'Description')).text,
     debitAmount: debit && amountOf(debit),
     creditAmount: credit && amountOf(credit),
     taxInformation: [],
-    analysis: children(node, 'Analysis').map((a) => ({
-      type: requiredText(a, 'AnalysisType'),
-      id: requiredText(a, 'AnalysisID'),
-    })),
-    valueDate: optionalText(node, 'ValueDate'),
-    sourceDocumentId: optionalText(node, 'SourceDocumentID'),
-    referenceNumber: optionalText(node, 'ReferenceNumber'),
+    analysis:
+      analysisNodes === undefined
+        ? []
+        : analysisNodes.map((a) => ({
+            type: requiredText(a, 'AnalysisType'),
+            id: requiredText(a, 'AnalysisID'),
+          })),
+    valueDate: valueDate?.text,
+    sourceDocumentId: sourceDocumentId?.text,
+    referenceNumber: referenceNumber?.text,
   };
-  line.taxInformation = children(node, 'TaxInformation').map((tax) => mapLineTax(tax, debit !== undefined));
+  if (taxNodes !== undefined) line.taxInformation = taxNodes.map((tax) => mapLineTax(tax, debit !== undefined));
   return line;
 }
 

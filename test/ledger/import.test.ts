@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ImportError } from '../../src/import/import-file';
 import { importFile } from '../../src/import/importer';
 import { loadImportFile } from '../../src/import/load-import-file';
-import { SaftFormatError } from '../../src/saft';
+import { SaftFormatError, writeSyntheticSaftFile } from '../../src/saft';
 import { startTestApp, TestApp } from '../support/test-app';
 import { EXAMPLE_130, importSaft, ledgerRowCounts, ledgerWorld } from './ledger-helpers';
 
@@ -55,6 +55,18 @@ describe('importing a SAF-T file into a client\'s books', () => {
     const error = await refusal(importSaft(app, 'c-example', write('unbalanced.xml', unbalanced)));
     expect(error.reason).toMatch(/does not balance/);
     expect(error.line).toBe(unbalanced.slice(0, unbalanced.lastIndexOf('<Transaction>', amountAt)).split('\n').length);
+    expect(await ledgerRowCounts(app)).toEqual(EMPTY);
+  });
+
+  it('a bad voucher after several written batches is refused, and nothing is written', async () => {
+    // Vouchers are written in batches while the next ones are read: a refusal must still leave nothing behind.
+    const file = path.join(tmp, 'many.xml');
+    await writeSyntheticSaftFile(file, { seed: 3, organizationNumber: '922333444', companyName: 'Havbris AS', fiscalYearStartMonth: 1, fromDate: '2024-01-01', toDate: '2024-12-31', targetLines: 14_000 });
+    const text = fs.readFileSync(file, 'utf8');
+    const last = text.lastIndexOf('<Transaction>');
+    const bad = text.slice(0, last) + text.slice(last).replace('<Period>', '<Period>x');
+    const error = await refusal(importSaft(app, 'c-havbris', write('many-bad.xml', bad)));
+    expect(error.reason).toMatch(/Period is not a whole number/);
     expect(await ledgerRowCounts(app)).toEqual(EMPTY);
   });
 
