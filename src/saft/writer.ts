@@ -353,7 +353,8 @@ class IntegrityCheck {
    * problem (it is written cut, but the file is then rejected).
    */
   identifier(field: string, value: string, maxLength: number): string {
-    if (Array.from(value).length > maxLength) this.fail(`${field} "${value}" is longer than ${maxLength} characters`);
+    // Code points ≤ UTF-16 units: only a string longer than the limit in units needs counting.
+    if (value.length > maxLength && Array.from(value).length > maxLength) this.fail(`${field} "${value}" is longer than ${maxLength} characters`);
     return escapeXml(truncate(value, maxLength));
   }
 
@@ -405,8 +406,9 @@ class IntegrityCheck {
       this.fail(`transaction ${id} is dated ${date}, outside the selection`);
     }
     for (const line of transaction.lines) {
-      const amounts = [line.debitAmount, line.creditAmount].filter((a) => a !== undefined);
-      if (amounts.length !== 1 || !Number.isSafeInteger(amounts[0]) || amounts[0]! < 0) {
+      const { debitAmount: debit, creditAmount: credit } = line;
+      const amount = debit === undefined ? credit : debit;
+      if ((debit === undefined) === (credit === undefined) || !Number.isSafeInteger(amount) || amount! < 0) {
         this.fail(`transaction ${id} line ${line.recordId}: needs one non-negative debit or credit amount in øre`);
       }
       const problem = this.masterData.unresolvedReference(line);

@@ -20,6 +20,12 @@ export function truncate(text: string, max: number): string {
 
 const FLUSH_AT = 64 * 1024;
 
+/** Indentation by depth: two spaces a level. */
+const INDENTS: string[] = [];
+function indent(depth: number): string {
+  return INDENTS[depth] ?? (INDENTS[depth] = '  '.repeat(depth));
+}
+
 /**
  * Builds indented XML into a buffer handed to the stream in 64 KiB pieces,
  * waiting for 'drain' whenever the stream asks for it.
@@ -39,18 +45,18 @@ export class XmlOutput {
   }
 
   open(name: string): void {
-    this.raw(`${'  '.repeat(this.depth)}<${name}>\n`);
+    this.raw(`${indent(this.depth)}<${name}>\n`);
     this.depth++;
   }
 
   close(name: string): void {
     this.depth--;
-    this.raw(`${'  '.repeat(this.depth)}</${name}>\n`);
+    this.raw(`${indent(this.depth)}</${name}>\n`);
   }
 
   /** A text element; `value` is written as is, so escape and cut before. */
   leaf(name: string, value: string): void {
-    this.raw(`${'  '.repeat(this.depth)}<${name}>${value}</${name}>\n`);
+    this.raw(`${indent(this.depth)}<${name}>${value}</${name}>\n`);
   }
 
   /** A text element from free text: cut to the field's XSD length, then escaped. */
