@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { SYSTEM_ACTOR, type AuditService } from '../audit/audit.service';
+import type { AuditService } from '../audit/audit.service';
 import { Client } from '../clients/client.entity';
 import { osloToday, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
@@ -13,6 +13,7 @@ import { writeSaft, type SaftContactPerson, type SaftHeader } from '../saft';
 import { User } from '../users/user.entity';
 import { ArchiveDocument, ArchiveDocumentKind } from './archive-document.entity';
 import type { ArchiveStorage } from './archive-storage';
+import { recordGeneratedDocuments } from './generated-documents';
 import { generateSpecifications } from './specifications/generator';
 
 export const SAFT_CONTENT_TYPE = 'application/xml';
@@ -118,21 +119,10 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
 
     await runInTransaction(
       dataSource,
-      async (uow) => {
-        await uow.manager.query(
-          `INSERT INTO archive_documents (relationship_id, client_id, kind, fiscal_year, fiscal_year_end, file_name, content_type, byte_size, sha256, storage_key, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON DUPLICATE KEY UPDATE fiscal_year_end = VALUES(fiscal_year_end), file_name = VALUES(file_name), content_type = VALUES(content_type),
-             byte_size = VALUES(byte_size), sha256 = VALUES(sha256), storage_key = VALUES(storage_key)`,
-          [relationship.id, client.id, kind, year.fiscalYear, year.end, fileName, SAFT_CONTENT_TYPE, stored.byteSize, stored.sha256, storageKey, this.deps.clock.now()],
-        );
-        await this.deps.audit.record(uow, SYSTEM_ACTOR, {
-          action: 'ARCHIVE_DOCUMENT_GENERATED',
-          clientId: client.id,
-          relationshipId: relationship.id,
-          after: { kind, fiscalYear: year.fiscalYear, selectionStart: year.selectionStart, selectionEnd: year.selectionEnd, fileName, byteSize: stored.byteSize, sha256: stored.sha256 },
-        });
-      },
+      (uow) =>
+        recordGeneratedDocuments(uow, this.deps, { relationshipId: relationship.id, clientId: client.id, year }, [
+          { kind, fileName, contentType: SAFT_CONTENT_TYPE, storageKey, stored },
+        ]),
       { logger },
     );
   }

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { QueryRunner } from 'typeorm';
 import type { Logger } from '../common/logger';
+import { rowsOf } from '../db/stream-rows';
 import type {
   IsoDate,
   Ore,
@@ -287,29 +288,15 @@ async function* streamTransactions(runner: QueryRunner, journalRef: string, star
     [journalRef, start, end],
   ).stream({ highWaterMark: STREAM_ROWS });
   let current: { id: string; transaction: SaftTransaction } | undefined;
-  let finished = false;
-  try {
-    for await (const row of stream as AsyncIterable<VoucherLineRow>) {
-      const id = String(row.id);
-      if (current?.id !== id) {
-        if (current) yield current.transaction;
-        current = { id, transaction: voucherOf(row) };
-      }
-      current.transaction.lines.push(lineOf(row));
+  for await (const row of rowsOf<VoucherLineRow>(stream)) {
+    const id = String(row.id);
+    if (current?.id !== id) {
+      if (current) yield current.transaction;
+      current = { id, transaction: voucherOf(row) };
     }
-    finished = true;
-    if (current) yield current.transaction;
-  } finally {
-    // Abandoned half way (the writer failed): read the rest so the connection is clean for the next query.
-    if (!finished && !stream.destroyed) {
-      stream.resume();
-      await new Promise<void>((resolve) => {
-        stream.once('end', resolve);
-        stream.once('error', () => resolve());
-        stream.once('close', resolve);
-      });
-    }
+    current.transaction.lines.push(lineOf(row));
   }
+  if (current) yield current.transaction;
 }
 
 function voucherOf(row: VoucherLineRow): SaftTransaction {

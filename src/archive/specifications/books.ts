@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { rowsOf } from '../../db/stream-rows';
 import type { BooksSelection } from '../../ledger/ledger-source';
 import { LedgerPartyKind, OpeningBalanceKind } from '../../ledger/ledger.entities';
 import type { Ore } from '../../saft';
@@ -158,21 +159,7 @@ export async function readSpecificationBooks(runner: QueryRunner, selection: Boo
 
 /** A query's rows from a cursor, one at a time. Abandoned half way, the rest is read so the connection stays usable. */
 export async function* streamRows<T>(runner: QueryRunner, sql: string, params: unknown[]): AsyncIterable<T> {
-  const stream = await runner.stream(sql, params);
-  let finished = false;
-  try {
-    for await (const row of stream as AsyncIterable<T>) yield row;
-    finished = true;
-  } finally {
-    if (!finished && !stream.destroyed) {
-      stream.resume();
-      await new Promise<void>((resolve) => {
-        stream.once('end', resolve);
-        stream.once('error', () => resolve());
-        stream.once('close', resolve);
-      });
-    }
-  }
+  yield* rowsOf<T>(await runner.stream(sql, params));
 }
 
 /** JSON columns: MySQL 8 returns them parsed, MariaDB (LONGTEXT) as text. */

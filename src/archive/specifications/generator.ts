@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { SYSTEM_ACTOR, type AuditService } from '../../audit/audit.service';
+import type { AuditService } from '../../audit/audit.service';
 import type { Client } from '../../clients/client.entity';
 import type { Clock } from '../../common/clock';
 import type { Logger } from '../../common/logger';
@@ -8,6 +8,7 @@ import type { ArchivedFiscalYear } from '../../ledger/fiscal-years';
 import type { CustomerRelationship } from '../../relationships/customer-relationship.entity';
 import { ArchiveDocument, ArchiveDocumentKind } from '../archive-document.entity';
 import type { ArchiveStorage, StoredFile } from '../archive-storage';
+import { recordGeneratedDocuments } from '../generated-documents';
 import { readSpecificationBooks, type SpecificationBooks } from './books';
 import { CsvWriter } from './csv-writer';
 import {
@@ -99,23 +100,13 @@ export async function generateSpecifications(
 
   await runInTransaction(
     dataSource,
-    async (uow) => {
-      for (const { kind, fileName, storageKey, stored } of written) {
-        await uow.manager.query(
-          `INSERT INTO archive_documents (relationship_id, client_id, kind, fiscal_year, fiscal_year_end, file_name, content_type, byte_size, sha256, storage_key, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON DUPLICATE KEY UPDATE fiscal_year_end = VALUES(fiscal_year_end), file_name = VALUES(file_name), content_type = VALUES(content_type),
-             byte_size = VALUES(byte_size), sha256 = VALUES(sha256), storage_key = VALUES(storage_key)`,
-          [relationship.id, client.id, kind, year.fiscalYear, year.end, fileName, SPECIFICATION_CONTENT_TYPE, stored.byteSize, stored.sha256, storageKey, deps.clock.now()],
-        );
-        await deps.audit.record(uow, SYSTEM_ACTOR, {
-          action: 'ARCHIVE_DOCUMENT_GENERATED',
-          clientId: client.id,
-          relationshipId: relationship.id,
-          after: { kind, fiscalYear: year.fiscalYear, selectionStart: year.selectionStart, selectionEnd: year.selectionEnd, fileName, byteSize: stored.byteSize, sha256: stored.sha256 },
-        });
-      }
-    },
+    (uow) =>
+      recordGeneratedDocuments(
+        uow,
+        deps,
+        { relationshipId: relationship.id, clientId: client.id, year },
+        written.map(({ kind, fileName, storageKey, stored }) => ({ kind, fileName, contentType: SPECIFICATION_CONTENT_TYPE, storageKey, stored })),
+      ),
     { logger },
   );
 }
