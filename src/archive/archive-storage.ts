@@ -35,6 +35,18 @@ export interface ArchiveStorage {
   delete(key: string): Promise<void>;
 }
 
+/** Writes a file under `key` with `write`: committed when it resolves, discarded (nothing left) when it throws. */
+export async function storeFile<R>(storage: ArchiveStorage, key: string, write: (stream: Writable) => Promise<R>): Promise<{ stored: StoredFile; result: R }> {
+  const file = await storage.create(key);
+  try {
+    const result = await write(file.stream);
+    return { stored: await file.commit(), result };
+  } catch (error) {
+    await file.discard();
+    throw error;
+  }
+}
+
 /** A key's segments, refusing anything that could leave the archive folder. */
 function segments(key: string): string[] {
   const parts = key.split('/');

@@ -3,6 +3,7 @@ import type { AuditService } from '../audit/audit.service';
 import { Client } from '../clients/client.entity';
 import { osloToday, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
+import { inReadSnapshot } from '../db/read-snapshot';
 import { runInTransaction } from '../db/unit-of-work';
 import type { MandatoryDataGenerator } from '../jobs/mandatory-data';
 import { fiscalYearsToArchive, type ArchivedFiscalYear } from '../ledger/fiscal-years';
@@ -12,7 +13,7 @@ import { CustomerRelationship } from '../relationships/customer-relationship.ent
 import { writeSaft, type SaftContactPerson, type SaftHeader } from '../saft';
 import { User } from '../users/user.entity';
 import { ArchiveDocument, ArchiveDocumentKind } from './archive-document.entity';
-import type { ArchiveStorage } from './archive-storage';
+import { storeFile, type ArchiveStorage } from './archive-storage';
 import { recordGeneratedDocuments } from './generated-documents';
 import { generateSpecifications } from './specifications/generator';
 
@@ -96,26 +97,12 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
 
     const fileName = saftFileName(client.organizationNumber, year.fiscalYear);
     const storageKey = archiveKey(client.id, relationship.id, year.fiscalYear, fileName);
-    const runner = dataSource.createQueryRunner();
-    await runner.connect();
-    let stored;
-    try {
-      // One snapshot for the aggregates and the cursor, so balances, totals and vouchers agree.
-      await runner.startTransaction('REPEATABLE READ');
+    // One snapshot for the aggregates and the cursor, so balances, totals and vouchers agree.
+    const { stored, result: summary } = await inReadSnapshot(dataSource, async (runner) => {
       const source = await ledgerSaftSource(runner, { clientId: client.id, start: year.selectionStart, end: year.selectionEnd }, header, logger);
-      const file = await storage.create(storageKey);
-      try {
-        const summary = await writeSaft(file.stream, source);
-        stored = await file.commit();
-        logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, transactions: summary.transactions, lines: summary.lines, bytes: stored.byteSize }, 'SAF-T file archived');
-      } catch (error) {
-        await file.discard();
-        throw error;
-      }
-    } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      await runner.release();
-    }
+      return storeFile(storage, storageKey, (stream) => writeSaft(stream, source));
+    });
+    logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, transactions: summary.transactions, lines: summary.lines, bytes: stored.byteSize }, 'SAF-T file archived');
 
     await runInTransaction(
       dataSource,

@@ -3,11 +3,12 @@ import type { AuditService } from '../../audit/audit.service';
 import type { Client } from '../../clients/client.entity';
 import type { Clock } from '../../common/clock';
 import type { Logger } from '../../common/logger';
+import { inReadSnapshot } from '../../db/read-snapshot';
 import { runInTransaction } from '../../db/unit-of-work';
 import type { ArchivedFiscalYear } from '../../ledger/fiscal-years';
 import type { CustomerRelationship } from '../../relationships/customer-relationship.entity';
 import { ArchiveDocument, ArchiveDocumentKind } from '../archive-document.entity';
-import type { ArchiveStorage, StoredFile } from '../archive-storage';
+import { storeFile, type ArchiveStorage, type StoredFile } from '../archive-storage';
 import { recordGeneratedDocuments } from '../generated-documents';
 import { readSpecificationBooks, type SpecificationBooks } from './books';
 import { CsvWriter } from './csv-writer';
@@ -64,7 +65,7 @@ export async function generateSpecifications(
 ): Promise<void> {
   const { dataSource, storage, logger } = deps;
   const existing = await dataSource.getRepository(ArchiveDocument).findBy({ relationshipId: relationship.id, fiscalYear: year.fiscalYear });
-  const todo = [];
+  const todo: Array<(typeof SPECIFICATIONS)[number] & { fileName: string; storageKey: string }> = [];
   for (const spec of SPECIFICATIONS) {
     const document = existing.find((d) => d.kind === spec.kind);
     if (document && (await storage.size(document.storageKey)) === document.byteSize) continue;
@@ -74,29 +75,19 @@ export async function generateSpecifications(
   if (todo.length === 0) return;
 
   const written: Array<(typeof todo)[number] & { stored: StoredFile }> = [];
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    await runner.startTransaction('REPEATABLE READ');
+  await inReadSnapshot(dataSource, async (runner) => {
     const books = await readSpecificationBooks(runner, { clientId: client.id, start: year.selectionStart, end: year.selectionEnd });
     for (const spec of todo) {
-      const file = await storage.create(spec.storageKey);
-      try {
-        const csv = new CsvWriter(file.stream);
+      const { stored, result: rows } = await storeFile(storage, spec.storageKey, async (stream) => {
+        const csv = new CsvWriter(stream);
         await spec.write(csv, runner, books);
         await csv.flush();
-        const stored = await file.commit();
-        written.push({ ...spec, stored });
-        logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, kind: spec.kind, rows: csv.rows, bytes: stored.byteSize }, 'specification archived');
-      } catch (error) {
-        await file.discard();
-        throw error;
-      }
+        return csv.rows;
+      });
+      written.push({ ...spec, stored });
+      logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, kind: spec.kind, rows, bytes: stored.byteSize }, 'specification archived');
     }
-  } finally {
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    await runner.release();
-  }
+  });
 
   await runInTransaction(
     dataSource,
