@@ -1,4 +1,4 @@
-import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
 import { ARCHIVE_STATUSES } from '../access/visibility.service';
 import type { Viewer } from '../auth/viewer';
 import { forbidden } from '../common/errors';
@@ -66,12 +66,29 @@ export class ClientsService {
       const [name, id] = decodeCursor(after, ['string', 'string']);
       query.andWhere('(client.name > :afterName OR (client.name = :afterName AND client.id > :afterId))', { afterName: name, afterId: id });
     }
-    const rows = await query.orderBy('client.name', 'ASC').addOrderBy('client.id', 'ASC').take(first + 1).getMany();
+    query.orderBy('client.name', 'ASC').addOrderBy('client.id', 'ASC');
+    const rows = tab === ClientTab.ACTIVE ? await this.pageAlongPartnerIndex(query, first + 1) : await query.take(first + 1).getMany();
     return {
       items: rows.slice(0, first),
       hasNextPage: rows.length > first,
       totalCount: () => counted.getCount(),
       cursorOf: (client) => encodeCursor([client.name, client.id]),
     };
+  }
+
+  /**
+   * A page of a partner's clients read along (partner_id, name, id). Left to itself, MariaDB reads a page after a
+   * cursor with `ref` on partner_id and skips every entry before the cursor (~11 ms at the 90,000th of 100,000
+   * clients, against 0.7 ms for the first page); forcing the index makes it a range that starts at the cursor. The
+   * hint needs SQL text, so the page's ids come first and the rows by id after: two statements for any page.
+   */
+  private async pageAlongPartnerIndex(query: SelectQueryBuilder<Client>, limit: number): Promise<Client[]> {
+    const [sql, parameters] = query.clone().select('client.id', 'id').limit(limit).getQueryAndParameters();
+    const from = 'FROM `clients` `client`';
+    if (!sql.includes(from)) throw new Error(`unexpected clients page query: ${sql}`);
+    const rows: Array<{ id: string }> = await this.dataSource.query(sql.replace(from, `${from} FORCE INDEX (\`idx_clients_partner_name\`)`), parameters);
+    if (rows.length === 0) return [];
+    const clients = new Map((await this.dataSource.getRepository(Client).findBy({ id: In(rows.map((r) => r.id)) })).map((c) => [c.id, c]));
+    return rows.map((r) => clients.get(r.id)).filter((c): c is Client => c !== undefined);
   }
 }
