@@ -19,20 +19,32 @@ export class VisibilityService {
     return access !== null && isActiveAdministrator(access, client.subscriptionAdminUserId, today);
   }
 
-  /** The viewer has ARCHIVE in a partner whose ended relationship with the client is in its archive. */
-  async seesInArchive(viewer: Viewer, clientId: string): Promise<boolean> {
-    const partners = viewer.partnersWithRight(PartnerRight.ARCHIVE);
-    if (partners.length === 0) return false;
-    return this.dataSource
-      .getRepository(CustomerRelationship)
-      .existsBy({ clientId, partnerId: In(partners), status: In(ARCHIVE_STATUSES) });
+  /**
+   * A2/A5: which of the clients the viewer may see — as a member of the linked partner, as an ARCHIVE member of a
+   * partner that ended with the client, or as its administrator today. At most two statements for any number of clients.
+   */
+  async visibleClientIds(viewer: Viewer, clients: Client[], today: string): Promise<Set<string>> {
+    const visible = new Set(clients.filter((c) => c.partnerId && viewer.isMemberOf(c.partnerId)).map((c) => c.id));
+    let rest = clients.filter((c) => !visible.has(c.id));
+    const archivePartners = viewer.partnersWithRight(PartnerRight.ARCHIVE);
+    if (rest.length > 0 && archivePartners.length > 0) {
+      const archived = await this.dataSource.getRepository(CustomerRelationship).find({
+        select: { clientId: true },
+        where: { clientId: In(rest.map((c) => c.id)), partnerId: In(archivePartners), status: In(ARCHIVE_STATUSES) },
+      });
+      for (const r of archived) visible.add(r.clientId);
+      rest = rest.filter((c) => !visible.has(c.id));
+    }
+    if (rest.length > 0) {
+      const accesses = await this.dataSource.getRepository(ClientAccess).findBy({ userId: viewer.userId, clientId: In(rest.map((c) => c.id)) });
+      const holders = new Map(rest.map((c) => [c.id, c.subscriptionAdminUserId]));
+      for (const a of accesses) if (isActiveAdministrator(a, holders.get(a.clientId) ?? null, today)) visible.add(a.clientId);
+    }
+    return visible;
   }
 
-  /** A2/A5: a member of the linked partner, an ARCHIVE member of a partner that ended with it, or its administrator. */
   async canSeeClient(viewer: Viewer, client: Client, today: string): Promise<boolean> {
-    if (client.partnerId && viewer.isMemberOf(client.partnerId)) return true;
-    if (await this.seesInArchive(viewer, client.id)) return true;
-    return this.isClientAdministrator(viewer, client, today);
+    return (await this.visibleClientIds(viewer, [client], today)).has(client.id);
   }
 
   /** A relationship is seen by its partner's members (ended ones only with ARCHIVE) and the client's administrators. */

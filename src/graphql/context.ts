@@ -1,4 +1,6 @@
+import DataLoader from 'dataloader';
 import type { Viewer } from '../auth/viewer';
+import type { Client } from '../clients/client.entity';
 import { osloToday } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { Runtime } from '../runtime';
@@ -30,6 +32,13 @@ export class RequestContext {
   today(): string {
     return (this.todayOnce ??= osloToday(this.runtime.clock));
   }
+
+  /** Whether the viewer may see a client, batched per request (a list of notifications names many clients). */
+  readonly canSeeClient = new DataLoader<string, boolean>(async (ids) => {
+    const clients = (await this.loaders.clients.loadMany(ids)).filter((c): c is Client => c !== null && !(c instanceof Error));
+    const visible = await this.services.visibility.visibleClientIds(this.viewer, clients, this.today());
+    return ids.map((id) => visible.has(id));
+  });
 
   /** Who acts, for the audit log (DESIGN A4). */
   get actor() {

@@ -15,7 +15,6 @@ export class NotificationResolver {
   @FieldResolver()
   async client(@Root() notification: Notification, @Ctx() ctx: RequestContext): Promise<Client | null> {
     if (!notification.clientId) return null;
-    const client = await ctx.loaders.clients.load(notification.clientId);
-    return client && (await ctx.services.visibility.canSeeClient(ctx.viewer, client, ctx.today())) ? client : null;
+    return (await ctx.canSeeClient.load(notification.clientId)) ? ctx.loaders.clients.load(notification.clientId) : null;
   }
 }
