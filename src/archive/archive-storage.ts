@@ -47,6 +47,28 @@ export async function storeFile<R>(storage: ArchiveStorage, key: string, write: 
   }
 }
 
+/**
+ * Writes several files at once (one pass over the books that yields more than one file): all are committed when `write`
+ * resolves; when it throws, none is.
+ */
+export async function storeFiles<R>(
+  storage: ArchiveStorage,
+  keys: string[],
+  write: (streams: Writable[]) => Promise<R>,
+): Promise<{ stored: StoredFile[]; result: R }> {
+  const files: PendingFile[] = [];
+  try {
+    for (const key of keys) files.push(await storage.create(key));
+    const result = await write(files.map((file) => file.stream));
+    const stored: StoredFile[] = [];
+    for (const file of files) stored.push(await file.commit());
+    return { stored, result };
+  } catch (error) {
+    for (const file of files) await file.discard();
+    throw error;
+  }
+}
+
 /** A key's segments, refusing anything that could leave the archive folder. */
 function segments(key: string): string[] {
   const parts = key.split('/');

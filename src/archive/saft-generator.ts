@@ -83,9 +83,14 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
         headerComment: `Pliktig regnskapsdata, regnskapsår ${year.start}–${year.end}, ansvarsperiode ${relationship.responsibilityFrom}–${relationship.responsibilityTo}`,
         auditFileSender: { name: partner.name, ...(partner.organizationNumber ? { registrationNumber: partner.organizationNumber } : {}) },
       };
-      await this.generateYear(relationship, client, year, header);
-      // The specifications the bookkeeping regulations require, in the same folder (src/archive/specifications).
-      await generateSpecifications(this.deps, relationship, client, year, (fileName) => archiveKey(client.id, relationship.id, year.fiscalYear, fileName));
+      // The SAF-T file and the specifications the bookkeeping regulations require (src/archive/specifications), in the
+      // same folder, written at the same time on two connections: while one waits for MariaDB (an aggregate, a sort),
+      // the other formats. Each reads in its own snapshot, as before; both are awaited before a failure is thrown.
+      const outcomes = await Promise.allSettled([
+        this.generateYear(relationship, client, year, header),
+        generateSpecifications(this.deps, relationship, client, year, (fileName) => archiveKey(client.id, relationship.id, year.fiscalYear, fileName)),
+      ]);
+      for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
     }
   }
 

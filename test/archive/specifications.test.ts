@@ -245,6 +245,25 @@ describe('the specifications next to each SAF-T file (S3)', () => {
     const folder = path.dirname(archivePath(app, after[after.length - 1]));
     expect(fs.readdirSync(folder).sort()).toEqual(after.filter((d) => d.fiscalYear === 2025).map((d) => d.fileName).sort());
   });
+
+  it('a lost VAT specification is written again alone, with the same bytes; the journal sharing its pass is left as it is', async () => {
+    const before = await docs();
+    const of = (list: ArchiveDocument[], kind: ArchiveDocumentKind) => list.find((d) => d.fiscalYear === 2025 && d.kind === kind)!;
+    const vat = of(before, ArchiveDocumentKind.VAT_SPECIFICATION);
+    const journal = of(before, ArchiveDocumentKind.JOURNAL);
+    const vatBytes = readArchived(app, vat);
+    const journalInode = fs.statSync(archivePath(app, journal)).ino;
+    fs.rmSync(archivePath(app, vat));
+
+    await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
+
+    const after = await docs();
+    expect(after).toHaveLength(before.length);
+    expect(readArchived(app, of(after, ArchiveDocumentKind.VAT_SPECIFICATION)).equals(vatBytes)).toBe(true);
+    expect(of(after, ArchiveDocumentKind.VAT_SPECIFICATION).sha256).toBe(vat.sha256);
+    // Not rewritten: a rewrite renames a new file into place, which changes the inode.
+    expect(fs.statSync(archivePath(app, of(after, ArchiveDocumentKind.JOURNAL))).ino).toBe(journalInode);
+  });
 });
 
 describe('specifications of a part of a fiscal year, with balances carried in', () => {

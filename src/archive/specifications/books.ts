@@ -93,26 +93,28 @@ export async function readSpecificationBooks(runner: QueryRunner, selection: Boo
     }
   }
 
-  const sums = (groupBy: string, where: string): Promise<Array<Record<string, string | null>>> =>
-    runner.query(
-      `SELECT ${groupBy},
+  // One aggregate pass for the accounts and the parties: grouped by (account, customer, supplier), a few rows per
+  // account and party, not per line.
+  const sums: Array<{ account_id: string; customer_id: string | null; supplier_id: string | null; before_start: string; debit: string; credit: string }> =
+    await runner.query(
+      `SELECT l.account_id, l.customer_id, l.supplier_id,
               SUM(CASE WHEN t.transaction_date < ? THEN ${NET} ELSE 0 END) AS before_start,
               SUM(CASE WHEN t.transaction_date >= ? THEN COALESCE(l.debit_amount, 0) ELSE 0 END) AS debit,
               SUM(CASE WHEN t.transaction_date >= ? THEN COALESCE(l.credit_amount, 0) ELSE 0 END) AS credit
          FROM ledger_transactions t JOIN ledger_lines l ON l.transaction_ref = t.id
-        WHERE t.client_id = ? AND t.transaction_date >= ? AND t.transaction_date <= ?${where}
-        GROUP BY ${groupBy}`,
+        WHERE t.client_id = ? AND t.transaction_date >= ? AND t.transaction_date <= ?
+        GROUP BY l.account_id, l.customer_id, l.supplier_id`,
       [start, start, start, clientId, from, end],
     );
-  const addSums = (m: Movement, row: Record<string, string | null>) => {
+  const addSums = (m: Movement, row: (typeof sums)[number]) => {
     m.opening += ore(row.before_start);
     m.debit += ore(row.debit);
     m.credit += ore(row.credit);
   };
-  for (const row of await sums('l.account_id', '')) addSums(movementOf(accounts, row.account_id!), row);
-  for (const row of await sums('l.customer_id, l.supplier_id', ' AND (l.customer_id IS NOT NULL OR l.supplier_id IS NOT NULL)')) {
-    if (row.customer_id !== null) addSums(movementOf(customers, row.customer_id!), row);
-    if (row.supplier_id !== null) addSums(movementOf(suppliers, row.supplier_id!), row);
+  for (const row of sums) {
+    addSums(movementOf(accounts, row.account_id), row);
+    if (row.customer_id !== null) addSums(movementOf(customers, row.customer_id), row);
+    if (row.supplier_id !== null) addSums(movementOf(suppliers, row.supplier_id), row);
   }
 
   // Every account of the chart and every party of the master data is listed, with or without lines.

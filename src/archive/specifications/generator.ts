@@ -8,31 +8,40 @@ import { runInTransaction } from '../../db/unit-of-work';
 import type { ArchivedFiscalYear } from '../../ledger/fiscal-years';
 import type { CustomerRelationship } from '../../relationships/customer-relationship.entity';
 import { ArchiveDocument, ArchiveDocumentKind } from '../archive-document.entity';
-import { storeFile, type ArchiveStorage, type StoredFile } from '../archive-storage';
+import { storeFiles, type ArchiveStorage, type StoredFile } from '../archive-storage';
 import { recordGeneratedDocuments } from '../generated-documents';
 import { readSpecificationBooks, type SpecificationBooks } from './books';
 import { CsvWriter } from './csv-writer';
-import {
-  writeCustomerSpecification,
-  writeGeneralLedger,
-  writeJournal,
-  writeSupplierSpecification,
-  writeTrialBalance,
-  writeVatSpecification,
-} from './specifications';
+import { writeCustomerSpecification, writeGeneralLedger, writeJournalAndVat, writeSupplierSpecification, writeTrialBalance } from './specifications';
 
 export const SPECIFICATION_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
-type Write = (csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks) => Promise<void>;
+/** Each specification: its document kind and its file name's first part. */
+export const SPECIFICATIONS: ReadonlyArray<{ kind: ArchiveDocumentKind; name: string }> = [
+  { kind: ArchiveDocumentKind.JOURNAL, name: 'Bilagsjournal' },
+  { kind: ArchiveDocumentKind.GENERAL_LEDGER, name: 'Hovedbok' },
+  { kind: ArchiveDocumentKind.CUSTOMER_SPECIFICATION, name: 'Kundespesifikasjon' },
+  { kind: ArchiveDocumentKind.SUPPLIER_SPECIFICATION, name: 'Leverandorspesifikasjon' },
+  { kind: ArchiveDocumentKind.TRIAL_BALANCE, name: 'Saldobalanse' },
+  { kind: ArchiveDocumentKind.VAT_SPECIFICATION, name: 'Mva-spesifikasjon' },
+];
 
-/** Each specification: its document kind, its file name's first part, and how it is written. */
-export const SPECIFICATIONS: ReadonlyArray<{ kind: ArchiveDocumentKind; name: string; write: Write }> = [
-  { kind: ArchiveDocumentKind.JOURNAL, name: 'Bilagsjournal', write: writeJournal },
-  { kind: ArchiveDocumentKind.GENERAL_LEDGER, name: 'Hovedbok', write: writeGeneralLedger },
-  { kind: ArchiveDocumentKind.CUSTOMER_SPECIFICATION, name: 'Kundespesifikasjon', write: writeCustomerSpecification },
-  { kind: ArchiveDocumentKind.SUPPLIER_SPECIFICATION, name: 'Leverandorspesifikasjon', write: writeSupplierSpecification },
-  { kind: ArchiveDocumentKind.TRIAL_BALANCE, name: 'Saldobalanse', write: writeTrialBalance },
-  { kind: ArchiveDocumentKind.VAT_SPECIFICATION, name: 'Mva-spesifikasjon', write: writeVatSpecification },
+type Outputs = Partial<Record<ArchiveDocumentKind, CsvWriter>>;
+
+/**
+ * How the specifications are written: each pass reads the lines once (or not at all) and writes the files of its
+ * kinds that are due. The journal and the VAT specification share the pass in voucher order; the ledgers need their
+ * own order each.
+ */
+const PASSES: ReadonlyArray<{ kinds: ArchiveDocumentKind[]; write: (csv: Outputs, runner: QueryRunner, books: SpecificationBooks) => Promise<void> }> = [
+  {
+    kinds: [ArchiveDocumentKind.JOURNAL, ArchiveDocumentKind.VAT_SPECIFICATION],
+    write: (csv, runner, books) => writeJournalAndVat(csv.JOURNAL, csv.VAT_SPECIFICATION, runner, books),
+  },
+  { kinds: [ArchiveDocumentKind.GENERAL_LEDGER], write: (csv, runner, books) => writeGeneralLedger(csv.GENERAL_LEDGER!, runner, books) },
+  { kinds: [ArchiveDocumentKind.CUSTOMER_SPECIFICATION], write: (csv, runner, books) => writeCustomerSpecification(csv.CUSTOMER_SPECIFICATION!, runner, books) },
+  { kinds: [ArchiveDocumentKind.SUPPLIER_SPECIFICATION], write: (csv, runner, books) => writeSupplierSpecification(csv.SUPPLIER_SPECIFICATION!, runner, books) },
+  { kinds: [ArchiveDocumentKind.TRIAL_BALANCE], write: (csv, _runner, books) => writeTrialBalance(csv.TRIAL_BALANCE!, books) },
 ];
 
 /** `Saldobalanse_<orgnr>_<fiscalYear>.csv`, like the SAF-T file's name. */
@@ -77,15 +86,23 @@ export async function generateSpecifications(
   const written: Array<(typeof todo)[number] & { stored: StoredFile }> = [];
   await inReadSnapshot(dataSource, async (runner) => {
     const books = await readSpecificationBooks(runner, { clientId: client.id, start: year.selectionStart, end: year.selectionEnd });
-    for (const spec of todo) {
-      const { stored, result: rows } = await storeFile(storage, spec.storageKey, async (stream) => {
-        const csv = new CsvWriter(stream);
-        await spec.write(csv, runner, books);
-        await csv.flush();
-        return csv.rows;
+    for (const pass of PASSES) {
+      const due = todo.filter((spec) => pass.kinds.includes(spec.kind));
+      if (due.length === 0) continue;
+      const { stored, result: rows } = await storeFiles(
+        storage,
+        due.map((spec) => spec.storageKey),
+        async (streams) => {
+          const writers = due.map((_, i) => new CsvWriter(streams[i]));
+          await pass.write(Object.fromEntries(due.map((spec, i) => [spec.kind, writers[i]])), runner, books);
+          for (const csv of writers) await csv.flush();
+          return writers.map((csv) => csv.rows);
+        },
+      );
+      due.forEach((spec, i) => {
+        written.push({ ...spec, stored: stored[i] });
+        logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, kind: spec.kind, rows: rows[i], bytes: stored[i].byteSize }, 'specification archived');
       });
-      written.push({ ...spec, stored });
-      logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, kind: spec.kind, rows, bytes: stored.byteSize }, 'specification archived');
     }
   });
 

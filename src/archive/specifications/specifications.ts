@@ -47,21 +47,34 @@ function lines(runner: QueryRunner, books: SpecificationBooks, key: string, extr
 
 const VOUCHER_ORDER = 't.transaction_date, t.id, l.line_no';
 
-function taxCodesOf(row: LineRow): string {
-  return [...new Set(jsonList<SaftLineTax>(row.tax_information).map((t) => t.taxCode))].join(' ');
+function taxCodesOf(taxes: SaftLineTax[]): string {
+  if (taxes.length === 0) return '';
+  if (taxes.length === 1) return taxes[0].taxCode;
+  return [...new Set(taxes.map((t) => t.taxCode))].join(' ');
 }
 
-/** Bilagsjournal: every line of the selection in voucher order (date, voucher), with the totals. */
-export async function writeJournal(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
-  await csv.row(['Dato', 'Periode', 'Journal', 'Bilagsnr', 'Bilagstype', 'Bilagstekst', 'Linje-ID', 'Beskrivelse', 'Konto', 'Kunde', 'Leverandør', 'Debet', 'Kredit', 'MVA-kode']);
+const JOURNAL_HEADER = ['Dato', 'Periode', 'Journal', 'Bilagsnr', 'Bilagstype', 'Bilagstekst', 'Linje-ID', 'Beskrivelse', 'Konto', 'Kunde', 'Leverandør', 'Debet', 'Kredit', 'MVA-kode'];
+
+/**
+ * Bilagsjournal (every line of the selection in voucher order — date, voucher — with the totals) and
+ * Mva-spesifikasjon, from one pass over the lines; either may be left out (`undefined`) when only the other is due.
+ */
+export async function writeJournalAndVat(journal: CsvWriter | undefined, vat: CsvWriter | undefined, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
+  const vatSums = vat ? new VatSums(books) : undefined;
   let debit = 0;
   let credit = 0;
-  for await (const row of lines(runner, books, 'NULL', '', VOUCHER_ORDER)) {
-    debit += ore(row.debit_amount);
-    credit += ore(row.credit_amount);
-    await csv.row([
+  if (journal) await journal.row(JOURNAL_HEADER);
+  for await (const row of lines(runner, books, 'NULL', journal ? '' : ' AND l.tax_information IS NOT NULL', VOUCHER_ORDER)) {
+    const taxes = jsonList<SaftLineTax>(row.tax_information);
+    vatSums?.add(row, taxes);
+    if (!journal) continue;
+    const lineDebit = ore(row.debit_amount);
+    const lineCredit = ore(row.credit_amount);
+    debit += lineDebit;
+    credit += lineCredit;
+    await journal.row([
       row.transaction_date,
-      `${row.period_year}-${String(row.period).padStart(2, '0')}`,
+      `${row.period_year}-${row.period < 10 ? '0' : ''}${row.period}`,
       row.journal_id,
       row.transaction_id,
       row.voucher_type,
@@ -71,12 +84,13 @@ export async function writeJournal(csv: CsvWriter, runner: QueryRunner, books: S
       row.account_id,
       row.customer_id,
       row.supplier_id,
-      amount(ore(row.debit_amount)),
-      amount(ore(row.credit_amount)),
-      taxCodesOf(row),
+      amount(lineDebit),
+      amount(lineCredit),
+      taxCodesOf(taxes),
     ]);
   }
-  await csv.row(['Sum', '', '', '', '', '', '', '', '', '', '', amount(debit), amount(credit), '']);
+  if (journal) await journal.row(['Sum', '', '', '', '', '', '', '', '', '', '', amount(debit), amount(credit), '']);
+  if (vat) await vatSums!.write(vat);
 }
 
 /**
@@ -168,7 +182,7 @@ export function writeSupplierSpecification(csv: CsvWriter, runner: QueryRunner, 
 }
 
 /** Saldobalanse: per account, opening, debit and credit movement, closing; and the totals (zero for balanced books). */
-export async function writeTrialBalance(csv: CsvWriter, _runner: QueryRunner, books: SpecificationBooks): Promise<void> {
+export async function writeTrialBalance(csv: CsvWriter, books: SpecificationBooks): Promise<void> {
   await csv.row(['Konto', 'Kontonavn', 'Grupperingskategori', 'Grupperingskode', 'Inngående saldo', 'Debet', 'Kredit', 'Utgående saldo']);
   const sum = { opening: 0, debit: 0, credit: 0, closing: 0 };
   for (const a of books.accounts) {
@@ -181,7 +195,7 @@ export async function writeTrialBalance(csv: CsvWriter, _runner: QueryRunner, bo
   await csv.row(['Sum', '', '', '', amount(sum.opening), amount(sum.debit), amount(sum.credit), amount(sum.closing)]);
 }
 
-interface VatSums {
+interface VatRow {
   month: string;
   code: string;
   percentage: number | null;
@@ -195,46 +209,52 @@ interface VatSums {
 /**
  * Mva-spesifikasjon: per month of the selection and tax code (with its standard tax code and rate), the base on debit
  * and on credit lines and the debit and credit tax amounts; then each code's totals over the selection. The lines'
- * tax information (JSON) is summed while streaming: memory grows with months × codes, not with the lines.
+ * tax information (JSON) is summed as the lines stream past: memory grows with months × codes, not with the lines.
  */
-export async function writeVatSpecification(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
-  const byMonth = new Map<string, VatSums>();
-  const byCode = new Map<string, VatSums>();
-  const addTo = (map: Map<string, VatSums>, month: string, tax: SaftLineTax, percentage: number | null, debitLine: boolean) => {
-    const key = `${month}\u0000${tax.taxCode}\u0000${percentage ?? ''}`;
-    let s = map.get(key);
-    if (!s) map.set(key, (s = { month, code: tax.taxCode, percentage, lines: 0, baseDebit: 0, baseCredit: 0, taxDebit: 0, taxCredit: 0 }));
-    s.lines++;
-    if (debitLine) s.baseDebit += tax.taxBase ?? 0;
-    else s.baseCredit += tax.taxBase ?? 0;
-    s.taxDebit += tax.debitTaxAmount ?? 0;
-    s.taxCredit += tax.creditTaxAmount ?? 0;
-  };
-  for await (const row of lines(runner, books, 'NULL', ' AND l.tax_information IS NOT NULL', VOUCHER_ORDER)) {
-    for (const tax of jsonList<SaftLineTax>(row.tax_information)) {
-      const percentage = tax.taxPercentage ?? books.taxCodes.get(tax.taxCode)?.percentage ?? null;
-      const debitLine = row.debit_amount !== null;
-      addTo(byMonth, row.transaction_date.slice(0, 7), tax, percentage, debitLine);
-      addTo(byCode, 'Sum', tax, percentage, debitLine);
+class VatSums {
+  private readonly byMonth = new Map<string, VatRow>();
+  private readonly byCode = new Map<string, VatRow>();
+
+  constructor(private readonly books: SpecificationBooks) {}
+
+  add(row: LineRow, taxes: SaftLineTax[]): void {
+    const debitLine = row.debit_amount !== null;
+    for (const tax of taxes) {
+      const percentage = tax.taxPercentage ?? this.books.taxCodes.get(tax.taxCode)?.percentage ?? null;
+      addTo(this.byMonth, row.transaction_date.slice(0, 7), tax, percentage, debitLine);
+      addTo(this.byCode, 'Sum', tax, percentage, debitLine);
     }
   }
 
-  await csv.row(['Periode', 'MVA-kode', 'Standard MVA-kode', 'Beskrivelse', 'Sats', 'Antall linjer', 'Grunnlag debet', 'Grunnlag kredit', 'MVA debet', 'MVA kredit']);
-  const order = (a: VatSums, b: VatSums) => byKey(a.code, b.code) || (a.percentage ?? -1) - (b.percentage ?? -1);
-  const months = [...byMonth.values()].sort((a, b) => byKey(a.month, b.month) || order(a, b));
-  for (const s of [...months, ...[...byCode.values()].sort(order)]) {
-    const code = books.taxCodes.get(s.code);
-    await csv.row([
-      s.month,
-      s.code,
-      code?.standardTaxCode ?? '',
-      code?.description ?? '',
-      s.percentage === null ? '' : String(s.percentage),
-      s.lines,
-      amount(s.baseDebit),
-      amount(s.baseCredit),
-      amount(s.taxDebit),
-      amount(s.taxCredit),
-    ]);
+  async write(csv: CsvWriter): Promise<void> {
+    await csv.row(['Periode', 'MVA-kode', 'Standard MVA-kode', 'Beskrivelse', 'Sats', 'Antall linjer', 'Grunnlag debet', 'Grunnlag kredit', 'MVA debet', 'MVA kredit']);
+    const order = (a: VatRow, b: VatRow) => byKey(a.code, b.code) || (a.percentage ?? -1) - (b.percentage ?? -1);
+    const months = [...this.byMonth.values()].sort((a, b) => byKey(a.month, b.month) || order(a, b));
+    for (const s of [...months, ...[...this.byCode.values()].sort(order)]) {
+      const code = this.books.taxCodes.get(s.code);
+      await csv.row([
+        s.month,
+        s.code,
+        code?.standardTaxCode ?? '',
+        code?.description ?? '',
+        s.percentage === null ? '' : String(s.percentage),
+        s.lines,
+        amount(s.baseDebit),
+        amount(s.baseCredit),
+        amount(s.taxDebit),
+        amount(s.taxCredit),
+      ]);
+    }
   }
+}
+
+function addTo(map: Map<string, VatRow>, month: string, tax: SaftLineTax, percentage: number | null, debitLine: boolean): void {
+  const key = `${month}\u0000${tax.taxCode}\u0000${percentage ?? ''}`;
+  let s = map.get(key);
+  if (!s) map.set(key, (s = { month, code: tax.taxCode, percentage, lines: 0, baseDebit: 0, baseCredit: 0, taxDebit: 0, taxCredit: 0 }));
+  s.lines++;
+  if (debitLine) s.baseDebit += tax.taxBase ?? 0;
+  else s.baseCredit += tax.taxBase ?? 0;
+  s.taxDebit += tax.debitTaxAmount ?? 0;
+  s.taxCredit += tax.creditTaxAmount ?? 0;
 }
