@@ -14,8 +14,8 @@ import { writeSaft, type SaftContactPerson, type SaftHeader } from '../saft';
 import { User } from '../users/user.entity';
 import { ArchiveDocument, ArchiveDocumentKind } from './archive-document.entity';
 import { storeFile, type ArchiveStorage } from './archive-storage';
-import { recordGeneratedDocuments } from './generated-documents';
-import { generateSpecifications } from './specifications/generator';
+import { recordGeneratedDocuments, type GeneratedDocument } from './generated-documents';
+import { writeSpecifications } from './specifications/generator';
 
 export const SAFT_CONTENT_TYPE = 'application/xml';
 const SOFTWARE = { softwareCompanyName: 'Klient Admin', softwareId: 'Klient Admin', softwareVersion: '1.0' };
@@ -83,39 +83,60 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
         headerComment: `Pliktig regnskapsdata, regnskapsår ${year.start}–${year.end}, ansvarsperiode ${relationship.responsibilityFrom}–${relationship.responsibilityTo}`,
         auditFileSender: { name: partner.name, ...(partner.organizationNumber ? { registrationNumber: partner.organizationNumber } : {}) },
       };
-      // The SAF-T file and the specifications the bookkeeping regulations require (src/archive/specifications), in the
-      // same folder, written at the same time on two connections: while one waits for MariaDB (an aggregate, a sort),
-      // the other formats. Each reads in its own snapshot, as before; both are awaited before a failure is thrown.
-      const outcomes = await Promise.allSettled([
-        this.generateYear(relationship, client, year, header),
-        generateSpecifications(this.deps, relationship, client, year, (fileName) => archiveKey(client.id, relationship.id, year.fiscalYear, fileName)),
-      ]);
-      for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+      await this.generateYear(relationship, client, year, header);
     }
   }
 
+  /**
+   * One fiscal year: the SAF-T file and the specifications the bookkeeping regulations require
+   * (src/archive/specifications), in the same folder, written at the same time on two connections — while one waits
+   * for MariaDB (an aggregate, a sort), the other formats — each in its own snapshot. The year's new documents are
+   * recorded together once both have succeeded; when either fails, the files the other wrote are removed again, so
+   * a failed year leaves no file and no document behind, and the task's retry starts over.
+   */
   private async generateYear(relationship: CustomerRelationship, client: Client, year: ArchivedFiscalYear, header: SaftHeader): Promise<void> {
+    const { dataSource, storage, logger } = this.deps;
+    const keyOf = (fileName: string) => archiveKey(client.id, relationship.id, year.fiscalYear, fileName);
+    const written: GeneratedDocument[] = [];
+    const outcomes = await Promise.allSettled([
+      this.writeSaftFile(relationship, client, year, header, keyOf, written),
+      writeSpecifications(this.deps, relationship, client, year, keyOf, written),
+    ]);
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) {
+      for (const document of written) await storage.delete(document.storageKey);
+      throw failure.reason;
+    }
+    if (written.length === 0) return;
+    await runInTransaction(
+      dataSource,
+      (uow) => recordGeneratedDocuments(uow, this.deps, { relationshipId: relationship.id, clientId: client.id, year }, written),
+      { logger },
+    );
+  }
+
+  /** The year's SAF-T file, unless it is recorded and in storage with its recorded size; added to `written`. */
+  private async writeSaftFile(
+    relationship: CustomerRelationship,
+    client: Client,
+    year: ArchivedFiscalYear,
+    header: SaftHeader,
+    keyOf: (fileName: string) => string,
+    written: GeneratedDocument[],
+  ): Promise<void> {
     const { dataSource, storage, logger } = this.deps;
     const kind = ArchiveDocumentKind.SAFT_FINANCIAL;
     const existing = await dataSource.getRepository(ArchiveDocument).findOneBy({ relationshipId: relationship.id, kind, fiscalYear: year.fiscalYear });
     if (existing && (await storage.size(existing.storageKey)) === existing.byteSize) return;
 
     const fileName = saftFileName(client.organizationNumber, year.fiscalYear);
-    const storageKey = archiveKey(client.id, relationship.id, year.fiscalYear, fileName);
+    const storageKey = keyOf(fileName);
     // One snapshot for the aggregates and the cursor, so balances, totals and vouchers agree.
     const { stored, result: summary } = await inReadSnapshot(dataSource, async (runner) => {
       const source = await ledgerSaftSource(runner, { clientId: client.id, start: year.selectionStart, end: year.selectionEnd }, header, logger);
       return storeFile(storage, storageKey, (stream) => writeSaft(stream, source));
     });
-    logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, transactions: summary.transactions, lines: summary.lines, bytes: stored.byteSize }, 'SAF-T file archived');
-
-    await runInTransaction(
-      dataSource,
-      (uow) =>
-        recordGeneratedDocuments(uow, this.deps, { relationshipId: relationship.id, clientId: client.id, year }, [
-          { kind, fileName, contentType: SAFT_CONTENT_TYPE, storageKey, stored },
-        ]),
-      { logger },
-    );
+    written.push({ kind, fileName, contentType: SAFT_CONTENT_TYPE, storageKey, stored });
+    logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, transactions: summary.transactions, lines: summary.lines, bytes: stored.byteSize }, 'SAF-T file written');
   }
 }

@@ -1,7 +1,6 @@
-import type { Readable } from 'node:stream';
 import type { QueryRunner } from 'typeorm';
 import type { Logger } from '../common/logger';
-import { rowsOf } from '../db/stream-rows';
+import { batchesOf, streamQuery } from '../db/stream-rows';
 import type {
   IsoDate,
   Ore,
@@ -30,8 +29,6 @@ const NET = 'COALESCE(l.debit_amount, 0) - COALESCE(l.credit_amount, 0)';
 /** Before any imported snapshot, the balance is the sum of all earlier lines. */
 const BEGINNING = '1000-01-01';
 const PARTIES_PER_PAGE = 1000;
-/** Voucher-line rows buffered ahead of the writer. */
-const STREAM_ROWS = 1000;
 
 /** SUM() of BIGINT comes back as a DECIMAL string; øre fit a JS number exactly. */
 function ore(value: unknown): Ore {
@@ -274,10 +271,8 @@ interface VoucherLineRow {
 
 /** One journal's vouchers in the selection, streamed row by row (one row per line) and grouped into vouchers. */
 async function* streamTransactions(runner: QueryRunner, journalRef: string, start: IsoDate, end: IsoDate): AsyncIterable<SaftTransaction> {
-  // Straight on the runner's mysql2 connection (the same snapshot), with a larger row buffer than TypeORM's stream
-  // gives, so the socket is paused and resumed less often.
-  const connection: { query(sql: string, values: unknown[]): { stream(options: { highWaterMark: number }): Readable } } = await runner.connect();
-  const stream = connection.query(
+  const stream = await streamQuery(
+    runner,
     `SELECT t.id, t.transaction_id, t.period, t.period_year, t.transaction_date, t.source_id, t.voucher_type, t.voucher_description,
             t.description, t.system_entry_date, t.gl_posting_date,
             l.record_id, l.account_id, l.customer_id, l.supplier_id, l.description AS line_description, l.debit_amount, l.credit_amount,
@@ -286,15 +281,17 @@ async function* streamTransactions(runner: QueryRunner, journalRef: string, star
       WHERE t.journal_ref = ? AND t.transaction_date >= ? AND t.transaction_date <= ?
       ORDER BY t.transaction_date, t.id, l.line_no`,
     [journalRef, start, end],
-  ).stream({ highWaterMark: STREAM_ROWS });
+  );
   let current: { id: string; transaction: SaftTransaction } | undefined;
-  for await (const row of rowsOf<VoucherLineRow>(stream)) {
-    const id = String(row.id);
-    if (current?.id !== id) {
-      if (current) yield current.transaction;
-      current = { id, transaction: voucherOf(row) };
+  for await (const batch of batchesOf<VoucherLineRow>(stream)) {
+    for (const row of batch) {
+      const id = String(row.id);
+      if (current?.id !== id) {
+        if (current) yield current.transaction;
+        current = { id, transaction: voucherOf(row) };
+      }
+      current.transaction.lines.push(lineOf(row));
     }
-    current.transaction.lines.push(lineOf(row));
   }
   if (current) yield current.transaction;
 }

@@ -1,5 +1,4 @@
 import type { QueryRunner } from 'typeorm';
-import { rowsOf } from '../../db/stream-rows';
 import type { BooksSelection } from '../../ledger/ledger-source';
 import { LedgerPartyKind, OpeningBalanceKind } from '../../ledger/ledger.entities';
 import type { Ore } from '../../saft';
@@ -44,6 +43,8 @@ export interface SpecificationBooks {
   customers: SpecifiedItem[];
   suppliers: SpecifiedItem[];
   taxCodes: Map<string, TaxCodeInfo>;
+  /** Journal ids (`ledger_journals.journal_id`) by row id (`ledger_transactions.journal_ref`). */
+  journals: Map<string, string>;
 }
 
 /**
@@ -146,8 +147,11 @@ export async function readSpecificationBooks(runner: QueryRunner, selection: Boo
     taxCodes.set(t.code, { standardTaxCode: t.standard_tax_code, description: t.description ?? '', percentage: t.percentage === null ? null : Number(t.percentage) });
   }
 
+  const journalRows: Array<{ id: string; journal_id: string }> = await runner.query('SELECT id, journal_id FROM ledger_journals WHERE client_id = ?', [clientId]);
+
   return {
     selection,
+    journals: new Map(journalRows.map((j) => [String(j.id), j.journal_id])),
     accounts: listOf(accounts, new Map(chart.map((a) => [a.account_id, a.description]))).map((a) => ({
       ...a,
       groupingCategory: chartById.get(a.id)?.grouping_category ?? '',
@@ -157,11 +161,6 @@ export async function readSpecificationBooks(runner: QueryRunner, selection: Boo
     suppliers: listOf(suppliers, partyNames[LedgerPartyKind.SUPPLIER]),
     taxCodes,
   };
-}
-
-/** A query's rows from a cursor, one at a time. Abandoned half way, the rest is read so the connection stays usable. */
-export async function* streamRows<T>(runner: QueryRunner, sql: string, params: unknown[]): AsyncIterable<T> {
-  yield* rowsOf<T>(await runner.stream(sql, params));
 }
 
 /** JSON columns: MySQL 8 returns them parsed, MariaDB (LONGTEXT) as text. */

@@ -31,11 +31,24 @@ export class CsvWriter {
 
   constructor(private readonly output: Writable) {}
 
-  async row(cells: Cell[]): Promise<void> {
-    const line = cells.map(cellText).join(';') + '\r\n';
+  /** Adds a row; true when enough is buffered that the caller should `await flush()` (see `row`). */
+  add(cells: Cell[]): boolean {
+    let line = cells.length > 0 ? cellText(cells[0]) : '';
+    for (let i = 1; i < cells.length; i++) line += ';' + cellText(cells[i]);
+    line += '\r\n';
     this.parts.push(line);
     this.buffered += line.length;
     this.rows++;
+    return this.buffered >= FLUSH_AT;
+  }
+
+  /** Adds a row and flushes when the buffer is full. Loops over many rows may `add` and check once per batch instead. */
+  async row(cells: Cell[]): Promise<void> {
+    if (this.add(cells)) await this.flush();
+  }
+
+  /** Flushes when the buffer is full. */
+  async flushIfFull(): Promise<void> {
     if (this.buffered >= FLUSH_AT) await this.flush();
   }
 

@@ -1,15 +1,12 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { AuditService } from '../../audit/audit.service';
 import type { Client } from '../../clients/client.entity';
-import type { Clock } from '../../common/clock';
 import type { Logger } from '../../common/logger';
 import { inReadSnapshot } from '../../db/read-snapshot';
-import { runInTransaction } from '../../db/unit-of-work';
 import type { ArchivedFiscalYear } from '../../ledger/fiscal-years';
 import type { CustomerRelationship } from '../../relationships/customer-relationship.entity';
 import { ArchiveDocument, ArchiveDocumentKind } from '../archive-document.entity';
-import { storeFiles, type ArchiveStorage, type StoredFile } from '../archive-storage';
-import { recordGeneratedDocuments } from '../generated-documents';
+import { storeFiles, type ArchiveStorage } from '../archive-storage';
+import type { GeneratedDocument } from '../generated-documents';
 import { readSpecificationBooks, type SpecificationBooks } from './books';
 import { CsvWriter } from './csv-writer';
 import { writeCustomerSpecification, writeGeneralLedger, writeJournalAndVat, writeSupplierSpecification, writeTrialBalance } from './specifications';
@@ -52,25 +49,25 @@ export function specificationFileName(name: string, organizationNumber: string, 
 export interface SpecificationDeps {
   dataSource: DataSource;
   storage: ArchiveStorage;
-  audit: AuditService;
-  clock: Clock;
   logger: Logger;
 }
 
 /**
- * The specifications of one archived fiscal year (DESIGN S3), next to its SAF-T file in the same folder, over the same
- * selection. All are read in one REPEATABLE READ snapshot, so they agree with each other.
+ * Writes the specifications of one archived fiscal year (DESIGN S3) that are due, next to its SAF-T file in the same
+ * folder, over the same selection, and adds each stored file to `written`; the caller records them (or removes them
+ * when the year's generation fails). All are read in one REPEATABLE READ snapshot, so they agree with each other.
  *
  * Idempotent like the SAF-T file: a kind whose document is recorded and whose file is in storage with its recorded
- * size is skipped; the others are written again (atomically, through the storage) and upserted on (relationship,
- * kind, fiscal year). Nothing in a file depends on when it is written, so the same books give the same bytes.
+ * size is skipped; the others are written again (atomically, through the storage). Nothing in a file depends on when
+ * it is written, so the same books give the same bytes.
  */
-export async function generateSpecifications(
+export async function writeSpecifications(
   deps: SpecificationDeps,
   relationship: CustomerRelationship,
   client: Client,
   year: ArchivedFiscalYear,
   storageKeyOf: (fileName: string) => string,
+  written: GeneratedDocument[],
 ): Promise<void> {
   const { dataSource, storage, logger } = deps;
   const existing = await dataSource.getRepository(ArchiveDocument).findBy({ relationshipId: relationship.id, fiscalYear: year.fiscalYear });
@@ -83,7 +80,6 @@ export async function generateSpecifications(
   }
   if (todo.length === 0) return;
 
-  const written: Array<(typeof todo)[number] & { stored: StoredFile }> = [];
   await inReadSnapshot(dataSource, async (runner) => {
     const books = await readSpecificationBooks(runner, { clientId: client.id, start: year.selectionStart, end: year.selectionEnd });
     for (const pass of PASSES) {
@@ -99,22 +95,10 @@ export async function generateSpecifications(
           return writers.map((csv) => csv.rows);
         },
       );
-      due.forEach((spec, i) => {
-        written.push({ ...spec, stored: stored[i] });
-        logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, kind: spec.kind, rows: rows[i], bytes: stored[i].byteSize }, 'specification archived');
+      due.forEach(({ kind, fileName, storageKey }, i) => {
+        written.push({ kind, fileName, contentType: SPECIFICATION_CONTENT_TYPE, storageKey, stored: stored[i] });
+        logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, kind, rows: rows[i], bytes: stored[i].byteSize }, 'specification written');
       });
     }
   });
-
-  await runInTransaction(
-    dataSource,
-    (uow) =>
-      recordGeneratedDocuments(
-        uow,
-        deps,
-        { relationshipId: relationship.id, clientId: client.id, year },
-        written.map(({ kind, fileName, storageKey, stored }) => ({ kind, fileName, contentType: SPECIFICATION_CONTENT_TYPE, storageKey, stored })),
-      ),
-    { logger },
-  );
 }

@@ -1,6 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import type { Ore, SaftLineTax } from '../../saft';
-import { byKey, closingOf, jsonList, ore, streamRows, type SpecificationBooks, type SpecifiedItem } from './books';
+import { batchesOf, streamQuery } from '../../db/stream-rows';
+import { byKey, closingOf, jsonList, ore, type SpecificationBooks, type SpecifiedItem } from './books';
 import { amount, type Cell, type CsvWriter } from './csv-writer';
 
 /**
@@ -9,13 +10,14 @@ import { amount, type Cell, type CsvWriter } from './csv-writer';
  * selection. Lines come from DB cursors; amounts are written as øre → `1234.50`.
  */
 
+/** A line as the passes read it; each pass selects only the columns it writes (`JOURNAL_COLUMNS`, …). */
 interface LineRow {
   key: string | null;
   transaction_date: string;
   period: number;
   period_year: number;
   transaction_id: string;
-  journal_id: string;
+  journal_ref: string;
   voucher_type: string | null;
   voucher_description: string;
   record_id: string;
@@ -28,21 +30,37 @@ interface LineRow {
   tax_information: unknown;
 }
 
-/** The selection's lines with `key` (an expression) for grouping, `extraWhere` narrowing them, in `orderBy` order. */
-function lines(runner: QueryRunner, books: SpecificationBooks, key: string, extraWhere: string, orderBy: string): AsyncIterable<LineRow> {
+const JOURNAL_COLUMNS = `t.transaction_date, t.period, t.period_year, t.transaction_id, t.journal_ref, t.voucher_type,
+  t.description AS voucher_description, l.record_id, l.description, l.account_id, l.customer_id, l.supplier_id,
+  l.debit_amount, l.credit_amount, l.tax_information`;
+const GENERAL_LEDGER_COLUMNS = `t.transaction_date, t.transaction_id, t.journal_ref, l.record_id, l.description, l.customer_id, l.supplier_id,
+  l.debit_amount, l.credit_amount`;
+const PARTY_COLUMNS = `t.transaction_date, t.transaction_id, t.journal_ref, l.record_id, l.description, l.account_id,
+  l.debit_amount, l.credit_amount`;
+
+/**
+ * The selection's lines, in batches, with `key` (an expression) for grouping, `extraWhere` narrowing them, in `orderBy`
+ * order. The journal's id comes from `books.journals` rather than a join per line.
+ */
+async function* lines(
+  runner: QueryRunner,
+  books: SpecificationBooks,
+  columns: string,
+  key: string,
+  extraWhere: string,
+  orderBy: string,
+): AsyncIterable<LineRow[]> {
   const { clientId, start, end } = books.selection;
-  return streamRows<LineRow>(
+  const stream = await streamQuery(
     runner,
-    `SELECT ${key} AS \`key\`, t.transaction_date, t.period, t.period_year, t.transaction_id, j.journal_id, t.voucher_type,
-            t.description AS voucher_description, l.record_id, l.description, l.account_id, l.customer_id, l.supplier_id,
-            l.debit_amount, l.credit_amount, l.tax_information
+    `SELECT ${key} AS \`key\`, ${columns}
        FROM ledger_transactions t
-       JOIN ledger_journals j ON j.id = t.journal_ref
        JOIN ledger_lines l ON l.transaction_ref = t.id
       WHERE t.client_id = ? AND t.transaction_date >= ? AND t.transaction_date <= ?${extraWhere}
       ORDER BY ${orderBy}`,
     [clientId, start, end],
   );
+  yield* batchesOf<LineRow>(stream);
 }
 
 const VOUCHER_ORDER = 't.transaction_date, t.id, l.line_no';
@@ -64,30 +82,34 @@ export async function writeJournalAndVat(journal: CsvWriter | undefined, vat: Cs
   let debit = 0;
   let credit = 0;
   if (journal) await journal.row(JOURNAL_HEADER);
-  for await (const row of lines(runner, books, 'NULL', journal ? '' : ' AND l.tax_information IS NOT NULL', VOUCHER_ORDER)) {
-    const taxes = jsonList<SaftLineTax>(row.tax_information);
-    vatSums?.add(row, taxes);
-    if (!journal) continue;
-    const lineDebit = ore(row.debit_amount);
-    const lineCredit = ore(row.credit_amount);
-    debit += lineDebit;
-    credit += lineCredit;
-    await journal.row([
-      row.transaction_date,
-      `${row.period_year}-${row.period < 10 ? '0' : ''}${row.period}`,
-      row.journal_id,
-      row.transaction_id,
-      row.voucher_type,
-      row.voucher_description,
-      row.record_id,
-      row.description,
-      row.account_id,
-      row.customer_id,
-      row.supplier_id,
-      amount(lineDebit),
-      amount(lineCredit),
-      taxCodesOf(taxes),
-    ]);
+  const where = journal ? '' : ' AND l.tax_information IS NOT NULL';
+  for await (const batch of lines(runner, books, JOURNAL_COLUMNS, 'NULL', where, VOUCHER_ORDER)) {
+    for (const row of batch) {
+      const taxes = jsonList<SaftLineTax>(row.tax_information);
+      vatSums?.add(row, taxes);
+      if (!journal) continue;
+      const lineDebit = ore(row.debit_amount);
+      const lineCredit = ore(row.credit_amount);
+      debit += lineDebit;
+      credit += lineCredit;
+      journal.add([
+        row.transaction_date,
+        `${row.period_year}-${row.period < 10 ? '0' : ''}${row.period}`,
+        books.journals.get(row.journal_ref),
+        row.transaction_id,
+        row.voucher_type,
+        row.voucher_description,
+        row.record_id,
+        row.description,
+        row.account_id,
+        row.customer_id,
+        row.supplier_id,
+        amount(lineDebit),
+        amount(lineCredit),
+        taxCodesOf(taxes),
+      ]);
+    }
+    await journal?.flushIfFull();
   }
   if (journal) await journal.row(['Sum', '', '', '', '', '', '', '', '', '', '', amount(debit), amount(credit), '']);
   if (vat) await vatSums!.write(vat);
@@ -95,50 +117,54 @@ export async function writeJournalAndVat(journal: CsvWriter | undefined, vat: Cs
 
 /**
  * One ledger per item (account, customer, supplier) in `items` order: opening balance, its lines in date order with
- * the running balance, closing balance with the movement. `rows` must come sorted by item (`byKey`), then date. The
+ * the running balance, closing balance with the movement. `batches` must come sorted by item (`byKey`), then date. The
  * running balance must end at the closing balance computed from the aggregates; anything else is a bug, and throws.
  */
 async function writeLedgers(
   csv: CsvWriter,
   items: SpecifiedItem[],
-  rows: AsyncIterable<LineRow>,
+  batches: AsyncIterable<LineRow[]>,
   books: SpecificationBooks,
   detail: (row: LineRow) => Cell[],
   detailWidth: number,
 ): Promise<void> {
-  const blanks = (n: number): Cell[] => Array<Cell>(n).fill('');
+  const blanks: Cell[] = Array<Cell>(detailWidth - 1).fill('');
   let next = 0;
   let current: { item: SpecifiedItem; balance: Ore; debit: Ore; credit: Ore } | undefined;
-  const open = async (item: SpecifiedItem) => {
+  const open = (item: SpecifiedItem) => {
     current = { item, balance: item.opening, debit: 0, credit: 0 };
-    await csv.row([item.id, item.name, 'Inngående saldo', books.selection.start, ...blanks(detailWidth - 1), '', '', amount(item.opening)]);
+    csv.add([item.id, item.name, 'Inngående saldo', books.selection.start, ...blanks, '', '', amount(item.opening)]);
   };
-  const close = async () => {
+  const close = () => {
     const { item, balance, debit, credit } = current!;
     if (balance !== closingOf(item) || debit !== item.debit || credit !== item.credit) {
       throw new Error(`specification of ${item.id}: the lines end at ${balance}, the balances say ${closingOf(item)}`);
     }
-    await csv.row([item.id, item.name, 'Utgående saldo', books.selection.end, ...blanks(detailWidth - 1), amount(debit), amount(credit), amount(balance)]);
+    csv.add([item.id, item.name, 'Utgående saldo', books.selection.end, ...blanks, amount(debit), amount(credit), amount(balance)]);
     current = undefined;
   };
-  for await (const row of rows) {
-    while (current?.item.id !== row.key) {
-      if (current) await close();
-      const item = items[next++];
-      if (!item || byKey(item.id, row.key!) > 0) throw new Error(`a line on ${row.key} that is not in the list being specified`);
-      await open(item);
+  for await (const batch of batches) {
+    for (const row of batch) {
+      while (current?.item.id !== row.key) {
+        if (current) close();
+        const item = items[next++];
+        if (!item || byKey(item.id, row.key!) > 0) throw new Error(`a line on ${row.key} that is not in the list being specified`);
+        open(item);
+      }
+      const debit = ore(row.debit_amount);
+      const credit = ore(row.credit_amount);
+      current!.debit += debit;
+      current!.credit += credit;
+      current!.balance += debit - credit;
+      csv.add([current!.item.id, current!.item.name, 'Postering', ...detail(row), amount(debit), amount(credit), amount(current!.balance)]);
     }
-    const debit = ore(row.debit_amount);
-    const credit = ore(row.credit_amount);
-    current!.debit += debit;
-    current!.credit += credit;
-    current!.balance += debit - credit;
-    await csv.row([current!.item.id, current!.item.name, 'Postering', ...detail(row), amount(debit), amount(credit), amount(current!.balance)]);
+    await csv.flushIfFull();
   }
-  if (current) await close();
+  if (current) close();
   while (next < items.length) {
-    await open(items[next++]);
-    await close();
+    open(items[next++]);
+    close();
+    await csv.flushIfFull();
   }
 }
 
@@ -147,13 +173,13 @@ const LEDGER_DETAIL = ['Dato', 'Journal', 'Bilagsnr', 'Linje-ID', 'Beskrivelse']
 /** Hovedbok: per account, opening balance, every line in date order with the running balance, closing balance. */
 export async function writeGeneralLedger(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
   await csv.row(['Konto', 'Kontonavn', 'Radtype', ...LEDGER_DETAIL, 'Kunde', 'Leverandør', 'Debet', 'Kredit', 'Saldo']);
-  const rows = lines(runner, books, 'l.account_id', '', `CAST(l.account_id AS BINARY), ${VOUCHER_ORDER}`);
+  const rows = lines(runner, books, GENERAL_LEDGER_COLUMNS, 'l.account_id', '', `CAST(l.account_id AS BINARY), ${VOUCHER_ORDER}`);
   await writeLedgers(
     csv,
     books.accounts,
     rows,
     books,
-    (r) => [r.transaction_date, r.journal_id, r.transaction_id, r.record_id, r.description, r.customer_id, r.supplier_id],
+    (r) => [r.transaction_date, books.journals.get(r.journal_ref), r.transaction_id, r.record_id, r.description, r.customer_id, r.supplier_id],
     LEDGER_DETAIL.length + 2,
   );
 }
@@ -162,13 +188,13 @@ export async function writeGeneralLedger(csv: CsvWriter, runner: QueryRunner, bo
 async function writePartySpecification(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks, party: 'customer' | 'supplier'): Promise<void> {
   await csv.row([party === 'customer' ? 'Kunde-ID' : 'Leverandør-ID', 'Navn', 'Radtype', ...LEDGER_DETAIL, 'Konto', 'Debet', 'Kredit', 'Saldo']);
   const column = party === 'customer' ? 'l.customer_id' : 'l.supplier_id';
-  const rows = lines(runner, books, column, ` AND ${column} IS NOT NULL`, `CAST(${column} AS BINARY), ${VOUCHER_ORDER}`);
+  const rows = lines(runner, books, PARTY_COLUMNS, column, ` AND ${column} IS NOT NULL`, `CAST(${column} AS BINARY), ${VOUCHER_ORDER}`);
   await writeLedgers(
     csv,
     party === 'customer' ? books.customers : books.suppliers,
     rows,
     books,
-    (r) => [r.transaction_date, r.journal_id, r.transaction_id, r.record_id, r.description, r.account_id],
+    (r) => [r.transaction_date, books.journals.get(r.journal_ref), r.transaction_id, r.record_id, r.description, r.account_id],
     LEDGER_DETAIL.length + 1,
   );
 }
