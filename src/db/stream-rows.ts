@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { QueryRunner } from 'typeorm';
 
 /** Rows a result stream buffers before the socket is paused (TypeORM's `stream()` leaves Node's default of 16). */
-const STREAM_ROWS = 1000;
+const STREAM_ROWS = 250;
 
 /**
  * A query's result as a stream, straight on the runner's mysql2 connection (so inside the runner's transaction and

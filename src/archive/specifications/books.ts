@@ -66,14 +66,34 @@ function movementOf(map: Map<string, Movement>, key: string): Movement {
   return m;
 }
 
+/** What a line adds to the movements: its account, its parties and its amounts. */
+export interface MovementLine {
+  account_id: string;
+  customer_id: string | null;
+  supplier_id: string | null;
+  debit_amount: string | null;
+  credit_amount: string | null;
+}
+
 /**
- * Balances at the selection start and movements inside it, by the books' rule (ledger README, "Balances"): the latest
- * imported opening-balance snapshot not after the start, plus the lines from the snapshot up to the day before the
- * start; with no snapshot, all earlier lines. The same rule the SAF-T file's balances follow, so the trial balance
- * closes where the file does. Read on `runner`, inside the caller's REPEATABLE READ snapshot.
+ * The books as far as they are known before the selection's lines are read: balances at the selection start, the
+ * chart, the parties, the tax codes and the journals. The first pass over the lines (the journal's, in voucher order)
+ * adds each line's movement with `addLine`; `finish` then gives the specifications' books for the passes after it.
+ * Summing in that pass spares MariaDB an aggregate over every line of the year.
  */
-export async function readSpecificationBooks(runner: QueryRunner, selection: BooksSelection): Promise<SpecificationBooks> {
-  const { clientId, start, end } = selection;
+export interface OpeningBooks extends Pick<SpecificationBooks, 'selection' | 'taxCodes' | 'journals'> {
+  addLine(line: MovementLine): void;
+  finish(): SpecificationBooks;
+}
+
+/**
+ * Balances at the selection start by the books' rule (ledger README, "Balances"): the latest imported opening-balance
+ * snapshot not after the start, plus the lines from the snapshot up to the day before the start; with no snapshot, all
+ * earlier lines. The same rule the SAF-T file's balances follow, so the trial balance closes where the file does. Read
+ * on `runner`, inside the caller's REPEATABLE READ snapshot, which the pass adding the lines must share.
+ */
+export async function readOpeningBooks(runner: QueryRunner, selection: BooksSelection): Promise<OpeningBooks> {
+  const { clientId, start } = selection;
   const [{ as_of: snapshot }] = await runner.query('SELECT MAX(as_of) AS as_of FROM ledger_opening_balances WHERE client_id = ? AND as_of <= ?', [
     clientId,
     start,
@@ -94,28 +114,20 @@ export async function readSpecificationBooks(runner: QueryRunner, selection: Boo
     }
   }
 
-  // One aggregate pass for the accounts and the parties: grouped by (account, customer, supplier), a few rows per
-  // account and party, not per line.
-  const sums: Array<{ account_id: string; customer_id: string | null; supplier_id: string | null; before_start: string; debit: string; credit: string }> =
-    await runner.query(
-      `SELECT l.account_id, l.customer_id, l.supplier_id,
-              SUM(CASE WHEN t.transaction_date < ? THEN ${NET} ELSE 0 END) AS before_start,
-              SUM(CASE WHEN t.transaction_date >= ? THEN COALESCE(l.debit_amount, 0) ELSE 0 END) AS debit,
-              SUM(CASE WHEN t.transaction_date >= ? THEN COALESCE(l.credit_amount, 0) ELSE 0 END) AS credit
-         FROM ledger_transactions t JOIN ledger_lines l ON l.transaction_ref = t.id
-        WHERE t.client_id = ? AND t.transaction_date >= ? AND t.transaction_date <= ?
-        GROUP BY l.account_id, l.customer_id, l.supplier_id`,
-      [start, start, start, clientId, from, end],
-    );
-  const addSums = (m: Movement, row: (typeof sums)[number]) => {
-    m.opening += ore(row.before_start);
-    m.debit += ore(row.debit);
-    m.credit += ore(row.credit);
-  };
-  for (const row of sums) {
-    addSums(movementOf(accounts, row.account_id), row);
-    if (row.customer_id !== null) addSums(movementOf(customers, row.customer_id), row);
-    if (row.supplier_id !== null) addSums(movementOf(suppliers, row.supplier_id), row);
+  // The lines between the snapshot and the selection start (none when the snapshot is at the start), grouped by
+  // (account, customer, supplier): a few rows per account and party, not per line.
+  const before: Array<{ account_id: string; customer_id: string | null; supplier_id: string | null; net: string }> = await runner.query(
+    `SELECT l.account_id, l.customer_id, l.supplier_id, SUM(${NET}) AS net
+       FROM ledger_transactions t JOIN ledger_lines l ON l.transaction_ref = t.id
+      WHERE t.client_id = ? AND t.transaction_date >= ? AND t.transaction_date < ?
+      GROUP BY l.account_id, l.customer_id, l.supplier_id`,
+    [clientId, from, start],
+  );
+  for (const row of before) {
+    const net = ore(row.net);
+    movementOf(accounts, row.account_id).opening += net;
+    if (row.customer_id !== null) movementOf(customers, row.customer_id).opening += net;
+    if (row.supplier_id !== null) movementOf(suppliers, row.supplier_id).opening += net;
   }
 
   // Every account of the chart and every party of the master data is listed, with or without lines.
@@ -135,9 +147,6 @@ export async function readSpecificationBooks(runner: QueryRunner, selection: Boo
     movementOf(p.kind === LedgerPartyKind.CUSTOMER ? customers : suppliers, p.party_id);
   }
 
-  const listOf = (map: Map<string, Movement>, names: Map<string, string>): SpecifiedItem[] =>
-    [...map.keys()].sort(byKey).map((id) => ({ id, name: names.get(id) ?? '', ...map.get(id)! }));
-
   const taxCodes = new Map<string, TaxCodeInfo>();
   const taxRows: Array<{ code: string; description: string | null; percentage: string | null; standard_tax_code: string }> = await runner.query(
     'SELECT code, description, percentage, standard_tax_code FROM ledger_tax_codes WHERE client_id = ?',
@@ -148,18 +157,43 @@ export async function readSpecificationBooks(runner: QueryRunner, selection: Boo
   }
 
   const journalRows: Array<{ id: string; journal_id: string }> = await runner.query('SELECT id, journal_id FROM ledger_journals WHERE client_id = ?', [clientId]);
+  const journals = new Map(journalRows.map((j) => [String(j.id), j.journal_id]));
+
+  const listOf = (map: Map<string, Movement>, names: Map<string, string>): SpecifiedItem[] =>
+    [...map.keys()].sort(byKey).map((id) => ({ id, name: names.get(id) ?? '', ...map.get(id)! }));
+  const add = (m: Movement, debit: Ore, credit: Ore) => {
+    m.debit += debit;
+    m.credit += credit;
+  };
+  let finished = false;
 
   return {
     selection,
-    journals: new Map(journalRows.map((j) => [String(j.id), j.journal_id])),
-    accounts: listOf(accounts, new Map(chart.map((a) => [a.account_id, a.description]))).map((a) => ({
-      ...a,
-      groupingCategory: chartById.get(a.id)?.grouping_category ?? '',
-      groupingCode: chartById.get(a.id)?.grouping_code ?? '',
-    })),
-    customers: listOf(customers, partyNames[LedgerPartyKind.CUSTOMER]),
-    suppliers: listOf(suppliers, partyNames[LedgerPartyKind.SUPPLIER]),
     taxCodes,
+    journals,
+    addLine(line) {
+      if (finished) throw new Error('the books are finished: no more lines');
+      const debit = ore(line.debit_amount);
+      const credit = ore(line.credit_amount);
+      add(movementOf(accounts, line.account_id), debit, credit);
+      if (line.customer_id !== null) add(movementOf(customers, line.customer_id), debit, credit);
+      if (line.supplier_id !== null) add(movementOf(suppliers, line.supplier_id), debit, credit);
+    },
+    finish() {
+      finished = true;
+      return {
+        selection,
+        journals,
+        taxCodes,
+        accounts: listOf(accounts, new Map(chart.map((a) => [a.account_id, a.description]))).map((a) => ({
+          ...a,
+          groupingCategory: chartById.get(a.id)?.grouping_category ?? '',
+          groupingCode: chartById.get(a.id)?.grouping_code ?? '',
+        })),
+        customers: listOf(customers, partyNames[LedgerPartyKind.CUSTOMER]),
+        suppliers: listOf(suppliers, partyNames[LedgerPartyKind.SUPPLIER]),
+      };
+    },
   };
 }
 

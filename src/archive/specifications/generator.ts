@@ -7,7 +7,7 @@ import type { CustomerRelationship } from '../../relationships/customer-relation
 import { ArchiveDocument, ArchiveDocumentKind } from '../archive-document.entity';
 import { storeFiles, type ArchiveStorage } from '../archive-storage';
 import type { GeneratedDocument } from '../generated-documents';
-import { readSpecificationBooks, type SpecificationBooks } from './books';
+import { readOpeningBooks, type SpecificationBooks } from './books';
 import { CsvWriter } from './csv-writer';
 import { writeCustomerSpecification, writeGeneralLedger, writeJournalAndVat, writeSupplierSpecification, writeTrialBalance } from './specifications';
 
@@ -26,19 +26,16 @@ export const SPECIFICATIONS: ReadonlyArray<{ kind: ArchiveDocumentKind; name: st
 type Outputs = Partial<Record<ArchiveDocumentKind, CsvWriter>>;
 
 /**
- * How the specifications are written: each pass reads the lines once (or not at all) and writes the files of its
- * kinds that are due. The journal and the VAT specification share the pass in voucher order; the ledgers need their
- * own order each.
+ * How the specifications are written. The first pass reads the lines in voucher order: it always runs, because it
+ * sums the movements the others need, and writes the journal and the VAT specification when they are due. Each pass
+ * after it writes one file from the finished books (the ledgers read the lines again, each in its own order).
  */
-const PASSES: ReadonlyArray<{ kinds: ArchiveDocumentKind[]; write: (csv: Outputs, runner: QueryRunner, books: SpecificationBooks) => Promise<void> }> = [
-  {
-    kinds: [ArchiveDocumentKind.JOURNAL, ArchiveDocumentKind.VAT_SPECIFICATION],
-    write: (csv, runner, books) => writeJournalAndVat(csv.JOURNAL, csv.VAT_SPECIFICATION, runner, books),
-  },
-  { kinds: [ArchiveDocumentKind.GENERAL_LEDGER], write: (csv, runner, books) => writeGeneralLedger(csv.GENERAL_LEDGER!, runner, books) },
-  { kinds: [ArchiveDocumentKind.CUSTOMER_SPECIFICATION], write: (csv, runner, books) => writeCustomerSpecification(csv.CUSTOMER_SPECIFICATION!, runner, books) },
-  { kinds: [ArchiveDocumentKind.SUPPLIER_SPECIFICATION], write: (csv, runner, books) => writeSupplierSpecification(csv.SUPPLIER_SPECIFICATION!, runner, books) },
-  { kinds: [ArchiveDocumentKind.TRIAL_BALANCE], write: (csv, _runner, books) => writeTrialBalance(csv.TRIAL_BALANCE!, books) },
+const FIRST_PASS_KINDS = [ArchiveDocumentKind.JOURNAL, ArchiveDocumentKind.VAT_SPECIFICATION];
+const LEDGER_PASSES: ReadonlyArray<{ kind: ArchiveDocumentKind; write: (csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks) => Promise<void> }> = [
+  { kind: ArchiveDocumentKind.GENERAL_LEDGER, write: writeGeneralLedger },
+  { kind: ArchiveDocumentKind.CUSTOMER_SPECIFICATION, write: writeCustomerSpecification },
+  { kind: ArchiveDocumentKind.SUPPLIER_SPECIFICATION, write: writeSupplierSpecification },
+  { kind: ArchiveDocumentKind.TRIAL_BALANCE, write: (csv, _runner, books) => writeTrialBalance(csv, books) },
 ];
 
 /** `Saldobalanse_<orgnr>_<fiscalYear>.csv`, like the SAF-T file's name. */
@@ -80,25 +77,33 @@ export async function writeSpecifications(
   }
   if (todo.length === 0) return;
 
+  type Due = (typeof todo)[number];
+  // Writes the due files of one pass; `write` runs even when none is due (the first pass sums the movements).
+  const writePass = async (runner: QueryRunner, due: Due[], write: (csv: Outputs) => Promise<void>) => {
+    const { stored, result: rows } = await storeFiles(
+      storage,
+      due.map((spec) => spec.storageKey),
+      async (streams) => {
+        const writers = due.map((_, i) => new CsvWriter(streams[i]));
+        await write(Object.fromEntries(due.map((spec, i) => [spec.kind, writers[i]])));
+        for (const csv of writers) await csv.flush();
+        return writers.map((csv) => csv.rows);
+      },
+    );
+    due.forEach(({ kind, fileName, storageKey }, i) => {
+      written.push({ kind, fileName, contentType: SPECIFICATION_CONTENT_TYPE, storageKey, stored: stored[i] });
+      logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, kind, rows: rows[i], bytes: stored[i].byteSize }, 'specification written');
+    });
+  };
+
   await inReadSnapshot(dataSource, async (runner) => {
-    const books = await readSpecificationBooks(runner, { clientId: client.id, start: year.selectionStart, end: year.selectionEnd });
-    for (const pass of PASSES) {
-      const due = todo.filter((spec) => pass.kinds.includes(spec.kind));
-      if (due.length === 0) continue;
-      const { stored, result: rows } = await storeFiles(
-        storage,
-        due.map((spec) => spec.storageKey),
-        async (streams) => {
-          const writers = due.map((_, i) => new CsvWriter(streams[i]));
-          await pass.write(Object.fromEntries(due.map((spec, i) => [spec.kind, writers[i]])), runner, books);
-          for (const csv of writers) await csv.flush();
-          return writers.map((csv) => csv.rows);
-        },
-      );
-      due.forEach(({ kind, fileName, storageKey }, i) => {
-        written.push({ kind, fileName, contentType: SPECIFICATION_CONTENT_TYPE, storageKey, stored: stored[i] });
-        logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, kind, rows: rows[i], bytes: stored[i].byteSize }, 'specification written');
-      });
+    const opening = await readOpeningBooks(runner, { clientId: client.id, start: year.selectionStart, end: year.selectionEnd });
+    const first = todo.filter((spec) => FIRST_PASS_KINDS.includes(spec.kind));
+    await writePass(runner, first, (csv) => writeJournalAndVat(csv.JOURNAL, csv.VAT_SPECIFICATION, runner, opening));
+    const books = opening.finish();
+    for (const pass of LEDGER_PASSES) {
+      const due = todo.filter((spec) => spec.kind === pass.kind);
+      if (due.length > 0) await writePass(runner, due, (csv) => pass.write(csv[pass.kind]!, runner, books));
     }
   });
 }

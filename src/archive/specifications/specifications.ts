@@ -1,7 +1,8 @@
 import type { QueryRunner } from 'typeorm';
 import type { Ore, SaftLineTax } from '../../saft';
 import { batchesOf, streamQuery } from '../../db/stream-rows';
-import { byKey, closingOf, jsonList, ore, type SpecificationBooks, type SpecifiedItem } from './books';
+import type { BooksSelection } from '../../ledger/ledger-source';
+import { byKey, closingOf, jsonList, ore, type OpeningBooks, type SpecificationBooks, type SpecifiedItem, type TaxCodeInfo } from './books';
 import { amount, type Cell, type CsvWriter } from './csv-writer';
 
 /**
@@ -44,13 +45,13 @@ const PARTY_COLUMNS = `t.transaction_date, t.transaction_id, t.journal_ref, l.re
  */
 async function* lines(
   runner: QueryRunner,
-  books: SpecificationBooks,
+  selection: BooksSelection,
   columns: string,
   key: string,
   extraWhere: string,
   orderBy: string,
 ): AsyncIterable<LineRow[]> {
-  const { clientId, start, end } = books.selection;
+  const { clientId, start, end } = selection;
   const stream = await streamQuery(
     runner,
     `SELECT ${key} AS \`key\`, ${columns}
@@ -74,17 +75,19 @@ function taxCodesOf(taxes: SaftLineTax[]): string {
 const JOURNAL_HEADER = ['Dato', 'Periode', 'Journal', 'Bilagsnr', 'Bilagstype', 'Bilagstekst', 'Linje-ID', 'Beskrivelse', 'Konto', 'Kunde', 'Leverandør', 'Debet', 'Kredit', 'MVA-kode'];
 
 /**
- * Bilagsjournal (every line of the selection in voucher order — date, voucher — with the totals) and
- * Mva-spesifikasjon, from one pass over the lines; either may be left out (`undefined`) when only the other is due.
+ * The first pass over the selection's lines, in voucher order: adds every line's movement to `books` (the ledgers and
+ * the trial balance need them), and writes Bilagsjournal (every line with the totals) and Mva-spesifikasjon when they
+ * are due (`undefined` when not).
  */
-export async function writeJournalAndVat(journal: CsvWriter | undefined, vat: CsvWriter | undefined, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
-  const vatSums = vat ? new VatSums(books) : undefined;
+export async function writeJournalAndVat(journal: CsvWriter | undefined, vat: CsvWriter | undefined, runner: QueryRunner, books: OpeningBooks): Promise<void> {
+  const vatSums = vat ? new VatSums(books.taxCodes) : undefined;
   let debit = 0;
   let credit = 0;
   if (journal) await journal.row(JOURNAL_HEADER);
-  const where = journal ? '' : ' AND l.tax_information IS NOT NULL';
-  for await (const batch of lines(runner, books, JOURNAL_COLUMNS, 'NULL', where, VOUCHER_ORDER)) {
+  for await (const batch of lines(runner, books.selection, JOURNAL_COLUMNS, 'NULL', '', VOUCHER_ORDER)) {
     for (const row of batch) {
+      books.addLine(row);
+      if (!journal && !vatSums) continue;
       const taxes = jsonList<SaftLineTax>(row.tax_information);
       vatSums?.add(row, taxes);
       if (!journal) continue;
@@ -173,7 +176,7 @@ const LEDGER_DETAIL = ['Dato', 'Journal', 'Bilagsnr', 'Linje-ID', 'Beskrivelse']
 /** Hovedbok: per account, opening balance, every line in date order with the running balance, closing balance. */
 export async function writeGeneralLedger(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
   await csv.row(['Konto', 'Kontonavn', 'Radtype', ...LEDGER_DETAIL, 'Kunde', 'Leverandør', 'Debet', 'Kredit', 'Saldo']);
-  const rows = lines(runner, books, GENERAL_LEDGER_COLUMNS, 'l.account_id', '', `CAST(l.account_id AS BINARY), ${VOUCHER_ORDER}`);
+  const rows = lines(runner, books.selection, GENERAL_LEDGER_COLUMNS, 'l.account_id', '', `CAST(l.account_id AS BINARY), ${VOUCHER_ORDER}`);
   await writeLedgers(
     csv,
     books.accounts,
@@ -188,7 +191,7 @@ export async function writeGeneralLedger(csv: CsvWriter, runner: QueryRunner, bo
 async function writePartySpecification(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks, party: 'customer' | 'supplier'): Promise<void> {
   await csv.row([party === 'customer' ? 'Kunde-ID' : 'Leverandør-ID', 'Navn', 'Radtype', ...LEDGER_DETAIL, 'Konto', 'Debet', 'Kredit', 'Saldo']);
   const column = party === 'customer' ? 'l.customer_id' : 'l.supplier_id';
-  const rows = lines(runner, books, PARTY_COLUMNS, column, ` AND ${column} IS NOT NULL`, `CAST(${column} AS BINARY), ${VOUCHER_ORDER}`);
+  const rows = lines(runner, books.selection, PARTY_COLUMNS, column, ` AND ${column} IS NOT NULL`, `CAST(${column} AS BINARY), ${VOUCHER_ORDER}`);
   await writeLedgers(
     csv,
     party === 'customer' ? books.customers : books.suppliers,
@@ -241,12 +244,12 @@ class VatSums {
   private readonly byMonth = new Map<string, VatRow>();
   private readonly byCode = new Map<string, VatRow>();
 
-  constructor(private readonly books: SpecificationBooks) {}
+  constructor(private readonly taxCodes: Map<string, TaxCodeInfo>) {}
 
   add(row: LineRow, taxes: SaftLineTax[]): void {
     const debitLine = row.debit_amount !== null;
     for (const tax of taxes) {
-      const percentage = tax.taxPercentage ?? this.books.taxCodes.get(tax.taxCode)?.percentage ?? null;
+      const percentage = tax.taxPercentage ?? this.taxCodes.get(tax.taxCode)?.percentage ?? null;
       addTo(this.byMonth, row.transaction_date.slice(0, 7), tax, percentage, debitLine);
       addTo(this.byCode, 'Sum', tax, percentage, debitLine);
     }
@@ -257,7 +260,7 @@ class VatSums {
     const order = (a: VatRow, b: VatRow) => byKey(a.code, b.code) || (a.percentage ?? -1) - (b.percentage ?? -1);
     const months = [...this.byMonth.values()].sort((a, b) => byKey(a.month, b.month) || order(a, b));
     for (const s of [...months, ...[...this.byCode.values()].sort(order)]) {
-      const code = this.books.taxCodes.get(s.code);
+      const code = this.taxCodes.get(s.code);
       await csv.row([
         s.month,
         s.code,
