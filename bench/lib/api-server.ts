@@ -6,8 +6,11 @@ import { BENCH_JWT_SECRET, REDIS_URL } from './database';
 
 /** The compiled entry point, next to this file in dist/. */
 export const MAIN_JS = path.resolve(__dirname, '..', '..', 'src', 'main.js');
-/** The flags package.json's start scripts run the product with (a larger young generation: a page of clients makes many short-lived objects). */
-export const PRODUCT_NODE_ARGS = ['--max-semi-space-size=64'];
+/**
+ * The flags package.json's start scripts run the API with (a larger young generation: a page of clients makes many
+ * short-lived objects). `start:worker` runs without them.
+ */
+export const API_NODE_ARGS = ['--max-semi-space-size=64'];
 
 export interface ApiServer {
   url: string;
@@ -58,7 +61,7 @@ export async function startProductProcess(options: {
   const port = await freePort();
   // BENCH_CPU_PROF=<dir> profiles the product process (node --cpu-prof) to find out where a missed target's time goes.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, ...PRODUCT_NODE_ARGS, ...(options.nodeArgs ?? []), MAIN_JS, options.mode], {
+  const child = spawn(process.execPath, [...profile, ...(options.mode === 'worker' ? [] : API_NODE_ARGS), ...(options.nodeArgs ?? []), MAIN_JS, options.mode], {
     env: {
       ...process.env,
       NODE_ENV: 'production',

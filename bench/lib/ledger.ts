@@ -15,6 +15,8 @@ export function runPhase(...args: string[]): Promise<PhaseResult> {
   return new Promise((resolve, reject) => {
     // BENCH_CPU_PROF=<dir> profiles the phase (node --cpu-prof) to find out where a missed target's time goes.
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    // Without the API's --max-semi-space-size: the worker (generation) and the CLI (import) run without it, as
+    // `npm run start:worker` and `npm run cli` do; a larger young generation cost them memory for no speed.
     const child = spawn(process.execPath, [...profile, PHASE_JS, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));

@@ -46,6 +46,11 @@ export interface SaftSource {
   entryTotals: SaftEntryTotals;
   /** The vouchers of one journal, called once per journal in the order of `journals`. */
   transactions(journalId: string): Many<SaftTransaction>;
+  /**
+   * True when the source has made sure no TransactionID occurs twice (the books in MySQL ask MySQL): the writer then
+   * need not remember every id, which is the one thing that would make its memory grow with the number of vouchers.
+   */
+  transactionIdsUnique?: boolean;
 }
 
 export interface SaftWriteSummary {
@@ -69,7 +74,7 @@ export interface SaftWriteSummary {
  */
 export async function writeSaft(output: Writable, source: SaftSource): Promise<SaftWriteSummary> {
   const xml = new XmlOutput(output);
-  const check = new IntegrityCheck(source.header);
+  const check = new IntegrityCheck(source.header, !source.transactionIdsUnique);
   const summary = { accounts: 0, customers: 0, suppliers: 0, transactions: 0, lines: 0, totalDebit: 0, totalCredit: 0 };
 
   xml.raw('<?xml version="1.0" encoding="UTF-8"?>\n');
@@ -335,12 +340,17 @@ class IntegrityCheck {
   private readonly accounts = new Map<string, { opening: Ore; closing: Ore; movement: Ore }>();
   /** Sum of the parties' balances per GL control account. */
   private readonly partyBalances = new Map<string, { opening: Ore; closing: Ore }>();
-  /** All TransactionIDs, to refuse duplicates: about 60–100 bytes per voucher. */
-  private readonly transactionIds = new Set<string>();
+  /** All TransactionIDs, to refuse duplicates (about 60–100 bytes per voucher); none when the source vouches for them. */
+  private readonly transactionIds: Set<string> | undefined;
   private readonly problems: string[] = [];
   private problemCount = 0;
 
-  constructor(private readonly header: SaftHeader) {}
+  constructor(
+    private readonly header: SaftHeader,
+    rememberTransactionIds: boolean,
+  ) {
+    this.transactionIds = rememberTransactionIds ? new Set<string>() : undefined;
+  }
 
   fail(problem: string): void {
     this.problemCount++;
@@ -398,8 +408,10 @@ class IntegrityCheck {
 
   transaction(transaction: SaftTransaction): { debit: Ore; credit: Ore } {
     const id = transaction.transactionId;
-    if (this.transactionIds.has(id)) this.fail(`TransactionID ${id} occurs more than once`);
-    this.transactionIds.add(id);
+    if (this.transactionIds) {
+      if (this.transactionIds.has(id)) this.fail(`TransactionID ${id} occurs more than once`);
+      this.transactionIds.add(id);
+    }
     if (transaction.lines.length === 0) this.fail(`transaction ${id} has no lines`);
     const { transactionDate: date } = transaction;
     if (date < this.header.selectionStartDate || date > this.header.selectionEndDate) {

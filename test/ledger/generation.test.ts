@@ -166,6 +166,36 @@ describe('a 1.10-era file', () => {
     expect((await saftDocumentsOf(app, String(row.id))).map((d) => d.fiscalYear)).toEqual([2017, 2018, 2019, 2020, 2021]);
   });
 
+  it('a TransactionID that occurs twice in a year fails the generation; ids that differ only in case do not', async () => {
+    const [row] = await app.sql("SELECT id FROM customer_relationships WHERE client_id = 'c-example'");
+    await app.sql("UPDATE customer_relationships SET responsibility_from = '2015-01', responsibility_to = '2015-12', generation_date = '2016-11-25' WHERE id = ?", [row.id]);
+    const vouchers: Array<{ id: string; transaction_id: string }> = await app.sql(
+      "SELECT id, transaction_id FROM ledger_transactions WHERE client_id = 'c-example' AND transaction_date BETWEEN '2015-01-01' AND '2015-12-31' ORDER BY id LIMIT 2",
+    );
+    const [first, second] = vouchers;
+    const generateAgain = async () => {
+      await app.sql('DELETE FROM archive_documents WHERE relationship_id = ?', [row.id]);
+      return app.opened.runtime.mandatoryDataGenerator!.generate(String(row.id));
+    };
+    try {
+      await app.sql('UPDATE ledger_transactions SET transaction_id = ? WHERE id = ?', [first.transaction_id, second.id]);
+      const failure = await generateAgain().then(() => null, (error: unknown) => error);
+      expect(failure).toBeInstanceOf(SaftIntegrityError);
+      expect((failure as SaftIntegrityError).problems).toContain(`TransactionID ${first.transaction_id} occurs more than once`);
+      expect(await documentsOf(app, String(row.id))).toEqual([]);
+
+      // The same letters in another case are another id for SAF-T, though the column's collation takes them for one.
+      const variant = `${first.transaction_id}x`;
+      await app.sql('UPDATE ledger_transactions SET transaction_id = ? WHERE id = ?', [variant.toLowerCase(), first.id]);
+      await app.sql('UPDATE ledger_transactions SET transaction_id = ? WHERE id = ?', [variant.toUpperCase(), second.id]);
+      await generateAgain();
+      expect((await saftDocumentsOf(app, String(row.id))).map((d) => d.fiscalYear)).toEqual([2015]);
+    } finally {
+      await app.sql('UPDATE ledger_transactions SET transaction_id = ? WHERE id = ?', [first.transaction_id, first.id]);
+      await app.sql('UPDATE ledger_transactions SET transaction_id = ? WHERE id = ?', [second.transaction_id, second.id]);
+    }
+  });
+
   it('books that break the SAF-T rules fail the generation visibly and leave no file or document behind', async () => {
     const [row] = await app.sql("SELECT id FROM customer_relationships WHERE client_id = 'c-example'");
     await app.sql("UPDATE customer_relationships SET responsibility_from = '2015-01', responsibility_to = '2015-12', generation_date = '2016-11-25' WHERE id = ?", [row.id]);
