@@ -1,3 +1,4 @@
+import { format } from 'mysql2';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -27,8 +28,18 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     poolSize: options.poolSize ?? 20,
     logger: options.logger,
     logging: options.logger ? ['query'] : false,
-    extra: { connectTimeout: 5000 },
+    extra: { connectTimeout: 5000, queryFormat: formatQuery },
   });
+}
+
+/**
+ * mysql2's own formatting, except that a statement without parameters is sent as it is. mysql2 otherwise scans every
+ * statement for `?` placeholders even when there are no values — for the ledger import's 1.3 MB multi-row INSERTs
+ * (values escaped as the rows are read) about 5 % of the import's CPU.
+ */
+function formatQuery(this: { config: { stringifyObjects?: boolean } }, sql: string, values: unknown, timezone: string): string {
+  if (values === undefined || values === null || (Array.isArray(values) && values.length === 0)) return sql;
+  return format(sql, values as Parameters<typeof format>[1], this.config.stringifyObjects, timezone);
 }
 
 /** Splits a DATABASE_URL into the server URL and the database name. */
