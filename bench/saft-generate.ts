@@ -11,7 +11,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Numbe
 
 interface SizeResult {
   lines: number;
-  generation: { seconds: number; linesPerSecond: number; cpuMicrosecondsPerLine: number; peakRssMiB: number; fileBytes: number };
+  generation: { seconds: number; linesPerSecond: number; cpuMicrosecondsPerLine: number; peakRssMiB: number; fileBytes: number; specificationBytes: number; documents: number };
   rawStream: { seconds: number; rowsPerSecond: number; peakRssMiB: number; rows: number };
   importSeconds: number;
   generationVsRawTime: number | null;
@@ -40,14 +40,17 @@ async function main(): Promise<void> {
       const lines = Number(count.n);
 
       const generated: PhaseResult = await runPhase('generate', db.url, relationshipId, archiveDir);
-      const [[document]] = await db.pool.query<any[]>('SELECT byte_size FROM archive_documents WHERE relationship_id = ?', [relationshipId]);
-      if (!document) throw new Error('the generator recorded no archive document');
+      const [documents] = await db.pool.query<any[]>('SELECT kind, byte_size FROM archive_documents WHERE relationship_id = ?', [relationshipId]);
+      const saftFile = documents.find((d) => d.kind === 'SAFT_FINANCIAL');
+      // The SAF-T file and the six specifications of the one fiscal year.
+      if (!saftFile || documents.length !== 7) throw new Error(`the generator recorded ${documents.length} archive documents, expected 7`);
+      const specificationBytes = documents.filter((d) => d !== saftFile).reduce((sum, d) => sum + Number(d.byte_size), 0);
       const streamed = await runPhase('stream', db.url, clientId, '2025-01-01', '2025-12-31');
       if (Number(streamed.rows) !== lines) throw new Error(`streamed ${streamed.rows} rows, the books hold ${lines} lines`);
 
       results[String(size)] = {
         lines,
-        generation: { seconds: round(generated.seconds, 2), linesPerSecond: Math.round(lines / generated.seconds), cpuMicrosecondsPerLine: round((generated.cpuSeconds * 1e6) / lines, 2), peakRssMiB: generated.maxRssMiB, fileBytes: Number(document.byte_size) },
+        generation: { seconds: round(generated.seconds, 2), linesPerSecond: Math.round(lines / generated.seconds), cpuMicrosecondsPerLine: round((generated.cpuSeconds * 1e6) / lines, 2), peakRssMiB: generated.maxRssMiB, fileBytes: Number(saftFile.byte_size), specificationBytes, documents: documents.length },
         rawStream: { seconds: round(streamed.seconds, 2), rowsPerSecond: Math.round(lines / streamed.seconds), peakRssMiB: streamed.maxRssMiB, rows: Number(streamed.rows) },
         importSeconds: round(imported.seconds, 1),
         generationVsRawTime: ratio(generated.seconds, streamed.seconds),

@@ -70,6 +70,22 @@ export class QueueTaskTrigger implements TaskTrigger {
     private readonly logger?: Logger,
   ) {}
 
+  async created(tasks: ScheduledTask[]): Promise<void> {
+    const now = this.clock.now().getTime();
+    try {
+      // Adding an id that exists does nothing in BullMQ, so a sweeper that got there first leaves one job.
+      await this.queue.addBulk(
+        tasks.map((task) => ({
+          name: 'task',
+          data: { taskId: task.id, dueAt: task.dueAt.toISOString() },
+          opts: taskJobOptions(this.policy, task.id, Math.max(0, task.dueAt.getTime() - now)),
+        })),
+      );
+    } catch (err) {
+      this.logger?.warn({ err, taskIds: tasks.map((task) => task.id) }, 'could not queue the tasks; the sweeper will');
+    }
+  }
+
   async sync(tasks: ScheduledTask[]): Promise<void> {
     for (const task of tasks) {
       try {

@@ -277,7 +277,7 @@ export class EndRelationshipService {
       const stored: StoredEnding = { relationshipId: relationship.id, clientId: client.id, deactivationIds: deactivations.map((a) => a.id), warnings };
       await this.idempotency.remember(uow, scope, stored);
     }
-    uow.onCommit(() => this.taskTrigger().sync(tasks));
+    uow.onCommit(() => this.taskTrigger().created(tasks));
     return { relationship, client, deactivations, warnings, userErrors: [] };
   }
 

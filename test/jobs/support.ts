@@ -19,6 +19,9 @@ class LateTaskTrigger implements TaskTrigger {
   async sync(tasks: ScheduledTask[]): Promise<void> {
     await this.target?.sync(tasks);
   }
+  async created(tasks: ScheduledTask[]): Promise<void> {
+    await this.target?.created(tasks);
+  }
 }
 
 export interface JobsApp extends TestApp {

@@ -1,16 +1,6 @@
-import type { ScheduledTask } from '../../src/tasks/scheduled-task.entity';
-import type { TaskTrigger } from '../../src/tasks/task-trigger';
 import { smallWorld } from '../support/fixtures';
 import { dataOf, startTestApp, TestApp } from '../support/test-app';
-import { clientId, END, fjordEnding, snapshot, resetWorld } from './relationship-helpers';
-
-/** Records what would be put on the queue after commit. */
-class RecordingTrigger implements TaskTrigger {
-  synced: ScheduledTask[][] = [];
-  async sync(tasks: ScheduledTask[]): Promise<void> {
-    this.synced.push(tasks);
-  }
-}
+import { clientId, END, fjordEnding, snapshot, resetWorld, RecordingTrigger } from './relationship-helpers';
 
 describe('concurrent endings and idempotency keys (DESIGN E10, E11, S2)', () => {
   let app: TestApp;

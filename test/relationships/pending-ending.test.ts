@@ -1,15 +1,6 @@
-import type { ScheduledTask } from '../../src/tasks/scheduled-task.entity';
-import type { TaskTrigger } from '../../src/tasks/task-trigger';
 import { smallWorld } from '../support/fixtures';
 import { dataOf, startTestApp, TestApp } from '../support/test-app';
-import { CANCEL, clientId, END, fjordEnding, latestRelationshipOf, relationshipId, snapshot, TRANSFER, UPDATE, userId, resetWorld } from './relationship-helpers';
-
-class RecordingTrigger implements TaskTrigger {
-  synced: ScheduledTask[][] = [];
-  async sync(tasks: ScheduledTask[]): Promise<void> {
-    this.synced.push(tasks);
-  }
-}
+import { CANCEL, clientId, END, fjordEnding, latestRelationshipOf, relationshipId, snapshot, TRANSFER, UPDATE, userId, resetWorld, RecordingTrigger } from './relationship-helpers';
 
 /** A pending ending, changed from the archive before its generation date (DESIGN E6, E7, E12, S4). */
 describe('a pending ending', () => {

@@ -1,4 +1,6 @@
 import { toGlobalId } from '../../src/common/global-id';
+import type { ScheduledTask } from '../../src/tasks/scheduled-task.entity';
+import type { TaskTrigger } from '../../src/tasks/task-trigger';
 import type { TestApp } from '../support/test-app';
 
 export const clientId = (id: string) => toGlobalId('Client', id);
@@ -91,4 +93,15 @@ export async function resetWorld(app: TestApp, data: unknown, now = '2026-11-28T
   }
   app.clock.set(now);
   await app.load(data);
+}
+
+/** Records what would be put on the queue after commit: tasks just created, and tasks changed later. */
+export class RecordingTrigger implements TaskTrigger {
+  synced: ScheduledTask[][] = [];
+  async sync(tasks: ScheduledTask[]): Promise<void> {
+    this.synced.push(tasks);
+  }
+  async created(tasks: ScheduledTask[]): Promise<void> {
+    this.synced.push(tasks);
+  }
 }
