@@ -64,7 +64,9 @@ export async function openRedis(config: Config): Promise<Redis> {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    redis.disconnect();
+    // Already ended when the connection was refused; disconnecting then would only hold the process for ioredis's
+    // 2 s disconnect timer.
+    if (redis.status !== 'end') redis.disconnect();
     throw new StartupError(`Cannot reach Redis at ${where(config.redisUrl)} (REDIS_URL): ${describe(lastError ?? error)}.\n${HOW_TO_START}`);
   }
   redis.off('error', remember);
