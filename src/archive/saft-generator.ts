@@ -104,7 +104,11 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
     ]);
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failure) {
-      for (const document of written) await storage.delete(document.storageKey);
+      for (const document of written) {
+        // The year's failure is what the task must report; a file that cannot be removed is only logged (the retry
+        // writes it again, and an unrecorded file is never offered for download).
+        await storage.delete(document.storageKey).catch((err) => logger.warn({ err, storageKey: document.storageKey }, 'could not remove a file of a failed generation'));
+      }
       throw failure.reason;
     }
     if (written.length === 0) return;
