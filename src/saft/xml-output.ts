@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
+import { BufferedTextOutput } from '../common/buffered-text-output';
 
 /** Characters XML 1.0 does not allow at all; they are dropped rather than making the file unreadable. */
 const NOT_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
@@ -18,30 +17,18 @@ export function truncate(text: string, max: number): string {
   return codePoints.length <= max ? text : codePoints.slice(0, max).join('');
 }
 
-const FLUSH_AT = 64 * 1024;
-
 /** Indentation by depth: two spaces a level. */
 const INDENTS: string[] = [];
 function indent(depth: number): string {
   return INDENTS[depth] ?? (INDENTS[depth] = '  '.repeat(depth));
 }
 
-/**
- * Builds indented XML into a buffer handed to the stream in 64 KiB pieces,
- * waiting for 'drain' whenever the stream asks for it.
- */
-export class XmlOutput {
-  private parts: string[] = [];
-  private buffered = 0;
+/** Builds indented XML, handed to the stream in 64 KiB pieces (`BufferedTextOutput`). */
+export class XmlOutput extends BufferedTextOutput {
   private depth = 0;
-  /** UTF-8 bytes handed to the stream so far. */
-  bytes = 0;
-
-  constructor(private readonly output: Writable) {}
 
   raw(text: string): void {
-    this.parts.push(text);
-    this.buffered += text.length;
+    this.write(text);
   }
 
   open(name: string): void {
@@ -66,27 +53,5 @@ export class XmlOutput {
 
   optionalText(name: string, value: string | undefined, maxLength: number): void {
     if (value !== undefined) this.text(name, value, maxLength);
-  }
-
-  async flushIfFull(): Promise<void> {
-    if (this.buffered >= FLUSH_AT) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
-    const chunk = Buffer.from(this.parts.join(''), 'utf8');
-    this.parts = [];
-    this.buffered = 0;
-    this.bytes += chunk.length;
-    if (!this.output.write(chunk)) await once(this.output, 'drain');
-  }
-
-  /** Flushes and ends the stream, resolving once everything is written. */
-  async end(): Promise<void> {
-    await this.flush();
-    await new Promise<void>((resolve, reject) => {
-      this.output.once('error', reject);
-      this.output.end(() => resolve());
-    });
   }
 }

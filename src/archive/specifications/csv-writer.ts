@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { BufferedTextOutput } from '../../common/buffered-text-output';
 import { formatAmount, type Ore } from '../../saft';
 
-const FLUSH_AT = 64 * 1024;
 const BOM = '\uFEFF';
 
 /** A CSV cell: text as is, money (øre) as an amount with 2 decimals and `.` (`formatAmount`). */
@@ -25,21 +24,20 @@ function cellText(cell: Cell): string {
  * to a stream, buffered, waiting for 'drain' when the stream asks for it, so memory stays flat however many rows.
  */
 export class CsvWriter {
-  private parts: string[] = [BOM];
-  private buffered = 0;
+  private readonly text: BufferedTextOutput;
   rows = 0;
 
-  constructor(private readonly output: Writable) {}
+  constructor(output: Writable) {
+    this.text = new BufferedTextOutput(output);
+    this.text.write(BOM);
+  }
 
   /** Adds a row; true when enough is buffered that the caller should `await flush()` (see `row`). */
   add(cells: Cell[]): boolean {
     let line = cells.length > 0 ? cellText(cells[0]) : '';
     for (let i = 1; i < cells.length; i++) line += ';' + cellText(cells[i]);
-    line += '\r\n';
-    this.parts.push(line);
-    this.buffered += line.length;
     this.rows++;
-    return this.buffered >= FLUSH_AT;
+    return this.text.write(line + '\r\n');
   }
 
   /** Adds a row and flushes when the buffer is full. Loops over many rows may `add` and check once per batch instead. */
@@ -48,15 +46,11 @@ export class CsvWriter {
   }
 
   /** Flushes when the buffer is full. */
-  async flushIfFull(): Promise<void> {
-    if (this.buffered >= FLUSH_AT) await this.flush();
+  flushIfFull(): Promise<void> {
+    return this.text.flushIfFull();
   }
 
-  async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
-    const chunk = Buffer.from(this.parts.join(''), 'utf8');
-    this.parts = [];
-    this.buffered = 0;
-    if (!this.output.write(chunk)) await once(this.output, 'drain');
+  flush(): Promise<void> {
+    return this.text.flush();
   }
 }
