@@ -35,6 +35,11 @@ export interface ArchiveStorage {
   delete(key: string): Promise<void>;
 }
 
+/** Whether a recorded document's file is in storage with its recorded size (then it need not be written again). */
+export async function isStored(storage: ArchiveStorage, document: { storageKey: string; byteSize: number } | undefined): Promise<boolean> {
+  return document !== undefined && (await storage.size(document.storageKey)) === document.byteSize;
+}
+
 /** Writes a file under `key` with `write`: committed when it resolves, discarded (nothing left) when it throws. */
 export async function storeFile<R>(storage: ArchiveStorage, key: string, write: (stream: Writable) => Promise<R>): Promise<{ stored: StoredFile; result: R }> {
   const file = await storage.create(key);

@@ -13,7 +13,7 @@ import { CustomerRelationship } from '../relationships/customer-relationship.ent
 import { writeSaft, type SaftContactPerson, type SaftHeader } from '../saft';
 import { User } from '../users/user.entity';
 import { ArchiveDocument, ArchiveDocumentKind } from './archive-document.entity';
-import { storeFile, type ArchiveStorage } from './archive-storage';
+import { isStored, storeFile, type ArchiveStorage } from './archive-storage';
 import { recordGeneratedDocuments, type GeneratedDocument } from './generated-documents';
 import { writeSpecifications } from './specifications/generator';
 
@@ -97,10 +97,11 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
   private async generateYear(relationship: CustomerRelationship, client: Client, year: ArchivedFiscalYear, header: SaftHeader): Promise<void> {
     const { dataSource, storage, logger } = this.deps;
     const keyOf = (fileName: string) => archiveKey(client.id, relationship.id, year.fiscalYear, fileName);
+    const existing = await dataSource.getRepository(ArchiveDocument).findBy({ relationshipId: relationship.id, fiscalYear: year.fiscalYear });
     const written: GeneratedDocument[] = [];
     const outcomes = await Promise.allSettled([
-      this.writeSaftFile(relationship, client, year, header, keyOf, written),
-      writeSpecifications(this.deps, relationship, client, year, keyOf, written),
+      this.writeSaftFile(relationship, client, year, header, existing, keyOf, written),
+      writeSpecifications(this.deps, relationship, client, year, existing, keyOf, written),
     ]);
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failure) {
@@ -119,19 +120,19 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
     );
   }
 
-  /** The year's SAF-T file, unless it is recorded and in storage with its recorded size; added to `written`. */
+  /** The year's SAF-T file, unless `existing` has it recorded and in storage with its recorded size; added to `written`. */
   private async writeSaftFile(
     relationship: CustomerRelationship,
     client: Client,
     year: ArchivedFiscalYear,
     header: SaftHeader,
+    existing: ArchiveDocument[],
     keyOf: (fileName: string) => string,
     written: GeneratedDocument[],
   ): Promise<void> {
     const { dataSource, storage, logger } = this.deps;
     const kind = ArchiveDocumentKind.SAFT_FINANCIAL;
-    const existing = await dataSource.getRepository(ArchiveDocument).findOneBy({ relationshipId: relationship.id, kind, fiscalYear: year.fiscalYear });
-    if (existing && (await storage.size(existing.storageKey)) === existing.byteSize) return;
+    if (await isStored(storage, existing.find((document) => document.kind === kind))) return;
 
     const fileName = saftFileName(client.organizationNumber, year.fiscalYear);
     const storageKey = keyOf(fileName);

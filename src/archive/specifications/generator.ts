@@ -4,8 +4,8 @@ import type { Logger } from '../../common/logger';
 import { inReadSnapshot } from '../../db/read-snapshot';
 import type { ArchivedFiscalYear } from '../../ledger/fiscal-years';
 import type { CustomerRelationship } from '../../relationships/customer-relationship.entity';
-import { ArchiveDocument, ArchiveDocumentKind } from '../archive-document.entity';
-import { storeFiles, type ArchiveStorage } from '../archive-storage';
+import { ArchiveDocumentKind, type ArchiveDocument } from '../archive-document.entity';
+import { isStored, storeFiles, type ArchiveStorage } from '../archive-storage';
 import type { GeneratedDocument } from '../generated-documents';
 import { readOpeningBooks, type SpecificationBooks } from './books';
 import { CsvWriter } from './csv-writer';
@@ -50,7 +50,8 @@ export interface SpecificationDeps {
 }
 
 /**
- * Writes the specifications of one archived fiscal year (DESIGN S3) that are due, next to its SAF-T file in the same
+ * Writes the specifications of one archived fiscal year (DESIGN S3) that are due (not in `existing`, the year's
+ * recorded documents, with their file in storage), next to its SAF-T file in the same
  * folder, over the same selection, and adds each stored file to `written`; the caller records them (or removes them
  * when the year's generation fails). All are read in one REPEATABLE READ snapshot, so they agree with each other.
  *
@@ -63,15 +64,14 @@ export async function writeSpecifications(
   relationship: CustomerRelationship,
   client: Client,
   year: ArchivedFiscalYear,
+  existing: ArchiveDocument[],
   storageKeyOf: (fileName: string) => string,
   written: GeneratedDocument[],
 ): Promise<void> {
   const { dataSource, storage, logger } = deps;
-  const existing = await dataSource.getRepository(ArchiveDocument).findBy({ relationshipId: relationship.id, fiscalYear: year.fiscalYear });
   const todo: Array<(typeof SPECIFICATIONS)[number] & { fileName: string; storageKey: string }> = [];
   for (const spec of SPECIFICATIONS) {
-    const document = existing.find((d) => d.kind === spec.kind);
-    if (document && (await storage.size(document.storageKey)) === document.byteSize) continue;
+    if (await isStored(storage, existing.find((d) => d.kind === spec.kind))) continue;
     const fileName = specificationFileName(spec.name, client.organizationNumber, year.fiscalYear);
     todo.push({ ...spec, fileName, storageKey: storageKeyOf(fileName) });
   }
