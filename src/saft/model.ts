@@ -182,6 +182,17 @@ export interface SaftEntryTotals {
   totalCredit: Ore;
 }
 
+/** What a file held, counted while it was read or written. */
+export interface SaftCounts {
+  accounts: number;
+  customers: number;
+  suppliers: number;
+  transactions: number;
+  lines: number;
+  totalDebit: Ore;
+  totalCredit: Ore;
+}
+
 /** The signed effect of a line on its account: debit positive, credit negative. */
 export function lineNet(line: SaftLine): Ore {
   return (line.debitAmount ?? 0) - (line.creditAmount ?? 0);

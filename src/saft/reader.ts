@@ -6,9 +6,9 @@ import { SaftMasterData } from './master-data';
 import {
   formatAmount,
   transactionTotals,
-  type Ore,
   type SaftAccount,
   type SaftAnalysisTypeEntry,
+  type SaftCounts,
   type SaftCustomer,
   type SaftHeader,
   type SaftJournal,
@@ -51,15 +51,8 @@ export interface SaftReadOptions {
   expectedOrganizationNumber?: string;
 }
 
-export interface SaftReadSummary {
+export interface SaftReadSummary extends SaftCounts {
   version: SaftVersion;
-  accounts: number;
-  customers: number;
-  suppliers: number;
-  transactions: number;
-  lines: number;
-  totalDebit: Ore;
-  totalCredit: Ore;
   /** Accounts whose grouping was derived from the account number (files before 1.30). */
   derivedGroupingAccountIds: string[];
 }

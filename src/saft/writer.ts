@@ -11,6 +11,7 @@ import {
   type SaftAnalysisTypeEntry,
   type SaftCompany,
   type SaftCustomer,
+  type SaftCounts,
   type SaftEntryTotals,
   type SaftHeader,
   type SaftJournal,
@@ -53,14 +54,7 @@ export interface SaftSource {
   transactionIdsUnique?: boolean;
 }
 
-export interface SaftWriteSummary {
-  accounts: number;
-  customers: number;
-  suppliers: number;
-  transactions: number;
-  lines: number;
-  totalDebit: Ore;
-  totalCredit: Ore;
+export interface SaftWriteSummary extends SaftCounts {
   bytes: number;
 }
 
