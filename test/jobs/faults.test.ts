@@ -85,8 +85,9 @@ it('S2: two worker processes (separate connections) run each task exactly once',
 
   const endings: Ending[] = [];
   for (let i = 0; i < 12; i++) endings.push(await endRelationship(app, `c-${String(i).padStart(5, '0')}`, '2026-11-28', app.clock.now()));
-  // Duplicate triggers from every side at once: both sweepers and a second sync of every task.
-  await Promise.all([w1.sweepNow(), w2.sweepNow(), app.opened.runtime.taskTrigger.sync(endings.flatMap((e) => e.tasks))]);
+  // Duplicate triggers from every side at once: both sweepers, a second sync and a second queuing of every task.
+  const tasks = endings.flatMap((e) => e.tasks);
+  await Promise.all([w1.sweepNow(), w2.sweepNow(), app.opened.runtime.taskTrigger.sync(tasks), app.opened.runtime.taskTrigger.created(tasks)]);
 
   await eventually(async () => {
     const [row] = await app.sql("SELECT COUNT(*) AS n FROM customer_relationships WHERE status = 'ARCHIVED'");

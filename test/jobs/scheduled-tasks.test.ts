@@ -30,6 +30,10 @@ describe('S2: after commit each task is a delayed job with a deterministic id', 
         expect(job!.delay).toBe(Date.parse('2026-12-14T23:00:00Z') - Date.parse('2026-11-28T12:00:00Z'));
         expect(job!.data).toEqual({ taskId: task.id, dueAt: '2026-12-14T23:00:00.000Z' });
       }
+      // Queuing the ending's new tasks again (a retry of the after-commit step) adds nothing and moves nothing.
+      await app.opened.runtime.taskTrigger.created(ending.tasks);
+      expect((await tasks.getJobCounts('delayed')).delayed).toBe(2);
+      expect((await tasks.getJob(`task-${ending.tasks[0].id}`))!.delay).toBe(Date.parse('2026-12-14T23:00:00Z') - Date.parse('2026-11-28T12:00:00Z'));
 
       // E7: a new generation date moves the job.
       const [first] = ending.tasks;
