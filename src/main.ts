@@ -48,14 +48,19 @@ async function main(mode: Mode): Promise<void> {
 
   if (mode === 'all' && (await loadDemoDataIfEmpty(opened))) logger.info({ file: DEMO_FILE }, 'demo data loaded');
   const http = mode !== 'worker' ? await createHttpApp(runtime, opened.redis) : undefined;
-  // A worker process serves its own health, readiness and metrics; with the API, the workers' metrics are on its /metrics.
-  const operations = mode === 'worker' ? createOperationsApp(runtime, opened.redis) : undefined;
+  // A worker process serves its own health, readiness and metrics; with the API, the workers' metrics are on its
+  // metrics (on METRICS_PORT when that is set).
+  const operations =
+    mode === 'worker' ? createOperationsApp(runtime, opened.redis) : config.metricsPort !== null ? createOperationsApp(runtime, opened.redis, http!.metrics) : undefined;
   if (mode !== 'api') workers = await startWorkers(opened, { registry: (http ?? operations)?.metrics.registry });
+  let operationsServer: Server | undefined;
   if (operations) {
-    server = await new Promise<Server>((resolve) => {
-      const s = operations.app.listen(config.workerPort, () => resolve(s));
+    const operationsPort = mode === 'worker' ? config.workerPort : config.metricsPort!;
+    operationsServer = await new Promise<Server>((resolve) => {
+      const s = operations.app.listen(operationsPort, () => resolve(s));
     });
-    logger.info({ port: config.workerPort }, 'worker ready: /healthz, /readyz and /metrics');
+    if (mode === 'worker') server = operationsServer;
+    logger.info({ port: operationsPort }, mode === 'worker' ? 'worker ready: /healthz, /readyz and /metrics' : 'metrics served on their own port');
   }
   if (http) {
     server = await new Promise<Server>((resolve) => {
@@ -89,6 +94,11 @@ async function main(mode: Mode): Promise<void> {
     const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeIdleConnections();
     await closed;
+    if (operationsServer && operationsServer !== server) {
+      const metricsClosed = new Promise<void>((resolve) => operationsServer!.close(() => resolve()));
+      operationsServer.closeAllConnections(); // scrapes are short; nothing worth waiting for
+      await metricsClosed;
+    }
     await stopHttp?.();
     await workers?.stop();
     await triggers.close();

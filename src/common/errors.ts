@@ -1,9 +1,16 @@
 import { GraphQLError } from 'graphql';
 
 /** Codes of top-level GraphQL errors (contract: GraphQL). */
-export type TopLevelErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'INTERNAL_SERVER_ERROR';
+export type TopLevelErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'QUERY_TOO_COMPLEX'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR';
 
-const HTTP_STATUS: Partial<Record<TopLevelErrorCode, number>> = { UNAUTHENTICATED: 401 };
+const HTTP_STATUS: Partial<Record<TopLevelErrorCode, number>> = { UNAUTHENTICATED: 401, QUERY_TOO_COMPLEX: 400, RATE_LIMITED: 429 };
 
 /** A top-level error the client is meant to see, with its code in `extensions.code`. */
 export function apiError(code: TopLevelErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
@@ -22,6 +29,8 @@ export const PUBLIC_ERROR_CODES = new Set([
   'FORBIDDEN',
   'BAD_USER_INPUT',
   'NOT_FOUND',
+  'QUERY_TOO_COMPLEX',
+  'RATE_LIMITED',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'PERSISTED_QUERY_NOT_FOUND',

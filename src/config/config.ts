@@ -15,6 +15,20 @@ export interface Config {
   /** Sender of notification e-mails (SMTP_FROM). */
   smtpFrom: string;
   logLevel: string;
+  /** Bearer token that GET /metrics asks for (METRICS_TOKEN); null: no token. */
+  metricsToken: string | null;
+  /** A port of its own for /metrics of an API process (METRICS_PORT); null: /metrics on PORT. */
+  metricsPort: number | null;
+  /** Operation names recorded as such in the metrics (METRICS_OPERATION_NAMES); any other name is `other`. */
+  metricsOperationNames: Set<string>;
+  /** Requests per window per signed-in user (RATE_LIMIT_PER_USER); 0: no limit. */
+  rateLimitPerUser: number;
+  /** Requests per window per client IP address (RATE_LIMIT_PER_IP); 0: no limit. */
+  rateLimitPerIp: number;
+  /** The rate limits' window in seconds (RATE_LIMIT_WINDOW). */
+  rateLimitWindowSeconds: number;
+  /** Express's `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For names the client address. */
+  trustProxy: boolean | number | string;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'klient-admin-development-secret-do-not-use-in-production';
@@ -84,6 +98,65 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
+  const count = (name: string, fallback: number): number => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    if (!/^\d{1,9}$/.test(text)) {
+      problems.push(`${name} must be a whole number 0 or more (got "${text}")`);
+      return fallback;
+    }
+    return Number(text);
+  };
+
+  const metricsToken = env.METRICS_TOKEN ? env.METRICS_TOKEN : null;
+  if (metricsToken !== null && Buffer.byteLength(metricsToken) < 16) problems.push('METRICS_TOKEN must be at least 16 bytes long');
+  const metricsPort = env.METRICS_PORT ? portOf('METRICS_PORT', env.METRICS_PORT) : null;
+  const metricsOperationNames = new Set((env.METRICS_OPERATION_NAMES ?? '').split(',').map((n) => n.trim()).filter(Boolean));
+  for (const name of metricsOperationNames) {
+    if (!/^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(name)) problems.push(`METRICS_OPERATION_NAMES must list GraphQL operation names of at most 64 characters (got "${name.slice(0, 80)}")`);
+  }
+
+  // Off in tests unless a test asks for it: many tests send hundreds of requests from one address.
+  const rateLimitPerUser = count('RATE_LIMIT_PER_USER', nodeEnv === 'test' ? 0 : 600);
+  const rateLimitPerIp = count('RATE_LIMIT_PER_IP', nodeEnv === 'test' ? 0 : 1200);
+  const rateLimitWindowSeconds = count('RATE_LIMIT_WINDOW', 60);
+  if (rateLimitWindowSeconds < 1) problems.push('RATE_LIMIT_WINDOW must be at least 1 second');
+
+  const trustProxy = trustProxyOf(env.TRUST_PROXY, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { nodeEnv, databaseUrl, redisUrl, queuePrefix, port, workerPort, authJwtSecret, authJwtSecretIsDefault, archiveDir, smtpUrl, smtpFrom, logLevel };
+  return {
+    nodeEnv,
+    databaseUrl,
+    redisUrl,
+    queuePrefix,
+    port,
+    workerPort,
+    authJwtSecret,
+    authJwtSecretIsDefault,
+    archiveDir,
+    smtpUrl,
+    smtpFrom,
+    logLevel,
+    metricsToken,
+    metricsPort,
+    metricsOperationNames,
+    rateLimitPerUser,
+    rateLimitPerIp,
+    rateLimitWindowSeconds,
+    trustProxy,
+  };
+}
+
+/**
+ * TRUST_PROXY: unset or `false` trusts no proxy (the socket's address is the client's); `true`, a hop count, or
+ * Express's names and address lists (`loopback`, `10.0.0.0/8, 127.0.0.1`) trust X-Forwarded-For from those proxies.
+ */
+function trustProxyOf(text: string | undefined, problems: string[]): boolean | number | string {
+  if (text === undefined || text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  if (/^[A-Za-z0-9.:/, ]{1,500}$/.test(text)) return text;
+  problems.push(`TRUST_PROXY must be true, false, a number of hops, or proxy addresses (got "${text.slice(0, 80)}")`);
+  return false;
 }

@@ -1,41 +1,121 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getNullableType, GraphQLError, GraphQLSchema, isListType, Kind, ValidationContext, ASTVisitor, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import {
+  ASTVisitor,
+  getNullableType,
+  getVariableValues,
+  GraphQLError,
+  GraphQLSchema,
+  isListType,
+  ValidationContext,
+  ValidationRule,
+} from 'graphql';
 import { getComplexity, simpleEstimator, ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from './connection';
 
-/** The deepest selection a request may make. */
-export const MAX_DEPTH = 12;
-/** The most work one request may ask for, in fields counted per item (`first` multiplies a connection's items). */
-export const MAX_COMPLEXITY = 20_000;
+/**
+ * What one request may ask for. Every limit is checked before anything runs, and each check costs time linear in the
+ * document's size (fragments are measured once, not at every spread), so no document can hold the event loop.
+ */
+export const LIMITS = {
+  /** Lexical tokens in the document; checked while parsing, so an oversized document is never validated. */
+  tokens: 2_000,
+  /** The deepest selection, fragments counted as if written in place. */
+  depth: 12,
+  /** Aliased fields in an operation, fragments included. */
+  aliases: 20,
+  /** Directives in an operation. */
+  directives: 20,
+  /** Fields at the root of an operation. */
+  rootFields: 10,
+  /** Fragment spreads in the document. */
+  fragmentSpreads: 100,
+  /** The estimated cost: fields counted per item, `first` multiplying a connection's items. */
+  complexity: 20_000,
+} as const;
 
-/** A validation rule refusing operations nested deeper than `max`. */
-export function depthLimit(max: number) {
-  return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
-      if (!set) return 0;
-      let deepest = 0;
-      for (const selection of set.selections) {
-        if (selection.kind === Kind.FIELD) deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, seen) : 1);
-        else if (selection.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
-        else {
-          const name = selection.name.value;
-          if (seen.has(name)) continue;
-          deepest = Math.max(deepest, depthOf(fragments.get(name)?.selectionSet, new Set([...seen, name])));
-        }
-      }
-      return deepest;
-    };
+/** The code of every refusal for size (contract: top-level error codes; served with HTTP 400). */
+export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
+
+/** A refusal for size, with the limit that was crossed. */
+export function queryTooComplex(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: QUERY_TOO_COMPLEX, ...extensions, http: { status: 400 } } });
+}
+
+/** graphql-armor's rules report through the validation context with our code instead of throwing their own error. */
+function armorRejection(limit: string, max: number) {
+  return {
+    propagateOnRejection: false,
+    exposeLimits: true,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        const found = /found (\d+(?:\.\d+)?)/.exec(error.message)?.[1];
+        context?.reportError(
+          queryTooComplex(`The operation exceeds the ${limit} limit of ${max}${found ? ` (found ${Math.round(Number(found))})` : ''}.`, {
+            limit: { name: limit, max, ...(found ? { found: Math.round(Number(found)) } : {}) },
+          }),
+        );
+      },
+    ],
+  };
+}
+
+/** Counts nodes of one kind in the document in one pass and reports when there are more than `max`. */
+function countRule(limit: string, max: number, count: (context: ValidationContext) => ASTVisitor & { total(): number }): ValidationRule {
+  return (context) => {
+    const counter = count(context);
     return {
-      OperationDefinition(node) {
-        const depth = depthOf(node.selectionSet, new Set());
-        if (depth > max) {
-          context.reportError(new GraphQLError(`The operation is nested ${depth} levels deep; at most ${max} are allowed.`, { nodes: [node], extensions: { code: 'BAD_USER_INPUT' } }));
-        }
+      ...counter,
+      Document: {
+        leave() {
+          const found = counter.total();
+          if (found > max) context.reportError(queryTooComplex(`The operation exceeds the ${limit} limit of ${max} (found ${found}).`, { limit: { name: limit, max, found } }));
+        },
       },
     };
   };
+}
+
+const fragmentSpreadLimit = (max: number) =>
+  countRule('fragment spreads', max, () => {
+    let spreads = 0;
+    return { FragmentSpread: () => void spreads++, total: () => spreads };
+  });
+
+const rootFieldLimit = (max: number) =>
+  countRule('root fields', max, () => {
+    let widest = 0;
+    return {
+      OperationDefinition: (node) => void (widest = Math.max(widest, node.selectionSet.selections.length)),
+      total: () => widest,
+    };
+  });
+
+/**
+ * The validation rules of the limits. The cost rule here is graphql-armor's, with unit weights: a cheap, memoized bound
+ * on how many fields the operation expands to, so that the exact estimate below (which expands fragments at every
+ * spread) only ever walks a bounded document.
+ */
+export function limitRules(limits = LIMITS): ValidationRule[] {
+  return [
+    maxDepthRule({ n: limits.depth, flattenFragments: true, ignoreIntrospection: true, ...armorRejection('depth', limits.depth) }),
+    maxAliasesRule({ n: limits.aliases, ...armorRejection('aliases', limits.aliases) }),
+    maxDirectivesRule({ n: limits.directives, ...armorRejection('directives', limits.directives) }),
+    fragmentSpreadLimit(limits.fragmentSpreads),
+    rootFieldLimit(limits.rootFields),
+    costLimitRule({
+      maxCost: 2 * limits.complexity,
+      objectCost: 1,
+      scalarCost: 1,
+      depthCostFactor: 1,
+      flattenFragments: true,
+      ignoreIntrospection: true,
+      ...armorRejection('cost', limits.complexity),
+    }),
+  ];
 }
 
 /** What a list without paging is assumed to hold, for the estimate (a client's users, extensions, ...). */
@@ -55,7 +135,10 @@ export function complexityLimit(schema: GraphQLSchema, max: number): ApolloServe
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document }) {
+        async didResolveOperation({ request, document, operation }) {
+          // Variables that do not fit their types are the executor's to report (BAD_USER_INPUT, HTTP 400); the
+          // estimate cannot be made without them.
+          if (operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 1 }).errors) return;
           const complexity = getComplexity({
             schema,
             query: document,
@@ -64,8 +147,10 @@ export function complexityLimit(schema: GraphQLSchema, max: number): ApolloServe
             estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
           });
           if (complexity > max) {
-            throw new GraphQLError(`The operation would cost ${complexity}; at most ${max} is allowed. Ask for smaller pages or fewer fields.`, {
-              extensions: { code: 'BAD_USER_INPUT', complexity, maxComplexity: max },
+            throw queryTooComplex(`The operation would cost ${complexity}; at most ${max} is allowed. Ask for smaller pages or fewer fields.`, {
+              complexity,
+              maxComplexity: max,
+              cost: { requested: complexity, limit: max },
             });
           }
         },

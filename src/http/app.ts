@@ -1,26 +1,32 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { Express } from 'express';
-import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import express, { Express, NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { archiveDownloadRoutes } from '../archive/download-route';
 import { bearerToken } from '../auth/jwt';
 import { Viewer } from '../auth/viewer';
 import { PUBLIC_ERROR_CODES, unauthenticated } from '../common/errors';
 import type { Logger } from '../common/logger';
+import type { Config } from '../config/config';
 import { RequestContext } from '../graphql/context';
-import { complexityLimit, depthLimit, MAX_COMPLEXITY, MAX_DEPTH } from '../graphql/limits';
+import { formatError } from '../graphql/format-error';
+import { complexityLimit, limitRules, LIMITS } from '../graphql/limits';
 import { apiSchema } from '../graphql/schema';
 import type { Runtime } from '../runtime';
-import { Metrics } from './metrics';
+import { jsonErrorHandler, notFoundRoute, sendJsonError } from './errors';
+import { Metrics, operationLabels } from './metrics';
+import { rateLimit, requestBudgets } from './rate-limit';
 import { checkReadiness } from './readiness';
 
 declare module 'express-serve-static-core' {
   interface Request {
     requestId: string;
     log: Logger;
+    /** The user of a valid bearer token; null without one (or with a bad one). */
+    userId: string | null;
+    bearerTokenGiven: boolean;
   }
 }
 
@@ -35,8 +41,8 @@ function requestIdOf(header: string | undefined): string {
   return header && /^[A-Za-z0-9._:-]{1,64}$/.test(header) ? header : randomUUID();
 }
 
-/** Records every operation's latency by name, and logs unexpected errors with the request id. */
-function observability(metrics: Metrics): ApolloServerPlugin<RequestContext> {
+/** Records every operation's latency under bounded labels, and logs unexpected errors with the request id. */
+function observability(metrics: Metrics, knownOperationNames: ReadonlySet<string>): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
@@ -50,33 +56,44 @@ function observability(metrics: Metrics): ApolloServerPlugin<RequestContext> {
         },
         async willSendResponse({ operationName, operation, errors }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          metrics.graphqlOperationDuration.observe(
-            { operation: operationName ?? 'anonymous', type: operation?.operation ?? 'unknown', outcome: errors?.length ? 'error' : 'ok' },
-            seconds,
-          );
+          metrics.graphqlOperationDuration.observe({ ...operationLabels(operationName, operation, knownOperationNames), outcome: errors?.length ? 'error' : 'ok' }, seconds);
         },
       };
     },
   };
 }
 
-/** Internal details never reach the client: anything without a public code is INTERNAL_SERVER_ERROR. */
-export function formatError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
-  let code = String(formatted.extensions?.code ?? '');
-  // A malformed scalar written into the query text fails validation; it is bad input all the same (contract).
-  if (code === 'GRAPHQL_VALIDATION_FAILED' && (error as GraphQLError | undefined)?.originalError instanceof GraphQLError) {
-    const inner = (error as GraphQLError).originalError as GraphQLError;
-    if (inner.extensions?.code === 'BAD_USER_INPUT') code = 'BAD_USER_INPUT';
-  }
-  if (PUBLIC_ERROR_CODES.has(code)) {
-    const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions: { ...extensions, code } };
-  }
-  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+/** Where /metrics is served: `api` is the API's own port, `operations` a port of its own. */
+type MetricsPlace = 'api' | 'operations';
+
+/** Compares in constant time, so the token cannot be found byte by byte from response times. */
+function tokenMatches(given: string | null, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return given !== null && timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * GET /metrics, as Prometheus exporters usually are: on a port of its own (METRICS_PORT, WORKER_PORT) and/or behind a
+ * bearer token (METRICS_TOKEN). In production the API's own port serves it only with a token.
+ */
+function metricsRoute(app: Express, config: Config, metrics: Metrics, place: MetricsPlace): void {
+  app.get('/metrics', async (req, res) => {
+    if (place === 'api' && config.metricsPort !== null) return sendJsonError(req, res, 404, 'NOT_FOUND', `Metrics are served on port ${config.metricsPort}.`);
+    if (config.metricsToken !== null) {
+      if (!tokenMatches(bearerToken(req.header('authorization')), config.metricsToken)) {
+        res.setHeader('WWW-Authenticate', 'Bearer');
+        return sendJsonError(req, res, 401, 'UNAUTHENTICATED', 'GET /metrics needs the bearer token set in METRICS_TOKEN.');
+      }
+    } else if (place === 'api' && config.nodeEnv === 'production') {
+      return sendJsonError(req, res, 403, 'FORBIDDEN', 'In production the API port serves metrics only with METRICS_TOKEN; set it, or METRICS_PORT.');
+    }
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
 }
 
 /** `/healthz`, `/readyz` (MySQL and Redis) and `/metrics`: what an operator's probes and Prometheus read. */
-function operationsRoutes(app: Express, runtime: Runtime, redis: Redis, metrics: Metrics): void {
+function operationsRoutes(app: Express, runtime: Runtime, redis: Redis, metrics: Metrics, place: MetricsPlace): void {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -84,46 +101,12 @@ function operationsRoutes(app: Express, runtime: Runtime, redis: Redis, metrics:
     const report = await checkReadiness(runtime.dataSource, redis);
     res.status(report.mysql && report.redis ? 200 : 503).json(report);
   });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
-  });
+  metricsRoute(app, runtime.config, metrics, place);
 }
 
-/** A worker process's own small HTTP server: the operations routes only, no API. */
-export function createOperationsApp(runtime: Runtime, redis: Redis): { app: Express; metrics: Metrics } {
-  const metrics = new Metrics(runtime.dataSource);
-  const app = express();
-  app.disable('x-powered-by');
-  operationsRoutes(app, runtime, redis, metrics);
-  return { app, metrics };
-}
-
-export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?: (app: Express) => void): Promise<HttpApp> {
-  const metrics = new Metrics(runtime.dataSource);
-  const schema = apiSchema();
-  const apollo = new ApolloServer<RequestContext>({
-    schema,
-    formatError,
-    // Compact JSON: Apollo's default pretty-prints every response, a measurable share of a page's CPU.
-    stringifyResult: (value) => JSON.stringify(value),
-    includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimit(MAX_DEPTH)],
-    // No cache hints are used; the default cache-control plugin would wrap every field resolver (a large share of the
-    // CPU of a clients page).
-    plugins: [observability(metrics), complexityLimit(schema, MAX_COMPLEXITY), ApolloServerPluginCacheControlDisabled()],
-    csrfPrevention: true,
-    // The process owns shutdown (main.ts). Apollo's own SIGTERM handler (on outside NODE_ENV=test) raced it and left
-    // the API hanging until the 25 s shutdown timer, exiting with status 1.
-    stopOnTerminationSignals: false,
-  });
-  await apollo.start();
-
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', false);
-
-  app.use((req, res, next) => {
+/** Gives each request an id and a logger, and records its latency by route when it finishes. */
+function requestLog(runtime: Runtime, metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction) => {
     req.requestId = requestIdOf(req.header('x-request-id'));
     req.log = runtime.logger.child({ requestId: req.requestId });
     res.setHeader('X-Request-Id', req.requestId);
@@ -133,30 +116,97 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
       const path = req.originalUrl.split('?')[0];
       const route = req.route?.path ?? (path.startsWith('/archive/documents/') ? '/archive/documents/:id' : path === '/graphql' ? '/graphql' : 'other');
       metrics.httpRequestDuration.observe({ method: req.method, route: String(route), status: String(res.statusCode) }, seconds);
-      req.log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      req.log.info({ method: req.method, path: path.slice(0, 200), status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     next();
-  });
+  };
+}
 
-  operationsRoutes(app, runtime, redis, metrics);
+/** The user of a valid bearer token, found once per request: the rate limit and the API both need it. */
+function identifyCaller(runtime: Runtime) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const token = bearerToken(req.header('authorization'));
+    req.bearerTokenGiven = token !== null;
+    req.userId = token ? await runtime.tokens.verify(token) : null;
+    next();
+  };
+}
+
+/**
+ * A small HTTP server with the operations routes only, no API: a worker-only process's (WORKER_PORT), or an API
+ * process's metrics port (METRICS_PORT, given the API's metrics).
+ */
+export function createOperationsApp(runtime: Runtime, redis: Redis, metrics = new Metrics(runtime.dataSource)): { app: Express; metrics: Metrics } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestLog(runtime, metrics));
+  operationsRoutes(app, runtime, redis, metrics, 'operations');
+  app.use(notFoundRoute);
+  app.use(jsonErrorHandler);
+  return { app, metrics };
+}
+
+export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?: (app: Express) => void): Promise<HttpApp> {
+  const { config } = runtime;
+  const metrics = new Metrics(runtime.dataSource);
+  const schema = apiSchema();
+  const production = config.nodeEnv === 'production';
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    formatError: formatError({ hideSuggestions: production }),
+    // Compact JSON: Apollo's default pretty-prints every response, a measurable share of a page's CPU.
+    stringifyResult: (value) => JSON.stringify(value),
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    // The token limit stops an oversized document while it is parsed, before any rule looks at it.
+    parseOptions: { maxTokens: LIMITS.tokens },
+    validationRules: limitRules(),
+    // No cache hints are used; the default cache-control plugin would wrap every field resolver (a large share of the
+    // CPU of a clients page).
+    plugins: [observability(metrics, config.metricsOperationNames), complexityLimit(schema, LIMITS.complexity), ApolloServerPluginCacheControlDisabled()],
+    csrfPrevention: true,
+    // The process owns shutdown (main.ts). Apollo's own SIGTERM handler (on outside NODE_ENV=test) raced it and left
+    // the API hanging until the 25 s shutdown timer, exiting with status 1.
+    stopOnTerminationSignals: false,
+  });
+  await apollo.start();
+
+  const budgets = requestBudgets(redis, config.queuePrefix, {
+    perUser: config.rateLimitPerUser,
+    perIp: config.rateLimitPerIp,
+    windowSeconds: config.rateLimitWindowSeconds,
+  });
+  const limitByIp = rateLimit(budgets.perIp, (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown', runtime.logger);
+  const limitByUser = rateLimit(budgets.perUser, (req) => req.userId, runtime.logger);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(requestLog(runtime, metrics));
+
+  operationsRoutes(app, runtime, redis, metrics, 'api');
 
   // GET <ArchiveDocument.downloadPath>: the archive file, streamed (contract: HTTP).
+  app.use('/archive', limitByIp, identifyCaller(runtime), limitByUser);
   archiveDownloadRoutes(runtime, runtime.services.archiveStorage)(app);
   extraRoutes?.(app);
 
   app.use(
     '/graphql',
+    limitByIp,
+    identifyCaller(runtime),
+    limitByUser,
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const token = bearerToken(req.header('authorization'));
-        const userId = token ? await runtime.tokens.verify(token) : null;
-        const viewer = userId ? await Viewer.load(runtime.dataSource, userId) : null;
-        if (!viewer) throw unauthenticated(token ? 'The bearer token is invalid or expired.' : undefined);
+        const viewer = req.userId ? await Viewer.load(runtime.dataSource, req.userId) : null;
+        if (!viewer) throw unauthenticated(req.bearerTokenGiven ? 'The bearer token is invalid or expired.' : undefined);
         return new RequestContext(runtime, viewer, req.requestId, req.log);
       },
     }),
   );
+  app.use(notFoundRoute);
+  app.use(jsonErrorHandler);
 
   return { app, apollo, metrics };
 }

@@ -1,3 +1,4 @@
+import { Kind, OperationDefinitionNode } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
@@ -18,8 +19,8 @@ export class Metrics {
 
   readonly graphqlOperationDuration = new Histogram({
     name: 'graphql_operation_duration_seconds',
-    help: 'GraphQL operation latency by operation name and type.',
-    labelNames: ['operation', 'type', 'outcome'],
+    help: 'GraphQL operation latency by operation (a name from METRICS_OPERATION_NAMES, else "other"), root field, type and outcome.',
+    labelNames: ['operation', 'root_field', 'type', 'outcome'],
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
@@ -60,4 +61,19 @@ interface MysqlPoolInternals {
 /** mysql2 keeps its pool's counts in fields it does not document; read them defensively. */
 function poolOf(dataSource: DataSource): MysqlPoolInternals | undefined {
   return (dataSource.driver as unknown as { pool?: MysqlPoolInternals }).pool;
+}
+
+/**
+ * Labels of one GraphQL operation, from bounded sets only: a caller chooses its operation names freely, and every new
+ * label value is a new time series kept for the life of the process. The operation name is kept when the operator
+ * listed it; the root field is a field of the schema (the document was validated), or `multiple`/`none`.
+ */
+export function operationLabels(operationName: string | null | undefined, operation: OperationDefinitionNode | undefined, knownNames: ReadonlySet<string>) {
+  const fields = operation?.selectionSet.selections.filter((s) => s.kind === Kind.FIELD) ?? [];
+  const rootField = !operation ? 'none' : fields.length === 1 && operation.selectionSet.selections.length === 1 && fields[0].kind === Kind.FIELD ? fields[0].name.value : 'multiple';
+  return {
+    operation: operationName && knownNames.has(operationName) ? operationName : 'other',
+    root_field: rootField.slice(0, 64),
+    type: operation?.operation ?? 'unknown',
+  };
 }

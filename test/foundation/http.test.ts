@@ -22,10 +22,10 @@ describe('HTTP surface (contract: HTTP)', () => {
     expect(await res.json()).toEqual({ mysql: true, redis: true });
   });
 
-  it('GET /metrics has request and operation latency histograms by operation name, DB pool and process metrics', async () => {
+  it('GET /metrics has request and operation latency histograms by operation and root field, DB pool and process metrics', async () => {
     await app.gql('query ViewerName { viewer { user { name } } }', {}, 'u-kari');
     const text = await (await fetch(`${app.url}/metrics`)).text();
-    expect(text).toMatch(/graphql_operation_duration_seconds_count\{operation="ViewerName",type="query",outcome="ok"\} 1/);
+    expect(text).toMatch(/graphql_operation_duration_seconds_count\{operation="other",root_field="viewer",type="query",outcome="ok"\} 1/);
     expect(text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/graphql",status="200"\}/);
     expect(text).toMatch(/db_pool_connections\{state="total"\}/);
     expect(text).toContain('process_resident_memory_bytes');
@@ -57,16 +57,19 @@ describe('HTTP surface (contract: HTTP)', () => {
   it('refuses operations nested too deep', async () => {
     const deep = '{ viewer { memberships { partner { id } } } clients { edges { node { relationships { client { relationships { client { relationships { client { relationships { client { relationships { client { name } } } } } } } } } } } } } }';
     const res = await app.gql(deep, {}, 'u-kari');
-    expect(res.body.errors?.[0].message).toMatch(/nested \d+ levels deep/);
+    expect(errorCode(res)).toBe('QUERY_TOO_COMPLEX');
+    expect(res.body.errors?.[0].message).toMatch(/depth limit of 12/);
     expect(res.body.data).toBeUndefined();
   });
 
   it('refuses operations that would cost too much, before running them', async () => {
     const field = 'clients(first: 100) { edges { node { users { user { name email } roles } extensions { key name } } } }';
-    const query = `{ ${Array.from({ length: 12 }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+    const query = `{ ${Array.from({ length: 9 }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
     app.statements.reset();
     const res = await app.gql(query, {}, 'u-kari');
-    expect(errorCode(res)).toBe('BAD_USER_INPUT');
+    expect(res.status).toBe(400);
+    expect(errorCode(res)).toBe('QUERY_TOO_COMPLEX');
+    expect(res.body.errors?.[0].extensions?.cost).toEqual({ requested: expect.any(Number), limit: 20000 });
     expect(res.body.errors?.[0].message).toMatch(/would cost \d+; at most 20000/);
     expect(app.statements.statements.some((s) => s.includes('FROM `clients`'))).toBe(false);
   });
