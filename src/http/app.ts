@@ -157,6 +157,8 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
     // Compact JSON: Apollo's default pretty-prints every response, a measurable share of a page's CPU.
     stringifyResult: (value) => JSON.stringify(value),
     includeStacktraceInErrorResponses: false,
+    // Apollo's own messages go to the JSON log, not to the console.
+    logger: runtime.logger,
     introspection: !production,
     // The token limit stops an oversized document while it is parsed, before any rule looks at it.
     parseOptions: { maxTokens: LIMITS.tokens },
