@@ -56,7 +56,8 @@ export class EndedRelationshipService {
 
   /**
    * Finds the relationship, locks its client row first (the one lock order), re-reads it under the lock and checks
-   * that the viewer may change the pending ending and that the client has not been linked to a partner since (E14). Returns the locked pair, a refusal, or a replayed result.
+   * that the viewer may change the pending ending and that the client has not been linked to a partner since (E14).
+   * Returns the locked pair, a refusal, or a replayed result.
    */
   private async open(
     uow: UnitOfWork,
@@ -153,7 +154,8 @@ export class EndedRelationshipService {
     await uow.repo(CustomerRelationship).update({ id: relationship.id }, { status: RelationshipStatus.CANCELLED, cancelledAt: now });
     Object.assign(relationship, { status: RelationshipStatus.CANCELLED, cancelledAt: now });
 
-    // Always so after `open`; kept as a guard so a cancel can never take a client from a partner it has now.
+    // Always true here: `open` refuses a client that has a partner (E14). Checked anyway, so a cancel never takes a
+    // client from a partner it has now.
     const relinked = client.partnerId === null;
     if (relinked) {
       client.partnerId = relationship.partnerId;
