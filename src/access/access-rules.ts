@@ -15,3 +15,30 @@ export function isAccessActive(access: ClientAccess, subscriptionAdminUserId: st
 export function isActiveAdministrator(access: ClientAccess, subscriptionAdminUserId: string | null, today: string): boolean {
   return access.roles.includes('ADMINISTRATOR' as never) && isAccessActive(access, subscriptionAdminUserId, today);
 }
+
+/** As whom an access lets its user change the client: see `administratorWhoMayChange`. */
+export enum ClientAdministrator {
+  /** The client's own administrator: an access that comes through no partner (A5). */
+  OWN = 'OWN',
+  /** An administrator through the partner the client is linked to now, whose access no ending has dated (E14). */
+  LINKED_PARTNER = 'LINKED_PARTNER',
+}
+
+/**
+ * Whether this access makes its user an administrator who may change the client today — its users, their deactivation
+ * dates, its subscription administrator — and as whom; null when not (DESIGN A5, E8, E14). The client's own
+ * administrators may while their access is active. An administrator through a partner may only while that partner is
+ * the one the client is linked to and the access has no deactivation date: an ending dates the access of the partner
+ * that is leaving, and what is leaving must not be used to keep access or give it to anyone (E8, E14). The
+ * subscription-administrator role that keeps an access past its date (S4) gives no say over the client either.
+ */
+export function administratorWhoMayChange(
+  access: ClientAccess | undefined,
+  client: { partnerId: string | null; subscriptionAdminUserId: string | null },
+  today: string,
+): ClientAdministrator | null {
+  if (!access || !isActiveAdministrator(access, client.subscriptionAdminUserId, today)) return null;
+  if (access.viaPartnerId === null) return ClientAdministrator.OWN;
+  if (access.viaPartnerId === client.partnerId && access.deactivationDate === null) return ClientAdministrator.LINKED_PARTNER;
+  return null;
+}

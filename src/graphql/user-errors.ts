@@ -14,6 +14,7 @@ export enum UserErrorCode {
   IDEMPOTENCY_KEY_MISMATCH = 'IDEMPOTENCY_KEY_MISMATCH',
   NOT_DEACTIVATING = 'NOT_DEACTIVATING',
   ALREADY_LINKED = 'ALREADY_LINKED',
+  CLIENT_LINKED_ELSEWHERE = 'CLIENT_LINKED_ELSEWHERE',
 }
 
 registerEnumType(UserErrorCode, {
@@ -24,7 +25,7 @@ registerEnumType(UserErrorCode, {
     FORBIDDEN: { description: 'The viewer sees the object but lacks the right for this change.' },
     INVALID_PERIOD: { description: 'The responsibility period is reversed or ends after the generation month.' },
     GENERATION_DATE_NOT_IN_FUTURE: { description: 'The generation date is today or earlier (Europe/Oslo).' },
-    GENERATION_DATE_TOO_FAR: { description: 'The generation date is more than 366 days ahead.' },
+    GENERATION_DATE_TOO_FAR: { description: 'The generation date is more than 366 days ahead, or more than 366 days after the day of the ending.' },
     NOT_LINKED_TO_PARTNER: { description: 'The client is not linked to a partner the viewer may act for.' },
     ALREADY_ENDED: { description: 'The relationship has already been ended.' },
     INVALID_SUBSCRIPTION_ADMIN: { description: 'The user cannot take the subscription-administrator role.' },
@@ -32,6 +33,7 @@ registerEnumType(UserErrorCode, {
     IDEMPOTENCY_KEY_MISMATCH: { description: 'The idempotency key was used before with another input.' },
     NOT_DEACTIVATING: { description: 'The user has no pending deactivation on the client.' },
     ALREADY_LINKED: { description: 'The client is already linked to a partner.' },
+    CLIENT_LINKED_ELSEWHERE: { description: 'The client has been linked to a partner since this ending; the ending partner can no longer change it.' },
   },
 });
 

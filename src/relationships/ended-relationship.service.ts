@@ -11,9 +11,9 @@ import { idempotencyKeyMismatch, idempotencyScope, IdempotencyScope, Idempotency
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
 import type { TaskTrigger } from '../tasks/task-trigger';
-import { Caller, lockClient } from './client-lock';
+import { Caller, lockClient, relationshipsOf } from './client-lock';
 import { CustomerRelationship, RelationshipStatus } from './customer-relationship.entity';
-import { checkGenerationDate, checkResponsibilityPeriod } from './ending-rules';
+import { checkMovedGenerationDate, checkResponsibilityPeriod, dayOfEnding, linkedSinceEnding } from './ending-rules';
 
 export interface UpdateEndingInput {
   relationshipId: string;
@@ -43,7 +43,7 @@ const notFound = () => userError(UserErrorCode.NOT_FOUND, 'No such relationship.
 
 /**
  * A pending ending, changed or cancelled by its partner from the archive before the generation date (DESIGN E7, E12).
- * Both need ARCHIVE in the ending partner.
+ * Both need ARCHIVE in the ending partner, and neither is possible once the client has been linked since (E14).
  */
 export class EndedRelationshipService {
   constructor(
@@ -56,7 +56,8 @@ export class EndedRelationshipService {
 
   /**
    * Finds the relationship, locks its client row first (the one lock order), re-reads it under the lock and checks
-   * that the viewer may change the pending ending. Returns the locked pair, a refusal, or a replayed result.
+   * that the viewer may change the pending ending and that the client has not been linked to a partner since (E14).
+   * Returns the locked pair, a refusal, or a replayed result.
    */
   private async open(
     uow: UnitOfWork,
@@ -91,10 +92,18 @@ export class EndedRelationshipService {
     if (relationship.status !== RelationshipStatus.ENDED) {
       return { result: refused(userError(UserErrorCode.NOT_FOUND, 'The relationship has no pending ending.', ['input', 'relationshipId'])) };
     }
+    if (linkedSinceEnding(relationship, client, await relationshipsOf(uow, client.id))) {
+      return {
+        result: refused(userError(UserErrorCode.CLIENT_LINKED_ELSEWHERE, 'The client has been linked to a partner since this ending; the ending can no longer change.', ['input', 'relationshipId'])),
+      };
+    }
     return { relationship, client };
   }
 
-  /** E7: a new period and/or generation date; a new date moves this ending's deactivation dates and its tasks. */
+  /**
+   * E7: a new period and/or generation date; a new date moves this ending's deactivation dates and its tasks. The date
+   * stays within 366 days of the day of the ending, however often it is moved.
+   */
   async update(uow: UnitOfWork, caller: Caller, input: UpdateEndingInput): Promise<EndingChangeResult> {
     const scope = idempotencyScope(caller.viewer.userId, 'updateEndedRelationship', input);
     const opened = await this.open(uow, caller, input.relationshipId, scope);
@@ -106,7 +115,7 @@ export class EndedRelationshipService {
     const to = input.responsibilityTo ?? relationship.responsibilityTo!;
     const generationDate = input.generationDate ?? relationship.generationDate!;
     const dateMoves = generationDate !== relationship.generationDate;
-    const errors = [...checkResponsibilityPeriod(from, to, generationDate), ...(dateMoves ? checkGenerationDate(generationDate, today) : [])];
+    const errors = [...checkResponsibilityPeriod(from, to, generationDate), ...(dateMoves ? checkMovedGenerationDate(generationDate, today, dayOfEnding(relationship)) : [])];
     if (errors.length > 0) return refused(...errors);
 
     const before = { responsibilityFrom: relationship.responsibilityFrom, responsibilityTo: relationship.responsibilityTo, generationDate: relationship.generationDate };
@@ -128,10 +137,11 @@ export class EndedRelationshipService {
   }
 
   /**
-   * E12: cancels a pending ending. The partner code comes back unless the client has a new partner; the relationship
-   * row becomes CANCELLED (kept as history) and, when the code comes back, a new ACTIVE row carries the partnership on
-   * from its original start. Deactivation dates this ending set are removed and its tasks cancelled. Not undone:
-   * a subscription-administrator handover and removed extensions (both were separate, deliberate choices).
+   * E12: cancels a pending ending. The relationship row becomes CANCELLED (kept as history), the partner code comes
+   * back and a new ACTIVE row carries the partnership on from its original start. Deactivation dates this ending set
+   * are removed and its tasks cancelled. A client linked to a partner since the ending was refused in `open` (E14), so
+   * a cancel never gives the partner's users their access back on a client that belongs elsewhere. Not undone: a
+   * subscription-administrator handover and removed extensions (both were separate, deliberate choices).
    */
   async cancel(uow: UnitOfWork, caller: Caller, input: CancelEndingInput): Promise<EndingChangeResult> {
     const scope = idempotencyScope(caller.viewer.userId, 'cancelRelationshipEnd', input);
@@ -144,6 +154,8 @@ export class EndedRelationshipService {
     await uow.repo(CustomerRelationship).update({ id: relationship.id }, { status: RelationshipStatus.CANCELLED, cancelledAt: now });
     Object.assign(relationship, { status: RelationshipStatus.CANCELLED, cancelledAt: now });
 
+    // Always true here: `open` refuses a client that has a partner (E14). Checked anyway, so a cancel never takes a
+    // client from a partner it has now.
     const relinked = client.partnerId === null;
     if (relinked) {
       client.partnerId = relationship.partnerId;

@@ -1,6 +1,8 @@
-import { addDays } from '../common/clock';
+import { addDays, osloDateOf } from '../common/clock';
 import { monthOf } from '../common/calendar';
+import type { Client } from '../clients/client.entity';
 import { UserError, UserErrorCode, userError, Warning } from '../graphql/user-errors';
+import type { CustomerRelationship } from './customer-relationship.entity';
 
 /** E3: the generation date lies strictly after today (Europe/Oslo) ... */
 export function earliestGenerationDate(today: string): string {
@@ -21,6 +23,41 @@ export function checkGenerationDate(generationDate: string, today: string, field
     return [userError(UserErrorCode.GENERATION_DATE_TOO_FAR, `The generation date may be at most 366 days ahead (${latestGenerationDate(today)}).`, field)];
   }
   return [];
+}
+
+/** The Europe/Oslo day of an ending (`endedAt`; the partner period ends that day too, E4). */
+export function dayOfEnding(ending: CustomerRelationship): string {
+  return ending.endedAt ? osloDateOf(ending.endedAt) : ending.partnerPeriodEnd!;
+}
+
+/**
+ * E7 for a generation date moved from the archive: E3 as of today, and never more than 366 days after the day of the
+ * ending, however often it is moved — postponing again and again must not keep the partner's users on the client.
+ */
+export function checkMovedGenerationDate(generationDate: string, today: string, endedOn: string, field: string[] = ['input', 'generationDate']): UserError[] {
+  const errors = checkGenerationDate(generationDate, today, field);
+  if (errors.length > 0) return errors;
+  const latest = latestGenerationDate(endedOn);
+  if (generationDate > latest) {
+    return [
+      userError(
+        UserErrorCode.GENERATION_DATE_TOO_FAR,
+        `The generation date may be at most 366 days after the day of the ending (${endedOn}); the last allowed date is ${latest}.`,
+        field,
+      ),
+    ];
+  }
+  return [];
+}
+
+/**
+ * E14: whether the client has been linked to a partner since this ending — a newer relationship of the client exists,
+ * whatever its status now, or the client carries a partner code. From then on the ending partner may no longer update,
+ * cancel or hand over on the client: the client belongs elsewhere, and a cancel would give the partner's users their
+ * access back there.
+ */
+export function linkedSinceEnding(ending: CustomerRelationship, client: Pick<Client, 'partnerId'>, relationships: CustomerRelationship[]): boolean {
+  return client.partnerId !== null || relationships.some((r) => BigInt(r.id) > BigInt(ending.id));
 }
 
 /** E2: from ≤ to, and the period does not end after the generation date's month. */

@@ -149,7 +149,7 @@ export class UpdateEndedRelationshipInput {
   @Field(() => YearMonthScalar, { nullable: true, description: 'New last month of the responsibility period.' })
   responsibilityTo?: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: 'New generation date; moves the deactivation dates and the tasks.' })
+  @Field(() => DateScalar, { nullable: true, description: 'New generation date: after today, at most 366 days after the day of the ending; moves the deactivation dates and the tasks.' })
   generationDate?: string | null;
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY })
@@ -183,7 +183,7 @@ export class CancelRelationshipEndPayload {
   @Field(() => CustomerRelationshipType, { nullable: true, description: 'The relationship, now CANCELLED.' })
   relationship!: CustomerRelationshipType | null;
 
-  @Field(() => ClientType, { nullable: true, description: 'The client, linked to the partner again unless it has a new one.' })
+  @Field(() => ClientType, { nullable: true, description: 'The client, linked to the partner again (a client linked to a partner since the ending is refused).' })
   client!: ClientType | null;
 
   @Field(() => [UserError], { description: 'Why nothing changed; empty on success.' })

@@ -1,4 +1,4 @@
-import { isAccessActive, isActiveAdministrator } from '../access/access-rules';
+import { administratorWhoMayChange, isAccessActive } from '../access/access-rules';
 import type { VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
 import { ClientAccess, ClientRole } from '../clients/client-access.entity';
@@ -13,6 +13,7 @@ import type { NotificationService } from '../notifications/notification.service'
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { accessesOf, Caller, lockClient, relationshipsOf } from './client-lock';
 import { RelationshipStatus } from './customer-relationship.entity';
+import { linkedSinceEnding } from './ending-rules';
 
 /**
  * E5: whether a user may take the subscription-administrator role: an active user of the client who is not losing
@@ -104,9 +105,11 @@ export class SubscriptionAdminService {
   }
 
   /**
-   * E6: the transfer on its own. Allowed to CLIENT_ADMIN users of the linked partner, to ARCHIVE users of a partner
-   * whose ending is pending (until its generation date), and to the client's active administrators (A5) — which is
-   * how a partner user kept active only for the role (S4) hands it over after the generation date.
+   * E5/E6: the transfer on its own. Allowed to the client's own active administrators and to administrators through
+   * the linked partner whose access no ending has dated (`administratorWhoMayChange`); to CLIENT_ADMIN users of the
+   * linked partner; to the current subscription administrator handing the role away — how a partner user kept active
+   * only for the role (S4) gets rid of it, which never extends anyone's access; and to ARCHIVE users of a partner whose
+   * ending is pending, until its generation date and only while the client has not been linked since (E6, E14).
    */
   async transfer(uow: UnitOfWork, caller: Caller, input: TransferInput): Promise<TransferResult> {
     const { viewer } = caller;
@@ -124,10 +127,16 @@ export class SubscriptionAdminService {
 
     const [accesses, relationships] = await Promise.all([accessesOf(uow, client.id), relationshipsOf(uow, client.id)]);
     const own = accesses.find((a) => a.userId === viewer.userId);
-    let allowed = (own !== undefined && isActiveAdministrator(own, client.subscriptionAdminUserId, today)) || (client.partnerId !== null && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN));
+    let allowed =
+      administratorWhoMayChange(own, client, today) !== null ||
+      (client.partnerId !== null && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN)) ||
+      (own !== undefined && own.userId === client.subscriptionAdminUserId && isAccessActive(own, client.subscriptionAdminUserId, today));
     if (!allowed) {
       const pending = relationships.find((r) => r.status === RelationshipStatus.ENDED && viewer.hasRight(r.partnerId, PartnerRight.ARCHIVE));
       if (pending) {
+        if (linkedSinceEnding(pending, client, relationships)) {
+          return refused(userError(UserErrorCode.CLIENT_LINKED_ELSEWHERE, 'The client has been linked to a partner since this ending; its new partner or its own administrators hand the role over now.'));
+        }
         if (pending.generationDate !== null && pending.generationDate <= today) {
           return refused(userError(UserErrorCode.GENERATION_DATE_PASSED, 'The generation date has come; the client\'s administrators can hand the role over now.'));
         }
@@ -136,7 +145,7 @@ export class SubscriptionAdminService {
     }
     if (!allowed) {
       return (await this.visibility.canSeeClient(viewer, client, today))
-        ? refused(userError(UserErrorCode.FORBIDDEN, 'Handing over the subscription-administrator role needs CLIENT_ADMIN in the linked partner, ARCHIVE in the ending partner, or to be the client\'s administrator.'))
+        ? refused(userError(UserErrorCode.FORBIDDEN, 'Handing over the subscription-administrator role needs CLIENT_ADMIN in the linked partner, ARCHIVE in the ending partner, to be the client\'s administrator, or to hold the role.'))
         : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
     }
 

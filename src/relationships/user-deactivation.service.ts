@@ -1,4 +1,4 @@
-import { isActiveAdministrator } from '../access/access-rules';
+import { administratorWhoMayChange, ClientAdministrator } from '../access/access-rules';
 import type { VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
 import { ClientAccess } from '../clients/client-access.entity';
@@ -9,6 +9,7 @@ import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
 import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { accessesOf, Caller, lockClient } from './client-lock';
+import { CustomerRelationship } from './customer-relationship.entity';
 
 export interface ClearDeactivationInput {
   clientId: string;
@@ -32,7 +33,10 @@ export class UserDeactivationService {
     private readonly idempotency: IdempotencyService,
   ) {}
 
-  /** Allowed to the client's active administrators (A5) and to CLIENT_ADMIN users of the client's current partner. */
+  /**
+   * Allowed to the client's own active administrators (A5) and to CLIENT_ADMIN users of the client's current partner —
+   * never to the partner whose ending set the date (E8), so a departing partner cannot keep its users' access.
+   */
   async clear(uow: UnitOfWork, caller: Caller, input: ClearDeactivationInput): Promise<ClearDeactivationResult> {
     const { viewer } = caller;
     const today = osloToday(this.clock);
@@ -48,21 +52,24 @@ export class UserDeactivationService {
     }
 
     const accesses = await accessesOf(uow, client.id);
-    const own = accesses.find((a) => a.userId === viewer.userId);
-    const allowed =
-      (own !== undefined && isActiveAdministrator(own, client.subscriptionAdminUserId, today)) ||
-      (client.partnerId !== null && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN));
-    if (!allowed) {
-      return (await this.visibility.canSeeClient(viewer, client, today))
-        ? refused(userError(UserErrorCode.FORBIDDEN, "Clearing a deactivation needs to be the client's administrator or CLIENT_ADMIN in its partner."))
+    const ownAdministrator = administratorWhoMayChange(accesses.find((a) => a.userId === viewer.userId), client, today) === ClientAdministrator.OWN;
+    const currentPartnerClientAdmin = client.partnerId !== null && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN);
+    const forbidden = async () =>
+      (await this.visibility.canSeeClient(viewer, client, today))
+        ? refused(userError(UserErrorCode.FORBIDDEN, "Clearing a deactivation needs to be the client's own administrator, or CLIENT_ADMIN in its current partner when that partner's ending did not set the date."))
         : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
-    }
+    if (!ownAdministrator && !currentPartnerClientAdmin) return forbidden();
 
     const userId = localIdOf(input.userId, 'User');
     const access = accesses.find((a) => a.userId === userId);
     if (!access) return refused(userError(UserErrorCode.NOT_FOUND, 'The user has no access to the client.', ['input', 'userId']));
     if (access.deactivationDate === null || access.deactivatedAt !== null) {
       return refused(userError(UserErrorCode.NOT_DEACTIVATING, 'The user has no pending deactivation on the client.', ['input', 'userId']));
+    }
+    if (!ownAdministrator && access.deactivationRelationshipId !== null) {
+      // The client may have been linked to the same partner again since its ending: that partner still may not undo it.
+      const ending = await uow.repo(CustomerRelationship).findOne({ select: { id: true, partnerId: true }, where: { id: access.deactivationRelationshipId } });
+      if (ending?.partnerId === client.partnerId) return forbidden();
     }
 
     const before = { userId: access.userId, deactivationDate: access.deactivationDate, deactivationRelationshipId: access.deactivationRelationshipId };

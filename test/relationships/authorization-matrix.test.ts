@@ -61,6 +61,7 @@ describe('authorization matrix of the relationship operations', () => {
     ['a member without rights (Per, Nordlys)', async () => 'u-per', { preview: 'FORBIDDEN', end: 'FORBIDDEN', update: 'NOT_FOUND', cancel: 'NOT_FOUND', audit: 'NULL', clear: 'NOT_FOUND', transfer: 'NOT_FOUND', link: 'NOT_FOUND' }],
     ['a CLIENT_ADMIN without ARCHIVE (Ingrid, Nordlys)', async () => 'u-ingrid', { update: 'NOT_FOUND', cancel: 'NOT_FOUND', audit: 'NULL', clear: 'NOT_FOUND', transfer: 'NOT_FOUND', link: 'NOT_FOUND' }],
     ['an administrator whose deactivation date has come (Eva)', async () => 'u-eva', { preview: 'NOT_FOUND', end: 'NOT_FOUND', update: 'NOT_FOUND', cancel: 'NOT_FOUND', audit: 'NULL', clear: 'NOT_FOUND', transfer: 'NOT_FOUND', link: 'NOT_FOUND' }],
+    ["the ending partner's user, administrator of the client through it (Kari, Nordlys)", async () => 'u-kari', { clear: 'FORBIDDEN', link: 'FORBIDDEN' }],
     // Last: the allowed calls change the state, in this order.
     ["the client's own administrator (Ola)", async () => 'u-ola', { preview: 'FORBIDDEN', end: 'FORBIDDEN', update: 'FORBIDDEN', cancel: 'FORBIDDEN', audit: 'OK', clear: 'OK', transfer: 'OK', link: 'OK' }],
   ];
