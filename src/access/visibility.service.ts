@@ -9,38 +9,75 @@ import { isActiveAdministrator } from './access-rules';
 /** Statuses of a relationship that put its client in the partner's archive (DESIGN A2). */
 export const ARCHIVE_STATUSES = [RelationshipStatus.ENDED, RelationshipStatus.ARCHIVED];
 
-/** Who may see what (DESIGN A2, A3, A5). Anything the viewer may not see is reported as not existing. */
+/**
+ * How the viewer sees a client (DESIGN A6). `present`: as it is now — a member of its linked partner, or one of its
+ * administrators. `archive`: only through ended relationships of partners in which the viewer has ARCHIVE; the viewer
+ * sees what those relationships own (`relationships`, newest first) and nothing of the client's present.
+ */
+export type ClientView = { kind: 'present' } | { kind: 'archive'; relationships: CustomerRelationship[] };
+
+export const PRESENT: ClientView = Object.freeze({ kind: 'present' });
+
+/** Whether a view lets the viewer see the client at all (A2): archive-only needs an ended relationship. */
+export function isVisible(view: ClientView): boolean {
+  return view.kind === 'present' || view.relationships.some((r) => ARCHIVE_STATUSES.includes(r.status));
+}
+
+/**
+ * A5 as the visibility rules read it: the access makes its user one of the client's administrators now. An active
+ * ADMINISTRATOR access (A3) counts for the client's own staff (no partner) and for the subscription administrator,
+ * also one kept past its date for the role (S4). Through a partner it counts only while that partner is the linked one
+ * and no ending has set a date on the access: after an ending, the ending partner's users see the client only through
+ * its archive (A6).
+ */
+export function administersClientNow(access: ClientAccess, client: Client, today: string): boolean {
+  if (!isActiveAdministrator(access, client.subscriptionAdminUserId, today)) return false;
+  if (access.viaPartnerId === null || access.userId === client.subscriptionAdminUserId) return true;
+  return access.viaPartnerId === client.partnerId && access.deactivationDate === null;
+}
+
+/** Who may see what (DESIGN A2, A3, A5, A6). Anything the viewer may not see is reported as not existing. */
 export class VisibilityService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The viewer administers the client through an access that is active today (A5, A3). */
+  /** The viewer administers the client now (A5, A3; see `administersClientNow`). */
   async isClientAdministrator(viewer: Viewer, client: Client, today: string): Promise<boolean> {
     const access = await this.dataSource.getRepository(ClientAccess).findOneBy({ clientId: client.id, userId: viewer.userId });
-    return access !== null && isActiveAdministrator(access, client.subscriptionAdminUserId, today);
+    return access !== null && administersClientNow(access, client, today);
   }
 
   /**
-   * A2/A5: which of the clients the viewer may see — as a member of the linked partner, as an ARCHIVE member of a
-   * partner that ended with the client, or as its administrator today. At most two statements for any number of clients.
+   * A2/A5/A6: how the viewer sees each of the clients — present as a member of the linked partner or as an
+   * administrator now, otherwise through the relationships of partners where the viewer has ARCHIVE (possibly none).
+   * At most two statements for any number of clients.
    */
-  async visibleClientIds(viewer: Viewer, clients: Client[], today: string): Promise<Set<string>> {
-    const visible = new Set(clients.filter((c) => c.partnerId && viewer.isMemberOf(c.partnerId)).map((c) => c.id));
-    let rest = clients.filter((c) => !visible.has(c.id));
-    const archivePartners = viewer.partnersWithRight(PartnerRight.ARCHIVE);
-    if (rest.length > 0 && archivePartners.length > 0) {
-      const archived = await this.dataSource.getRepository(CustomerRelationship).find({
-        select: { clientId: true },
-        where: { clientId: In(rest.map((c) => c.id)), partnerId: In(archivePartners), status: In(ARCHIVE_STATUSES) },
-      });
-      for (const r of archived) visible.add(r.clientId);
-      rest = rest.filter((c) => !visible.has(c.id));
-    }
+  async clientViews(viewer: Viewer, clients: Client[], today: string): Promise<Map<string, ClientView>> {
+    const views = new Map<string, ClientView>();
+    for (const c of clients) if (c.partnerId && viewer.isMemberOf(c.partnerId)) views.set(c.id, PRESENT);
+    let rest = clients.filter((c) => !views.has(c.id));
     if (rest.length > 0) {
       const accesses = await this.dataSource.getRepository(ClientAccess).findBy({ userId: viewer.userId, clientId: In(rest.map((c) => c.id)) });
-      const holders = new Map(rest.map((c) => [c.id, c.subscriptionAdminUserId]));
-      for (const a of accesses) if (isActiveAdministrator(a, holders.get(a.clientId) ?? null, today)) visible.add(a.clientId);
+      const byId = new Map(rest.map((c) => [c.id, c]));
+      for (const a of accesses) if (administersClientNow(a, byId.get(a.clientId)!, today)) views.set(a.clientId, PRESENT);
+      rest = rest.filter((c) => !views.has(c.id));
     }
-    return visible;
+    const archivePartners = viewer.partnersWithRight(PartnerRight.ARCHIVE);
+    const relationships = new Map<string, CustomerRelationship[]>(rest.map((c) => [c.id, []]));
+    if (rest.length > 0 && archivePartners.length > 0) {
+      const rows = await this.dataSource.getRepository(CustomerRelationship).find({
+        where: { clientId: In(rest.map((c) => c.id)), partnerId: In(archivePartners) },
+        order: { id: 'DESC' },
+      });
+      for (const r of rows) relationships.get(r.clientId)?.push(r);
+    }
+    for (const [clientId, owned] of relationships) views.set(clientId, { kind: 'archive', relationships: owned });
+    return views;
+  }
+
+  /** A2/A5: which of the clients the viewer may see. At most two statements for any number of clients. */
+  async visibleClientIds(viewer: Viewer, clients: Client[], today: string): Promise<Set<string>> {
+    const views = await this.clientViews(viewer, clients, today);
+    return new Set([...views].filter(([, view]) => isVisible(view)).map(([id]) => id));
   }
 
   async canSeeClient(viewer: Viewer, client: Client, today: string): Promise<boolean> {

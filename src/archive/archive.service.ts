@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ARCHIVE_STATUSES } from '../access/visibility.service';
 import type { Viewer } from '../auth/viewer';
-import { whereClientMatches } from '../clients/clients.service';
+import { endingSnapshotColumns, whereClientMatches } from '../clients/clients.service';
 import { forbidden } from '../common/errors';
 import { decodeCursor, emptyPage, encodeCursor, Page } from '../graphql/connection';
 import { PartnerRight } from '../partners/partner-membership.entity';
@@ -28,7 +28,8 @@ export class ArchiveService {
       .innerJoin('relationship.client', 'client')
       .where('relationship.partner_id IN (:...partnerIds)', { partnerIds })
       .andWhere('relationship.status IN (:...statuses)', { statuses });
-    whereClientMatches(query, 'client', filter.search);
+    // A6: an ending is found by the client's name and organization number as they were, not by what they are now.
+    whereClientMatches(query, endingSnapshotColumns('relationship'), filter.search);
 
     const counted = query.clone();
     if (after) {

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
+import { isVisible } from '../access/visibility.service';
 import { ClientType } from '../clients/client.types';
 import type { Client } from '../clients/client.entity';
 import { toGlobalId } from '../common/global-id';
@@ -8,10 +9,12 @@ import type { User } from '../users/user.entity';
 import { AuditEvent } from './audit-event.entity';
 import { AuditEventConnection, AuditEventType } from './audit.types';
 
-/** A4: a client's audit log, readable by those who see the client. */
+/** A4: a client's audit log, readable by those who see the client (A6: through the archive, its relationship's part). */
 @Resolver(() => ClientType)
 export class ClientAuditResolver {
-  @FieldResolver(() => AuditEventConnection, { description: "The client's audit log, newest first; visible to those who see the client." })
+  @FieldResolver(() => AuditEventConnection, {
+    description: "The client's audit log, newest first. Seen through the archive of an ended relationship: only that relationship's events.",
+  })
   async auditEvents(
     @Root() client: Client,
     @Ctx() ctx: RequestContext,
@@ -19,8 +22,13 @@ export class ClientAuditResolver {
     @Arg('after', () => String, { nullable: true, description: 'Cursor of the last event of the previous page.' }) after?: string | null,
   ) {
     const size = pageSize(first);
-    if (!(await ctx.services.visibility.canSeeClient(ctx.viewer, client, ctx.today()))) return toConnection(emptyPage<AuditEvent>());
+    const view = await ctx.clientView(client);
+    if (!isVisible(view)) return toConnection(emptyPage<AuditEvent>());
     const query = ctx.runtime.dataSource.getRepository(AuditEvent).createQueryBuilder('event').where('event.client_id = :clientId', { clientId: client.id });
+    if (view.kind === 'archive') {
+      // A6: through the archive, only the events of the viewer's partners' relationships, not the client's later life.
+      query.andWhere('event.relationship_id IN (:...relationshipIds)', { relationshipIds: view.relationships.map((r) => r.id) });
+    }
     const counted = query.clone();
     if (after) {
       const [id] = decodeCursor(after, ['string']);

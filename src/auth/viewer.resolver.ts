@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { IsNull } from 'typeorm';
-import { isActiveAdministrator } from '../access/access-rules';
+import { administersClientNow } from '../access/visibility.service';
 import { ClientAccess } from '../clients/client-access.entity';
 import type { Client } from '../clients/client.entity';
 import { pageSize } from '../graphql/connection';
@@ -50,7 +50,7 @@ export class ViewerResolver {
     return accesses
       .map((access, i) => ({ access, client: clients[i] }))
       .filter((x): x is { access: ClientAccess; client: Client } => !!x.client && !(x.client instanceof Error))
-      .filter(({ access, client }) => isActiveAdministrator(access, client.subscriptionAdminUserId, today))
+      .filter(({ access, client }) => administersClientNow(access, client, today))
       .map(({ client }) => client)
       .sort((a, b) => a.name.localeCompare(b.name, 'nb'));
   }

@@ -9,6 +9,7 @@ import type { User } from '../users/user.entity';
 import type { ClientAccess } from './client-access.entity';
 import type { ClientExtension } from './client-extension.entity';
 import type { Client } from './client.entity';
+import { asItWas } from './client-view';
 import { ClientConnection, ClientExtensionType, ClientFilterInput, ClientType, ClientUserType } from './client.types';
 
 @Resolver(() => ClientType)
@@ -33,23 +34,46 @@ export class ClientResolver {
     return toGlobalId('Client', client.id);
   }
 
+  // DESIGN A6: a viewer who sees the client only through the archive of an ended relationship sees what that
+  // relationship owns — the name and organization number as they were, its period, tasks, documents and audit events —
+  // and nothing of the client's present: no partner, subscription administrator, users or extensions.
+
+  @FieldResolver()
+  name(@Root() client: Client, @Ctx() ctx: RequestContext): string | Promise<string> {
+    return map(ctx.clientView(client), (view) => (view.kind === 'present' ? client.name : asItWas(client, view).name));
+  }
+
+  @FieldResolver()
+  organizationNumber(@Root() client: Client, @Ctx() ctx: RequestContext): string | Promise<string> {
+    return map(ctx.clientView(client), (view) => (view.kind === 'present' ? client.organizationNumber : asItWas(client, view).organizationNumber));
+  }
+
   @FieldResolver()
   async partnerCode(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<string | null> {
-    return client.partnerId ? ((await ctx.loaders.partners.load(client.partnerId))?.partnerCode ?? null) : null;
+    if (!client.partnerId || (await ctx.clientView(client)).kind !== 'present') return null;
+    return (await ctx.loaders.partners.load(client.partnerId))?.partnerCode ?? null;
   }
 
   @FieldResolver()
   async partner(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<Partner | null> {
-    return client.partnerId ? ctx.loaders.partners.load(client.partnerId) : null;
+    if (!client.partnerId || (await ctx.clientView(client)).kind !== 'present') return null;
+    return ctx.loaders.partners.load(client.partnerId);
+  }
+
+  @FieldResolver()
+  partnerSince(@Root() client: Client, @Ctx() ctx: RequestContext): string | null | Promise<string | null> {
+    return client.partnerSince === null ? null : map(ctx.clientView(client), (view) => (view.kind === 'present' ? client.partnerSince : null));
   }
 
   @FieldResolver()
   async subscriptionAdmin(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<User | null> {
-    return client.subscriptionAdminUserId ? ctx.loaders.users.load(client.subscriptionAdminUserId) : null;
+    if (!client.subscriptionAdminUserId || (await ctx.clientView(client)).kind !== 'present') return null;
+    return ctx.loaders.users.load(client.subscriptionAdminUserId);
   }
 
   @FieldResolver()
   async users(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<ClientAccess[]> {
+    if ((await ctx.clientView(client)).kind !== 'present') return [];
     const accesses = await ctx.loaders.accessesByClient.load(client.id);
     // Each ClientUser needs its client's subscription administrator: hand it over instead of loading it per access.
     for (const access of accesses) access.client = client;
@@ -58,11 +82,15 @@ export class ClientResolver {
 
   @FieldResolver()
   async extensions(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<ClientExtension[]> {
+    if ((await ctx.clientView(client)).kind !== 'present') return [];
     return ctx.loaders.extensionsByClient.load(client.id);
   }
 
   @FieldResolver()
   async relationships(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<CustomerRelationship[]> {
+    const view = await ctx.clientView(client);
+    // Through the archive: the relationships of the partners in which the viewer has ARCHIVE, nobody else's.
+    if (view.kind === 'archive') return view.relationships;
     const [all, accesses] = await Promise.all([ctx.loaders.relationshipsByClient.load(client.id), ctx.loaders.accessesByClient.load(client.id)]);
     const own = accesses.find((a) => a.userId === ctx.viewer.userId);
     const isAdministrator = own !== undefined && isActiveAdministrator(own, client.subscriptionAdminUserId, ctx.today());

@@ -23,12 +23,17 @@ registerEnumType(ClientRole, {
   valuesConfig: { ADMINISTRATOR: { description: "Administers the client's users and settings." } },
 });
 
-@ObjectType('Client', { implements: NodeInterface, description: 'A company whose books a partner keeps.' })
+@ObjectType('Client', {
+  implements: NodeInterface,
+  description:
+    'A company whose books a partner keeps. Seen only through the archive of an ended relationship, it shows its name and ' +
+    'organization number as they were at the ending and nothing of its present: no partner, subscription administrator, users or extensions.',
+})
 export class ClientType extends NodeInterface {
-  @Field({ description: 'The company name.' })
+  @Field({ description: 'The company name (through the archive: as it was at the ending).' })
   name!: string;
 
-  @Field({ description: 'Norwegian organization number, 9 digits.' })
+  @Field({ description: 'Norwegian organization number, 9 digits (through the archive: as it was at the ending).' })
   organizationNumber!: string;
 
   @Field(() => String, { nullable: true, description: "The linked partner's code; null once the relationship has ended." })

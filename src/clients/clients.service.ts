@@ -1,4 +1,4 @@
-import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
+import { DataSource, In, SelectQueryBuilder } from 'typeorm';
 import { ARCHIVE_STATUSES } from '../access/visibility.service';
 import type { Viewer } from '../auth/viewer';
 import { forbidden } from '../common/errors';
@@ -18,17 +18,39 @@ export interface ClientListFilter {
   partnerId?: string | null;
 }
 
-/** Adds a name / organization-number search to a query over `alias` (contract: search matches either). */
-export function whereClientMatches<T extends object>(query: SelectQueryBuilder<T>, alias: string, search: string | null | undefined): void {
+/** Where a query finds a client's name and organization number. */
+export interface ClientNameColumns {
+  name: string;
+  organizationNumber: string;
+}
+
+/** The client's own columns under `alias`: its name and organization number of today. */
+export const clientColumns = (alias: string): ClientNameColumns => ({ name: `${alias}.name`, organizationNumber: `${alias}.organization_number` });
+
+/** An ended relationship's copy under `alias`: the client's name and organization number as they were at the ending (A6). */
+export const endingSnapshotColumns = (alias: string): ClientNameColumns => ({
+  name: `${alias}.client_name`,
+  organizationNumber: `${alias}.client_organization_number`,
+});
+
+/** A name / organization-number search as SQL (contract: search matches either); null when there is nothing to search. */
+function clientMatch(columns: ClientNameColumns, search: string | null | undefined): { sql: string; parameters: Record<string, string> } | null {
   const term = search?.trim();
-  if (!term) return;
+  if (!term) return null;
   const digits = term.replace(/\s+/g, '');
-  query.andWhere(
-    new Brackets((q) => {
-      q.where(`${alias}.name LIKE :nameTerm`, { nameTerm: `%${escapeLike(term)}%` });
-      if (/^\d{1,9}$/.test(digits)) q.orWhere(`${alias}.organization_number LIKE :orgTerm`, { orgTerm: `${digits}%` });
-    }),
-  );
+  const parameters: Record<string, string> = { nameTerm: `%${escapeLike(term)}%` };
+  let sql = `${columns.name} LIKE :nameTerm`;
+  if (/^\d{1,9}$/.test(digits)) {
+    sql += ` OR ${columns.organizationNumber} LIKE :orgTerm`;
+    parameters.orgTerm = `${digits}%`;
+  }
+  return { sql: `(${sql})`, parameters };
+}
+
+/** Adds a name / organization-number search to a query (contract: search matches either). */
+export function whereClientMatches<T extends object>(query: SelectQueryBuilder<T>, columns: ClientNameColumns, search: string | null | undefined): void {
+  const match = clientMatch(columns, search);
+  if (match) query.andWhere(match.sql, match.parameters);
 }
 
 /** The lists of clients a viewer's partners have: linked now (ACTIVE) or ended (ARCHIVE). */
@@ -50,16 +72,9 @@ export class ClientsService {
     if (partnerIds.length === 0) return emptyPage();
 
     const query = this.dataSource.getRepository(Client).createQueryBuilder('client');
-    if (tab === ClientTab.ACTIVE) {
-      query.where('client.partner_id IN (:...partnerIds)', { partnerIds });
-    } else {
-      query.where(
-        `EXISTS (SELECT 1 FROM customer_relationships r WHERE r.client_id = client.id
-           AND r.partner_id IN (:...partnerIds) AND r.status IN (:...archiveStatuses))`,
-        { partnerIds, archiveStatuses: ARCHIVE_STATUSES },
-      );
-    }
-    whereClientMatches(query, 'client', filter.search);
+    if (tab === ClientTab.ARCHIVE) return this.archivePage(query, partnerIds, filter.search, first, after);
+    query.where('client.partner_id IN (:...partnerIds)', { partnerIds });
+    whereClientMatches(query, clientColumns('client'), filter.search);
 
     const counted = query.clone();
     if (after) {
@@ -67,12 +82,53 @@ export class ClientsService {
       query.andWhere('(client.name > :afterName OR (client.name = :afterName AND client.id > :afterId))', { afterName: name, afterId: id });
     }
     query.orderBy('client.name', 'ASC').addOrderBy('client.id', 'ASC');
-    const rows = tab === ClientTab.ACTIVE ? await this.pageAlongPartnerIndex(query, first + 1) : await query.take(first + 1).getMany();
+    const rows = await this.pageAlongPartnerIndex(query, first + 1);
     return {
       items: rows.slice(0, first),
       hasNextPage: rows.length > first,
       totalCount: () => counted.getCount(),
       cursorOf: (client) => encodeCursor([client.name, client.id]),
+    };
+  }
+
+  /**
+   * The archive tab: clients with an ended relationship with one of the partners. It lists, finds and sorts them by
+   * the name and organization number they had at the partners' latest ending (A6) — so neither a search nor a
+   * cursor tells the ending partner what the client is called now.
+   */
+  private async archivePage(
+    query: SelectQueryBuilder<Client>,
+    partnerIds: string[],
+    search: string | null | undefined,
+    first: number,
+    after: string | null,
+  ): Promise<Page<Client>> {
+    const ended = (alias: string) => `${alias}.client_id = client.id AND ${alias}.partner_id IN (:...partnerIds) AND ${alias}.status IN (:...archiveStatuses)`;
+    const match = clientMatch(endingSnapshotColumns('r'), search);
+    query.where(`EXISTS (SELECT 1 FROM customer_relationships r WHERE ${ended('r')}${match ? ` AND ${match.sql}` : ''})`, {
+      partnerIds,
+      archiveStatuses: ARCHIVE_STATUSES,
+      ...match?.parameters,
+    });
+    const nameAsItWas = `COALESCE((SELECT latest.client_name FROM customer_relationships latest WHERE ${ended('latest')} ORDER BY latest.id DESC LIMIT 1), client.name)`;
+
+    const counted = query.clone();
+    if (after) {
+      const [name, id] = decodeCursor(after, ['string', 'string']);
+      query.andWhere(`(${nameAsItWas} > :afterName OR (${nameAsItWas} = :afterName AND client.id > :afterId))`, { afterName: name, afterId: id });
+    }
+    const { entities, raw } = await query
+      .addSelect(nameAsItWas, 'name_as_it_was')
+      .orderBy('name_as_it_was', 'ASC')
+      .addOrderBy('client.id', 'ASC')
+      .limit(first + 1)
+      .getRawAndEntities<{ name_as_it_was: string }>();
+    const names = new Map(entities.map((client, i) => [client, raw[i].name_as_it_was]));
+    return {
+      items: entities.slice(0, first),
+      hasNextPage: entities.length > first,
+      totalCount: () => counted.getCount(),
+      cursorOf: (client) => encodeCursor([names.get(client)!, client.id]),
     };
   }
 

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { ClientView, isVisible, PRESENT } from '../access/visibility.service';
 import type { Viewer } from '../auth/viewer';
 import type { Client } from '../clients/client.entity';
 import { osloToday } from '../common/clock';
@@ -33,11 +34,27 @@ export class RequestContext {
     return (this.todayOnce ??= osloToday(this.runtime.clock));
   }
 
+  /** How the viewer sees each client (DESIGN A6), batched per request: a page of clients costs the same statements as one. */
+  private readonly clientViews = new DataLoader<Client, ClientView, string>(
+    async (clients) => {
+      const views = await this.services.visibility.clientViews(this.viewer, [...clients], this.today());
+      return clients.map((c) => views.get(c.id)!);
+    },
+    { cacheKeyFn: (client) => client.id },
+  );
+
+  /**
+   * How the viewer sees the client: present or through the archive only (DESIGN A6). Decided without a statement for
+   * a member of the client's linked partner — every client of an ACTIVE list — and batched otherwise.
+   */
+  clientView(client: Client): ClientView | Promise<ClientView> {
+    return client.partnerId && this.viewer.isMemberOf(client.partnerId) ? PRESENT : this.clientViews.load(client);
+  }
+
   /** Whether the viewer may see a client, batched per request (a list of notifications names many clients). */
   readonly canSeeClient = new DataLoader<string, boolean>(async (ids) => {
-    const clients = (await this.loaders.clients.loadMany(ids)).filter((c): c is Client => c !== null && !(c instanceof Error));
-    const visible = await this.services.visibility.visibleClientIds(this.viewer, clients, this.today());
-    return ids.map((id) => visible.has(id));
+    const clients = await this.loaders.clients.loadMany(ids);
+    return Promise.all(clients.map(async (c) => c !== null && !(c instanceof Error) && isVisible(await this.clientView(c))));
   });
 
   /** Who acts, for the audit log (DESIGN A4). */

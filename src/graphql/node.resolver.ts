@@ -17,10 +17,9 @@ export class NodeResolver {
     const { visibility } = ctx.services;
     const today = ctx.today();
     switch (ref.type) {
-      case 'Client': {
-        const client = await loaders.clients.load(ref.id);
-        return client && (await visibility.canSeeClient(viewer, client, today)) ? client : null;
-      }
+      case 'Client':
+        // Fields then show the client as the viewer sees it: present, or through the archive only (A6).
+        return (await ctx.canSeeClient.load(ref.id)) ? loaders.clients.load(ref.id) : null;
       case 'Partner':
         return viewer.isMemberOf(ref.id) ? loaders.partners.load(ref.id) : null;
       case 'User':

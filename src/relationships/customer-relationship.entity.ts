@@ -53,6 +53,16 @@ export class CustomerRelationship {
   @Column({ name: 'cancelled_at', type: 'datetime', precision: 3, nullable: true })
   cancelledAt!: Date | null;
 
+  /**
+   * The client's name and organization number as they were when the relationship ended (DESIGN A6): what the ending
+   * partner sees of the client afterwards, whatever the client is called later. Null until the relationship ends.
+   */
+  @Column({ name: 'client_name', type: 'varchar', length: 200, nullable: true })
+  clientName!: string | null;
+
+  @Column({ name: 'client_organization_number', type: 'char', length: 9, nullable: true })
+  clientOrganizationNumber!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
 

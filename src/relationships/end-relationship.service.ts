@@ -205,6 +205,9 @@ export class EndRelationshipService {
       generationDate: input.generationDate,
       endedAt: now,
       endedByUserId: viewer.userId,
+      // A6: what the ending partner will see of the client from now on, whatever it is called later.
+      clientName: client.name,
+      clientOrganizationNumber: client.organizationNumber,
     };
     let relationship = relationships.find((r) => r.status === RelationshipStatus.ACTIVE && r.partnerId === partnerId);
     if (relationship) {

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, ID } from 'type-graphql';
 import type { ArchiveDocument } from '../archive/archive-document.entity';
 import type { Client } from '../clients/client.entity';
+import { reachedThrough } from '../clients/client-view';
 import { toGlobalId } from '../common/global-id';
 import { pageSize, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
@@ -32,7 +33,8 @@ export class CustomerRelationshipResolver {
 
   @FieldResolver()
   async client(@Root() relationship: CustomerRelationship, @Ctx() ctx: RequestContext): Promise<Client> {
-    return (await ctx.loaders.clients.load(relationship.clientId))!;
+    // Seen through the archive, the client shows this relationship's name and organization number (A6).
+    return reachedThrough((await ctx.loaders.clients.load(relationship.clientId))!, relationship);
   }
 
   @FieldResolver()

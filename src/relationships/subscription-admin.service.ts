@@ -98,6 +98,7 @@ export class SubscriptionAdminService {
     await this.audit.record(uow, caller.actor, {
       action: 'SUBSCRIPTION_ADMIN_TRANSFERRED',
       clientId: client.id,
+      relationshipId: previous?.deactivationRelationshipId ?? null, // the ending taking the previous holder's access owns the handover (A6)
       before: { subscriptionAdminUserId: previousHolder, roles: grantedAdministrator ? next.roles.filter((r) => r !== ClientRole.ADMINISTRATOR) : next.roles },
       after: { subscriptionAdminUserId: next.userId, roles: next.roles, grantedAdministrator, previousHolderDeactivated },
     });

@@ -24,7 +24,9 @@ describe('a pending ending', () => {
     const res = dataOf(await app.gql(TRANSFER, { input: { clientId: clientId('c-fjord'), userId: userId('u-eva') } }, 'u-kari')).transferSubscriptionAdmin;
     expect(res.userErrors).toEqual([]);
     expect(res.grantedAdministrator).toBe(true);
-    expect(res.client.subscriptionAdmin).toEqual({ name: 'Eva Lie' });
+    // Having handed the role over, the ending partner sees the client only through its archive (A6).
+    expect(res.client.subscriptionAdmin).toBeNull();
+    expect(await app.sql("SELECT subscription_admin_user_id FROM clients WHERE id = 'c-fjord'")).toEqual([{ subscription_admin_user_id: 'u-eva' }]);
     expect(await app.sql("SELECT kind FROM notifications WHERE user_id = 'u-eva' ORDER BY kind")).toEqual([
       { kind: 'ADMINISTRATOR_GRANTED' },
       { kind: 'SUBSCRIPTION_ADMIN_RECEIVED' },
