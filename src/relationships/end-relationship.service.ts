@@ -245,7 +245,7 @@ export class EndRelationshipService {
       removedExtensions = owned.map((e) => e.key).sort();
     }
 
-    if (nextHolder) await this.subscriptionAdmin.handOver(uow, caller, client, accesses, nextHolder);
+    if (nextHolder) await this.subscriptionAdmin.handOver(uow, caller, client, accesses, nextHolder, relationship.id);
 
     const otherMembers = await this.membersOfOtherPartners(uow, deactivations.map((a) => a.userId), partnerId);
     const warnings = periodWarnings(input.responsibilityFrom, input.responsibilityTo, partnerPeriodStart, today);

@@ -66,9 +66,17 @@ export class SubscriptionAdminService {
   /**
    * Moves the role to `next` at once, in the caller's transaction (the client row is locked). Makes the new holder
    * ADMINISTRATOR when they are not, notifies them, and — when the previous holder's access was kept only for the role
-   * past its deactivation date (S4) — deactivates that access now.
+   * past its deactivation date (S4) — deactivates that access now. `ending` is the ending the handover is made for (an
+   * ending's own handover, E5, or one from its archive, E6); its partner sees the event through the archive (A6).
    */
-  async handOver(uow: UnitOfWork, caller: Caller, client: Client, accesses: ClientAccess[], next: ClientAccess): Promise<{ grantedAdministrator: boolean }> {
+  async handOver(
+    uow: UnitOfWork,
+    caller: Caller,
+    client: Client,
+    accesses: ClientAccess[],
+    next: ClientAccess,
+    ending: string | null = null,
+  ): Promise<{ grantedAdministrator: boolean }> {
     const now = this.clock.now();
     const today = osloToday(this.clock);
     const previousHolder = client.subscriptionAdminUserId;
@@ -98,7 +106,8 @@ export class SubscriptionAdminService {
     await this.audit.record(uow, caller.actor, {
       action: 'SUBSCRIPTION_ADMIN_TRANSFERRED',
       clientId: client.id,
-      relationshipId: previous?.deactivationRelationshipId ?? null, // the ending taking the previous holder's access owns the handover (A6)
+      // Otherwise the ending taking the previous holder's access owns the handover (A6).
+      relationshipId: ending ?? previous?.deactivationRelationshipId ?? null,
       before: { subscriptionAdminUserId: previousHolder, roles: grantedAdministrator ? next.roles.filter((r) => r !== ClientRole.ADMINISTRATOR) : next.roles },
       after: { subscriptionAdminUserId: next.userId, roles: next.roles, grantedAdministrator, previousHolderDeactivated },
     });
@@ -132,6 +141,7 @@ export class SubscriptionAdminService {
       administratorWhoMayChange(own, client, today) !== null ||
       (client.partnerId !== null && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN)) ||
       (own !== undefined && own.userId === client.subscriptionAdminUserId && isAccessActive(own, client.subscriptionAdminUserId, today));
+    let forEnding: string | null = null;
     if (!allowed) {
       const pending = relationships.find((r) => r.status === RelationshipStatus.ENDED && viewer.hasRight(r.partnerId, PartnerRight.ARCHIVE));
       if (pending) {
@@ -142,6 +152,7 @@ export class SubscriptionAdminService {
           return refused(userError(UserErrorCode.GENERATION_DATE_PASSED, 'The generation date has come; the client\'s administrators can hand the role over now.'));
         }
         allowed = true;
+        forEnding = pending.id;
       }
     }
     if (!allowed) {
@@ -156,7 +167,7 @@ export class SubscriptionAdminService {
     const problem = subscriptionAdminProblem(next, client, today, null);
     if (problem) return refused(userError(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, ['input', 'userId']));
 
-    const { grantedAdministrator } = await this.handOver(uow, caller, client, accesses, next!);
+    const { grantedAdministrator } = await this.handOver(uow, caller, client, accesses, next!, forEnding);
     if (scope) await this.idempotency.remember(uow, scope, { clientId: client.id, grantedAdministrator } satisfies StoredTransfer);
     return { client, grantedAdministrator, userErrors: [] };
   }

@@ -87,7 +87,8 @@ describe('the departing partner cannot keep or regain access', () => {
     it('an administrator through the ending partner cannot move the role', async () => {
       await app.sql("UPDATE client_accesses SET roles = 'ADMINISTRATOR' WHERE client_id = 'c-fjord' AND user_id = 'u-per'");
       const before = await snapshot(app);
-      expect(codes(await transfer('u-eva', 'u-per'))).toEqual(['FORBIDDEN']);
+      // Per no longer sees the client's present through an access the ending dated (A6): to him it does not exist.
+      expect(codes(await transfer('u-eva', 'u-per'))).toEqual(['NOT_FOUND']);
       expect(await snapshot(app)).toEqual(before);
     });
 
@@ -95,7 +96,9 @@ describe('the departing partner cannot keep or regain access', () => {
       await app.sql("UPDATE partner_memberships SET rights = 'ARCHIVE' WHERE user_id = 'u-per'");
       const res = await transfer('u-eva', 'u-per');
       expect(res.userErrors).toEqual([]);
-      expect(res.client.subscriptionAdmin).toEqual({ name: 'Eva Lie' });
+      // Per sees the client as it was at the ending (A6); the client's own administrator sees the new holder.
+      expect(res.client.subscriptionAdmin).toBeNull();
+      expect((await usersOfFjord()).subscriptionAdmin).toEqual({ name: 'Eva Lie' });
     });
 
     it('a partner user kept active only for the role hands it away after the client moved, and loses access at once', async () => {
@@ -108,8 +111,11 @@ describe('the departing partner cannot keep or regain access', () => {
 
       const res = await transfer('u-ola', 'u-kari');
       expect(res.userErrors).toEqual([]);
-      expect(res.client.subscriptionAdmin).toEqual({ name: 'Ola Bakke' });
-      expect(res.client.users.find((u: any) => u.user.name === 'Kari Nordmann')).toMatchObject({ active: false, deactivationDate: '2027-01-15' });
+      // Without the role Kari sees nothing of the client's present any more (A6); its own administrator does.
+      expect(res.client.subscriptionAdmin).toBeNull();
+      const fjord = await usersOfFjord();
+      expect(fjord.subscriptionAdmin).toEqual({ name: 'Ola Bakke' });
+      expect(fjord.users.find((u: any) => u.user.name === 'Kari Nordmann')).toMatchObject({ active: false, deactivationDate: '2027-01-15' });
     });
   });
 
