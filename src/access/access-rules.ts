@@ -42,3 +42,14 @@ export function administratorWhoMayChange(
   if (access.viaPartnerId === client.partnerId && access.deactivationDate === null) return ClientAdministrator.LINKED_PARTNER;
   return null;
 }
+
+/**
+ * A5 as the visibility rules read it: the access makes its user one of the client's administrators now — one who may
+ * change it (`administratorWhoMayChange`), or the subscription administrator with an active ADMINISTRATOR access, also
+ * one kept past its date for the role (S4). After an ending, the ending partner's users see the client only through its
+ * archive (A6).
+ */
+export function administersClientNow(access: ClientAccess, client: { partnerId: string | null; subscriptionAdminUserId: string | null }, today: string): boolean {
+  if (administratorWhoMayChange(access, client, today) !== null) return true;
+  return access.userId === client.subscriptionAdminUserId && isActiveAdministrator(access, client.subscriptionAdminUserId, today);
+}

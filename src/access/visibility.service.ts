@@ -4,7 +4,7 @@ import { ClientAccess } from '../clients/client-access.entity';
 import type { Client } from '../clients/client.entity';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
-import { isActiveAdministrator } from './access-rules';
+import { administersClientNow } from './access-rules';
 
 /** Statuses of a relationship that put its client in the partner's archive (DESIGN A2). */
 export const ARCHIVE_STATUSES = [RelationshipStatus.ENDED, RelationshipStatus.ARCHIVED];
@@ -21,19 +21,6 @@ export const PRESENT: ClientView = Object.freeze({ kind: 'present' });
 /** Whether a view lets the viewer see the client at all (A2): archive-only needs an ended relationship. */
 export function isVisible(view: ClientView): boolean {
   return view.kind === 'present' || view.relationships.some((r) => ARCHIVE_STATUSES.includes(r.status));
-}
-
-/**
- * A5 as the visibility rules read it: the access makes its user one of the client's administrators now. An active
- * ADMINISTRATOR access (A3) counts for the client's own staff (no partner) and for the subscription administrator,
- * also one kept past its date for the role (S4). Through a partner it counts only while that partner is the linked one
- * and no ending has set a date on the access: after an ending, the ending partner's users see the client only through
- * its archive (A6).
- */
-export function administersClientNow(access: ClientAccess, client: Client, today: string): boolean {
-  if (!isActiveAdministrator(access, client.subscriptionAdminUserId, today)) return false;
-  if (access.viaPartnerId === null || access.userId === client.subscriptionAdminUserId) return true;
-  return access.viaPartnerId === client.partnerId && access.deactivationDate === null;
 }
 
 /** Who may see what (DESIGN A2, A3, A5, A6). Anything the viewer may not see is reported as not existing. */

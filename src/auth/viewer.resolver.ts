@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { IsNull } from 'typeorm';
-import { administersClientNow } from '../access/visibility.service';
+import { administersClientNow } from '../access/access-rules';
 import { ClientAccess } from '../clients/client-access.entity';
 import type { Client } from '../clients/client.entity';
 import { pageSize } from '../graphql/connection';

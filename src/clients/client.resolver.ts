@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, ID } from 'type-graphql';
-import { isAccessActive, isActiveAdministrator } from '../access/access-rules';
+import { administersClientNow, isAccessActive } from '../access/access-rules';
 import { localIdOf, toGlobalId } from '../common/global-id';
 import { pageSize, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
@@ -93,7 +93,7 @@ export class ClientResolver {
     if (view.kind === 'archive') return view.relationships;
     const [all, accesses] = await Promise.all([ctx.loaders.relationshipsByClient.load(client.id), ctx.loaders.accessesByClient.load(client.id)]);
     const own = accesses.find((a) => a.userId === ctx.viewer.userId);
-    const isAdministrator = own !== undefined && isActiveAdministrator(own, client.subscriptionAdminUserId, ctx.today());
+    const isAdministrator = own !== undefined && administersClientNow(own, client, ctx.today());
     return all.filter((r) => ctx.services.visibility.canSeeRelationship(ctx.viewer, r, isAdministrator));
   }
 }

@@ -1,5 +1,5 @@
 import { In } from 'typeorm';
-import { isActiveAdministrator } from '../access/access-rules';
+import { administratorWhoMayChange, ClientAdministrator } from '../access/access-rules';
 import type { VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
 import { ClientAccess } from '../clients/client-access.entity';
@@ -74,7 +74,7 @@ export class PartnerLinkService {
 
     const accesses = await accessesOf(uow, client.id);
     const own = accesses.find((a) => a.userId === viewer.userId);
-    if (!own || own.viaPartnerId !== null || !isActiveAdministrator(own, client.subscriptionAdminUserId, today)) {
+    if (administratorWhoMayChange(own, client, today) !== ClientAdministrator.OWN) {
       return (await this.visibility.canSeeClient(viewer, client, today))
         ? refused(userError(UserErrorCode.FORBIDDEN, "Linking a partner is for the client's own administrators."))
         : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
