@@ -1,5 +1,6 @@
 import { InitialSchema1764300000000 } from './1764300000000-initial-schema';
 import { LedgerBooks1764400000000 } from './1764400000000-ledger-books';
+import { BinaryIds1764900000000 } from './1764900000000-binary-ids';
 
 /** Every migration, in order. A new one is added here as well as in its own file. */
-export const MIGRATIONS = [InitialSchema1764300000000, LedgerBooks1764400000000];
+export const MIGRATIONS = [InitialSchema1764300000000, LedgerBooks1764400000000, BinaryIds1764900000000];
