@@ -1,5 +1,7 @@
 import { SignJWT } from 'jose';
 import { toGlobalId } from '../../src/common/global-id';
+import { ImportError, parseImportFile } from '../../src/import/import-file';
+import { importFile } from '../../src/import/importer';
 import { smallWorld } from '../support/fixtures';
 import { dataOf, errorCode, startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
 import { clientId, END, fjordEnding, LINK, snapshot } from '../relationships/relationship-helpers';
@@ -105,6 +107,43 @@ describe('ids, keys and codes compare exactly; names the Danish way', () => {
     const res = dataOf(await app.gql(LINK, { input: { clientId: clientId('c-ny'), partnerCode: ' nordlys ' } }, 'u-ola')).linkClientToPartner;
     expect(res.userErrors).toEqual([]);
     expect(res.client.partnerCode).toBe('NORDLYS');
+  });
+
+  it('an import file whose extension key or reference carries a control character or a stray space is refused whole, naming the path', async () => {
+    const before = await snapshot(app);
+    const file = {
+      clients: [{
+        id: 'c-fjord', name: 'Fjord Bakeri AS', organizationNumber: '987654321',
+        access: [{ user: 'u-ola\u0000', roles: ['ADMINISTRATOR'] }],
+        extensions: [{ key: 'bank-feed\u0000', name: 'Renamed' }, { key: 'webshop ', name: 'Renamed' }, { key: 'payroll', name: 'Payroll', ownerPartner: 'p-nordlys ' }],
+      }],
+    };
+    const refusal = await Promise.resolve()
+      .then(() => importFile(app.opened.runtime, parseImportFile(file)))
+      .then(() => null, (error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ImportError);
+    expect((refusal as ImportError).problems.map((p) => p.path)).toEqual([
+      '$.clients[0].access[0].user',
+      '$.clients[0].extensions[0].key',
+      '$.clients[0].extensions[1].key',
+      '$.clients[0].extensions[2].ownerPartner',
+    ]);
+    expect(await snapshot(app)).toEqual(before);
+    expect(await app.sql("SELECT `key`, name FROM client_extensions WHERE client_id = 'c-fjord' ORDER BY `key`")).toEqual([
+      { key: 'bank-feed', name: 'Bank feed' },
+      { key: 'webshop', name: 'Webshop' },
+    ]);
+  });
+
+  it('a partner code imported in lower case is kept upper case, and links whatever case it is typed in', async () => {
+    await app.load({
+      partners: [{ id: 'p-lavt', name: 'Lavt Regnskap AS', partnerCode: 'lavt' }],
+      clients: [{ id: 'c-ny2', name: 'Nystart To AS', organizationNumber: '944555667', subscriptionAdmin: 'u-eva', access: [{ user: 'u-eva', roles: ['ADMINISTRATOR'] }] }],
+    });
+    expect(await app.sql("SELECT partner_code FROM partners WHERE id = 'p-lavt'")).toEqual([{ partner_code: 'LAVT' }]);
+    const res = dataOf(await app.gql(LINK, { input: { clientId: clientId('c-ny2'), partnerCode: 'Lavt' } }, 'u-eva')).linkClientToPartner;
+    expect(res.userErrors).toEqual([]);
+    expect(res.client.partnerCode).toBe('LAVT');
   });
 
   it('client names still sort the Danish way (Æ, Ø, Å after Z) and search ignores case', async () => {

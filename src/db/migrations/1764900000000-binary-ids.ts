@@ -8,10 +8,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Which binary collation: one that does not pad. `utf8mb4_bin` is PAD SPACE (`'u-kari '` = `'u-kari'`); MariaDB has
  * `utf8mb4_nopad_bin`, MySQL 8.0.17+ `utf8mb4_0900_bin`. The migration takes the first of the two the server has
- * (asked of the catalogue rather than guessed from VERSION(): MariaDB 11.4 knows both names), and falls back to
- * `utf8mb4_bin` on a server with neither; the application refuses ids, keys and codes with spaces at the ends or
- * control characters anyway (src/common/ids.ts), so the fallback loses nothing it relies on. Entities do not name the
- * collation because it differs by server; this migration is where it is decided.
+ * (asked of the catalogue rather than guessed from VERSION(): what matters is which collations it knows), and falls
+ * back to `utf8mb4_bin` on a server with neither; the application refuses ids, keys and codes with spaces at the ends
+ * or control characters anyway (src/common/ids.ts), so the fallback loses nothing it relies on. Entities do not name
+ * the collation because it differs by server; this migration is where it is decided.
  *
  * Converted, and why:
  * - every id of partners, users and clients and every column that refers to one (foreign keys or not: audit events'
@@ -25,9 +25,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   bytes, and cheap since their tables are rebuilt anyway.
  * Left as they are: enum-like columns (status, kind, state, action, roles, rights) and year-months, which only the
  * code writes from fixed upper-case values; file names and content types, which are names shown to people; and the
- * books' SAF-T identifiers, which the ledger code already compares as bytes where it matters
- * (`CAST(... AS BINARY)`), whose largest table (ledger_lines) would otherwise be rebuilt for nothing. The ledger tables'
- * `client_id` changes: it refers to `clients.id`.
+ * books' SAF-T identifiers, which the ledger code already compares as bytes where it matters (`CAST(... AS BINARY)`)
+ * and whose largest table (ledger_lines) would otherwise be rebuilt for nothing. The ledger tables' `client_id`
+ * changes: it refers to `clients.id`.
  *
  * Foreign keys: MariaDB (MDEV-31086) and MySQL refuse to change a column in a foreign key even with
  * FOREIGN_KEY_CHECKS=0, so the keys on these columns are dropped, and each table's columns are changed in one ALTER
