@@ -20,7 +20,3 @@ export function isPlausibleId(value: unknown): value is string {
  * (`\0`, tab, newline, ...) and without spaces at either end, since a padding collation would take `k ` for `k`.
  */
 export const PLAIN_KEY = /^(?!\s)[^\p{Cc}]*(?<!\s)$/u;
-
-export function isPlainKey(value: unknown): value is string {
-  return typeof value === 'string' && value !== '' && PLAIN_KEY.test(value);
-}

@@ -8,7 +8,6 @@ import { PartnerType } from '../partners/partner.types';
 import { UserType } from '../users/user.types';
 import { CustomerRelationshipType } from './relationship.types';
 
-
 @InputType('EndCustomerRelationshipInput', { description: "Ending the client's relationship with its linked partner (E1-E5, E9, E10)." })
 export class EndCustomerRelationshipInput {
   @Field(() => ID, { description: 'The client (global id).' })
