@@ -1,5 +1,6 @@
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import type { Clock } from '../common/clock';
+import { isPlausibleId } from '../common/ids';
 
 /** Bearer tokens (contract: Authentication): HS256 with AUTH_JWT_SECRET, claims `sub` and `exp`. */
 export class TokenService {
@@ -18,7 +19,10 @@ export class TokenService {
       .sign(this.key);
   }
 
-  /** The user id in a valid token; null for a forged, malformed or expired one. */
+  /**
+   * The user id in a valid token; null for a forged, malformed or expired one, and for a `sub` that is no user id an
+   * import could have given (`u-kari\0`, `u-kari `): such a token is refused rather than looked up.
+   */
   async verify(token: string): Promise<string | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
@@ -26,7 +30,7 @@ export class TokenService {
         requiredClaims: ['sub', 'exp'],
         currentDate: this.clock.now(),
       });
-      return typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : null;
+      return isPlausibleId(payload.sub) ? payload.sub : null;
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) return null;
       throw error;

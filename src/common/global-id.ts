@@ -1,3 +1,5 @@
+import { isPlausibleId } from './ids';
+
 /** Opaque global ids (contract: IDs are opaque strings): base64url of "Type:localId". */
 
 export type NodeType = 'Client' | 'Partner' | 'User' | 'CustomerRelationship' | 'ArchiveDocument' | 'Notification' | 'AuditEvent';
@@ -6,7 +8,10 @@ export function toGlobalId(type: NodeType, localId: string): string {
   return Buffer.from(`${type}:${localId}`, 'utf8').toString('base64url');
 }
 
-/** The type and local id inside a global id, or null when it is not one of ours. */
+/**
+ * The type and local id inside a global id, or null when it is not one of ours. A local id that no import or row
+ * could have (a control character, a space, other than ASCII) names nothing, whatever the database would match.
+ */
 export function parseGlobalId(globalId: string): { type: NodeType; id: string } | null {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(globalId)) return null;
   const text = Buffer.from(globalId, 'base64url').toString('utf8');
@@ -14,7 +19,7 @@ export function parseGlobalId(globalId: string): { type: NodeType; id: string } 
   if (colon <= 0 || colon === text.length - 1) return null;
   const type = text.slice(0, colon) as NodeType;
   const id = text.slice(colon + 1);
-  if (toGlobalId(type, id) !== globalId) return null;
+  if (!isPlausibleId(id) || toGlobalId(type, id) !== globalId) return null;
   return { type, id };
 }
 

@@ -1,5 +1,7 @@
 import { isValidDate } from '../common/calendar';
 import { ClientRole } from '../clients/client-access.entity';
+import { PLAIN_KEY, PLAUSIBLE_ID } from '../common/ids';
+import { PARTNER_CODE } from '../partners/partner-code';
 import { PartnerRight } from '../partners/partner-membership.entity';
 
 /** The import file (contract: Import file), after its shape has been checked. */
@@ -38,7 +40,10 @@ export class ImportError extends Error {
   }
 }
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+// Ids and references to them are compared byte for byte by the database: only the plain form is accepted, so a
+// reference in another case or with a stray character is named as a problem instead of matching nothing later.
+const ID = PLAUSIBLE_ID;
+const ID_HINT = 'must be 1-64 letters, digits, ".", "_" or "-"';
 const ORGANIZATION_NUMBER = /^\d{9}$/;
 
 /** Checks the file's shape and its internal consistency; every problem is named by its JSON path. */
@@ -93,9 +98,9 @@ export function parseImportFile(json: unknown): ImportFile {
     const o = obj(value, path);
     if (!o) return [];
     return [{
-      id: text(o, 'id', path, 64, ID, 'must be 1-64 letters, digits, ".", "_" or "-"'),
+      id: text(o, 'id', path, 64, ID, ID_HINT),
       name: text(o, 'name', path, 200),
-      partnerCode: text(o, 'partnerCode', path, 32, /^[A-Za-z0-9_-]+$/, 'must be letters, digits, "_" or "-"'),
+      partnerCode: text(o, 'partnerCode', path, 32, PARTNER_CODE, 'must be letters, digits, "_" or "-"'),
       organizationNumber: optionalText(o, 'organizationNumber', path, 9, ORGANIZATION_NUMBER, 'must be 9 digits'),
     }];
   });
@@ -105,14 +110,14 @@ export function parseImportFile(json: unknown): ImportFile {
     const o = obj(value, path);
     if (!o) return [];
     return [{
-      id: text(o, 'id', path, 64, ID, 'must be 1-64 letters, digits, ".", "_" or "-"'),
+      id: text(o, 'id', path, 64, ID, ID_HINT),
       name: text(o, 'name', path, 200),
       email: text(o, 'email', path, 254, /^[^\s@]+@[^\s@]+$/, 'must be an e-mail address'),
       memberships: list(o.memberships, `${path}.memberships`).flatMap((m, j) => {
         const mp = `${path}.memberships[${j}]`;
         const mo = obj(m, mp);
         if (!mo) return [];
-        return [{ partner: text(mo, 'partner', mp, 64), rights: subset(mo.rights, Object.values(PartnerRight), `${mp}.rights`) }];
+        return [{ partner: text(mo, 'partner', mp, 64, ID, ID_HINT), rights: subset(mo.rights, Object.values(PartnerRight), `${mp}.rights`) }];
       }),
     }];
   });
@@ -125,7 +130,7 @@ export function parseImportFile(json: unknown): ImportFile {
     if (!Number.isInteger(fiscal) || (fiscal as number) < 1 || (fiscal as number) > 12) fail(`${path}.fiscalYearStartMonth`, 'must be a month 1-12');
     const partnerSince = optionalText(o, 'partnerSince', path, 10);
     if (partnerSince && !isValidDate(partnerSince)) fail(`${path}.partnerSince`, 'must be a date YYYY-MM-DD');
-    const partner = optionalText(o, 'partner', path, 64);
+    const partner = optionalText(o, 'partner', path, 64, ID, ID_HINT);
     if (partnerSince && !partner) fail(`${path}.partnerSince`, 'is only allowed with a partner');
     let ledger: ImportClient['ledger'] = null;
     if (o.ledger !== undefined && o.ledger !== null) {
@@ -139,24 +144,28 @@ export function parseImportFile(json: unknown): ImportFile {
       }
     }
     return [{
-      id: text(o, 'id', path, 64, ID, 'must be 1-64 letters, digits, ".", "_" or "-"'),
+      id: text(o, 'id', path, 64, ID, ID_HINT),
       name: text(o, 'name', path, 200),
       organizationNumber: text(o, 'organizationNumber', path, 9, ORGANIZATION_NUMBER, 'must be 9 digits'),
       partner,
       partnerSince,
       fiscalYearStartMonth: fiscal as number,
-      subscriptionAdmin: optionalText(o, 'subscriptionAdmin', path, 64),
+      subscriptionAdmin: optionalText(o, 'subscriptionAdmin', path, 64, ID, ID_HINT),
       access: list(o.access, `${path}.access`).flatMap((a, j) => {
         const ap = `${path}.access[${j}]`;
         const ao = obj(a, ap);
         if (!ao) return [];
-        return [{ user: text(ao, 'user', ap, 64), roles: subset(ao.roles, Object.values(ClientRole), `${ap}.roles`), viaPartner: optionalText(ao, 'viaPartner', ap, 64) }];
+        return [{ user: text(ao, 'user', ap, 64, ID, ID_HINT), roles: subset(ao.roles, Object.values(ClientRole), `${ap}.roles`), viaPartner: optionalText(ao, 'viaPartner', ap, 64, ID, ID_HINT) }];
       }),
       extensions: list(o.extensions, `${path}.extensions`).flatMap((e, j) => {
         const ep = `${path}.extensions[${j}]`;
         const eo = obj(e, ep);
         if (!eo) return [];
-        return [{ key: text(eo, 'key', ep, 64), name: text(eo, 'name', ep, 200), ownerPartner: optionalText(eo, 'ownerPartner', ep, 64) }];
+        return [{
+          key: text(eo, 'key', ep, 64, PLAIN_KEY, 'must have no control characters and no spaces at either end'),
+          name: text(eo, 'name', ep, 200),
+          ownerPartner: optionalText(eo, 'ownerPartner', ep, 64, ID, ID_HINT),
+        }];
       }),
       ledger,
     }];

@@ -4,6 +4,7 @@ import { ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
 import { Client } from '../clients/client.entity';
 import { runInTransaction, UnitOfWork } from '../db/unit-of-work';
+import { storedPartnerCode } from '../partners/partner-code';
 import { PartnerMembership } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
@@ -34,7 +35,7 @@ async function existingIds(dataSource: DataSource, entity: typeof Partner | type
 /** A partner code or organization number the database already gives to another id. */
 async function checkUniqueAgainstDatabase(dataSource: DataSource, file: ImportFile, problems: ImportProblem[]): Promise<void> {
   if (file.partners.length) {
-    const taken = await dataSource.getRepository(Partner).findBy({ partnerCode: In(file.partners.map((p) => p.partnerCode)) });
+    const taken = await dataSource.getRepository(Partner).findBy({ partnerCode: In(file.partners.map((p) => storedPartnerCode(p.partnerCode))) });
     file.partners.forEach((p, i) => {
       const other = taken.find((t) => t.partnerCode.toUpperCase() === p.partnerCode.toUpperCase() && t.id !== p.id);
       if (other) problems.push({ path: `$.partners[${i}].partnerCode`, message: `partner code "${p.partnerCode}" belongs to partner "${other.id}"` });
@@ -97,7 +98,9 @@ export async function importFile(runtime: Runtime, file: ImportFile, ledger?: Le
   return runInTransaction(dataSource, async (uow) => {
     const summary: ImportSummary = { partners: 0, users: 0, clients: 0, accesses: 0, extensions: 0, ledgers: 0 };
     if (file.partners.length) {
-      await uow.repo(Partner).createQueryBuilder().insert().values(file.partners).orUpdate(['name', 'partner_code', 'organization_number'], ['id']).execute();
+      // `nordlys` in a file is the code NORDLYS: codes are kept upper case and compared exactly.
+      const partners = file.partners.map((p) => ({ ...p, partnerCode: storedPartnerCode(p.partnerCode) }));
+      await uow.repo(Partner).createQueryBuilder().insert().values(partners).orUpdate(['name', 'partner_code', 'organization_number'], ['id']).execute();
     }
     if (file.users.length) {
       await uow.repo(User).createQueryBuilder().insert().values(file.users.map(({ id, name, email }) => ({ id, name, email }))).orUpdate(['name', 'email'], ['id']).execute();

@@ -9,6 +9,7 @@ import { localIdOf } from '../common/global-id';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
 import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { normalizePartnerCode } from '../partners/partner-code';
 import { PartnerMembership } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
 import { accessesOf, Caller, lockClient } from './client-lock';
@@ -82,7 +83,9 @@ export class PartnerLinkService {
     if (client.partnerId !== null) {
       return refused(userError(UserErrorCode.ALREADY_LINKED, 'The client is already linked to a partner; that relationship must end first.', ['input', 'clientId']));
     }
-    const partner = await uow.repo(Partner).findOneBy({ partnerCode: input.partnerCode.trim().toUpperCase() });
+    // Codes are stored upper case and compared exactly; a typed code that is no code at all finds nothing.
+    const code = normalizePartnerCode(input.partnerCode);
+    const partner = code ? await uow.repo(Partner).findOneBy({ partnerCode: code }) : null;
     if (!partner) return refused(userError(UserErrorCode.NOT_FOUND, 'No partner has this code.', ['input', 'partnerCode']));
 
     client.partnerId = partner.id;

@@ -3,11 +3,10 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ClientExtensionType, ClientType, ClientUserType } from '../clients/client.types';
 import { DateScalar, YearMonthScalar } from '../graphql/scalars';
 import { UserError, Warning } from '../graphql/user-errors';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IsIdempotencyKey } from '../idempotency/idempotency-key';
 import { PartnerType } from '../partners/partner.types';
 import { UserType } from '../users/user.types';
 import { CustomerRelationshipType } from './relationship.types';
-
-const IDEMPOTENCY_KEY = 'Retrying with the same key returns the first result and changes nothing (1-128 characters).';
 
 @InputType('EndCustomerRelationshipInput', { description: "Ending the client's relationship with its linked partner (E1-E5, E9, E10)." })
 export class EndCustomerRelationshipInput {
@@ -29,9 +28,8 @@ export class EndCustomerRelationshipInput {
   @Field(() => Boolean, { nullable: true, description: 'Remove the extensions the ending partner owns on the client.' })
   removePartnerOwnedExtensions?: boolean | null;
 
-  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY })
-  @MinLength(1)
-  @MaxLength(128)
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsIdempotencyKey()
   idempotencyKey?: string | null;
 }
 
@@ -97,9 +95,8 @@ export class TransferSubscriptionAdminInput {
   @Field(() => ID, { description: 'The new holder (global id): an active user of the client who is not losing access.' })
   userId!: string;
 
-  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY })
-  @MinLength(1)
-  @MaxLength(128)
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsIdempotencyKey()
   idempotencyKey?: string | null;
 }
 
@@ -123,9 +120,8 @@ export class ClearUserDeactivationInput {
   @Field(() => ID, { description: 'The user (global id).' })
   userId!: string;
 
-  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY })
-  @MinLength(1)
-  @MaxLength(128)
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsIdempotencyKey()
   idempotencyKey?: string | null;
 }
 
@@ -152,9 +148,8 @@ export class UpdateEndedRelationshipInput {
   @Field(() => DateScalar, { nullable: true, description: 'New generation date: after today, at most 366 days after the day of the ending; moves the deactivation dates and the tasks.' })
   generationDate?: string | null;
 
-  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY })
-  @MinLength(1)
-  @MaxLength(128)
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsIdempotencyKey()
   idempotencyKey?: string | null;
 }
 
@@ -172,9 +167,8 @@ export class CancelRelationshipEndInput {
   @Field(() => ID, { description: 'The ended relationship (global id).' })
   relationshipId!: string;
 
-  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY })
-  @MinLength(1)
-  @MaxLength(128)
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsIdempotencyKey()
   idempotencyKey?: string | null;
 }
 
@@ -200,9 +194,8 @@ export class LinkClientToPartnerInput {
   @MaxLength(32)
   partnerCode!: string;
 
-  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY })
-  @MinLength(1)
-  @MaxLength(128)
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsIdempotencyKey()
   idempotencyKey?: string | null;
 }
 

@@ -23,6 +23,26 @@ async function shapeOf(app: TestApp, database: string) {
   return { columns, indexes, foreignKeys };
 }
 
+/** The columns that compare byte for byte (migration BinaryIds1764900000000), as `table.column`. */
+const BINARY_COLUMNS = [
+  'partners.id', 'partners.partner_code', 'partners.organization_number',
+  'users.id',
+  'clients.id', 'clients.organization_number', 'clients.partner_id', 'clients.subscription_admin_user_id',
+  'customer_relationships.client_organization_number',
+  'customer_relationships.client_id', 'customer_relationships.partner_id', 'customer_relationships.ended_by_user_id',
+  'archive_documents.client_id', 'archive_documents.sha256', 'archive_documents.storage_key',
+  'audit_events.client_id', 'audit_events.actor_user_id', 'audit_events.request_id',
+  'client_accesses.client_id', 'client_accesses.user_id', 'client_accesses.via_partner_id',
+  'client_extensions.client_id', 'client_extensions.key', 'client_extensions.owner_partner_id',
+  'idempotency_records.user_id', 'idempotency_records.operation', 'idempotency_records.idempotency_key', 'idempotency_records.request_hash',
+  'notifications.user_id', 'notifications.client_id',
+  'partner_memberships.user_id', 'partner_memberships.partner_id',
+  ...['accounts', 'parties', 'opening_balances', 'tax_codes', 'analysis_types', 'journals', 'transactions'].map((t) => `ledger_${t}.client_id`),
+].sort();
+
+/** Binary collations that do not pad: MariaDB's and MySQL 8's. */
+const NO_PAD_BINARY = ['utf8mb4_nopad_bin', 'utf8mb4_0900_bin'];
+
 // DDL is slow while other suites load the database server.
 jest.setTimeout(120_000);
 
@@ -61,5 +81,66 @@ describe('migrations', () => {
     expect(await app.sql("SHOW TABLES LIKE 'clients'")).toEqual([]);
     await dataSource.runMigrations({ transaction: 'each' });
     expect(await app.sql("SHOW TABLES LIKE 'clients'")).toHaveLength(1);
+  });
+
+  /** `table.column` by collation, for the text columns apart from JSON ones (whose collation the server fixes). */
+  async function columnsByCollation(): Promise<Record<string, string[]>> {
+    const json = new Set(app.opened.runtime.dataSource.entityMetadatas.flatMap((m) => m.columns.filter((c) => c.type === 'json').map((c) => `${m.tableName}.${c.databaseName}`)));
+    const rows = await app.sql<{ t: string; c: string; collation: string }>(
+      `SELECT TABLE_NAME t, COLUMN_NAME c, COLLATION_NAME collation FROM information_schema.COLUMNS
+        WHERE TABLE_SCHEMA = ? AND TABLE_NAME <> 'migrations' AND COLLATION_NAME IS NOT NULL ORDER BY t, c`,
+      [app.databaseName],
+    );
+    const byCollation: Record<string, string[]> = {};
+    for (const { t, c, collation } of rows) if (!json.has(`${t}.${c}`)) (byCollation[collation] ??= []).push(`${t}.${c}`);
+    for (const columns of Object.values(byCollation)) columns.sort();
+    return byCollation;
+  }
+
+  /** Undoes the migrations from the newest down to and including the one named. */
+  async function undoDownTo(name: string): Promise<void> {
+    const { dataSource } = app.opened.runtime;
+    while ((await app.sql('SELECT name FROM migrations WHERE name = ?', [name])).length > 0) await dataSource.undoLastMigration({ transaction: 'each' });
+  }
+
+  it('ids, keys and codes compare byte for byte without padding, names and free text the Danish way; down gives the columns back their Danish collation', async () => {
+    const { dataSource } = app.opened.runtime;
+    const migrated = await columnsByCollation();
+    const binary = NO_PAD_BINARY.find((c) => migrated[c]);
+    expect(binary).toBeDefined();
+    expect(migrated[binary!]).toEqual(BINARY_COLUMNS);
+    expect(Object.keys(migrated).sort()).toEqual([binary, 'utf8mb4_danish_ci'].sort());
+    expect(migrated.utf8mb4_danish_ci).toEqual(expect.arrayContaining(['clients.name', 'users.name', 'users.email', 'partners.name', 'client_extensions.name']));
+
+    await undoDownTo('BinaryIds1764900000000');
+    expect(Object.keys(await columnsByCollation())).toEqual(['utf8mb4_danish_ci']);
+    await dataSource.runMigrations({ transaction: 'each' });
+    expect(await columnsByCollation()).toEqual(migrated);
+  });
+
+  it('a reference that finds its row only in another case stops the binary-ids migration before it changes anything', async () => {
+    const { dataSource } = app.opened.runtime;
+    await undoDownTo('BinaryIds1764900000000');
+    const before = await columnsByCollation();
+    try {
+      await app.sql("INSERT INTO users (id, name, email) VALUES ('u-kari', 'Kari Nordmann', 'kari@nordlys.example')");
+      await app.sql("INSERT INTO partners (id, name, partner_code) VALUES ('p-nordlys', 'Nordlys Regnskap AS', 'Nordlys')");
+      await app.sql("INSERT INTO clients (id, name, organization_number) VALUES ('c-fjord', 'Fjord Bakeri AS', '987654321')");
+      // The Danish collation lets the foreign key take U-KARI for u-kari.
+      await app.sql("INSERT INTO client_accesses (client_id, user_id, roles) VALUES ('c-fjord', 'U-KARI', '')");
+      await expect(dataSource.runMigrations({ transaction: 'each' })).rejects.toThrow(/client_accesses\.user_id: 1 row\(s\) name a users\.id only in another case/);
+      expect(await columnsByCollation()).toEqual(before);
+      expect(await app.sql("SELECT partner_code FROM partners")).toEqual([{ partner_code: 'Nordlys' }]);
+      expect((await app.sql<{ name: string }>('SELECT name FROM migrations')).map((m) => m.name)).not.toContain('BinaryIds1764900000000');
+
+      await app.sql("UPDATE client_accesses SET user_id = 'u-kari'");
+      await dataSource.runMigrations({ transaction: 'each' });
+      // Codes are kept upper case: linkClientToPartner upper-cases what people type.
+      expect(await app.sql("SELECT partner_code FROM partners")).toEqual([{ partner_code: 'NORDLYS' }]);
+      expect(await app.sql("SELECT id FROM users WHERE id = 'U-KARI' OR id = 'u-kari ' OR id = 'u-kari\0'")).toEqual([]);
+    } finally {
+      for (const table of ['client_accesses', 'clients', 'partners', 'users']) await app.sql(`DELETE FROM \`${table}\``);
+      await dataSource.runMigrations({ transaction: 'each' });
+    }
   });
 });
