@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import { openRuntime, Opened, StartupError } from './boot';
 import { systemClock } from './common/clock';
 import { createLogger } from './common/logger';
+import { redactCredentials } from './common/redact';
 import { ConfigError, loadConfig } from './config/config';
 import { createHttpApp, createOperationsApp } from './http/app';
 import { ImportError } from './import/import-file';
@@ -31,6 +33,7 @@ async function main(mode: Mode): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   if (config.authJwtSecretIsDefault) logger.warn('AUTH_JWT_SECRET is not set: using the development secret. Set it in production.');
+  for (const warning of config.warnings) logger.warn(warning);
   // Tasks and notification e-mails written by this process go on the queues after commit (DESIGN S2, S6).
   const triggers = openQueueTriggers(config, systemClock, logger);
   const opened = await openRuntime(config, {
@@ -70,7 +73,9 @@ async function main(mode: Mode): Promise<void> {
       const demoUser = await runtime.dataSource.query('SELECT id FROM users WHERE id = ?', [DEMO_USER_ID]);
       console.log(`\nKlient Admin is running: ${url}`);
       if (demoUser.length) {
-        console.log(`A token for the demo user ${DEMO_USER_ID} (valid one hour):\n\n  ${await runtime.tokens.issue(DEMO_USER_ID)}\n`);
+        const validFor = Math.min(3600, config.authJwtMaxAgeSeconds);
+        const lifetime = validFor === 3600 ? 'one hour' : `${validFor} seconds, AUTH_JWT_MAX_AGE`;
+        console.log(`A token for the demo user ${DEMO_USER_ID} (valid ${lifetime}):\n\n  ${await runtime.tokens.issue(DEMO_USER_ID, validFor)}\n`);
         console.log(`Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ viewer { user { name } } }"}'\n`);
       }
     }
@@ -106,7 +111,8 @@ if (!['all', 'api', 'worker'].includes(mode)) {
   process.exit(2);
 }
 main(mode).catch((error) => {
-  if (error instanceof ConfigError || error instanceof StartupError || error instanceof ImportError) console.error(error.message);
-  else console.error(error);
+  // Whatever failed, a URL with a password in the message is printed without the password.
+  if (error instanceof ConfigError || error instanceof StartupError || error instanceof ImportError) console.error(redactCredentials(error.message));
+  else console.error(redactCredentials(inspect(error)));
   process.exit(1);
 });
