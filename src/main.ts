@@ -21,9 +21,16 @@ type Mode = 'all' | 'api' | 'worker';
 export const DEMO_FILE = path.resolve(__dirname, '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []), 'demo', 'demo-data.json');
 export const DEMO_USER_ID = 'u-kari';
 
-/** On a laptop's empty database, `npm start` loads the demo data (LOAD_DEMO_DATA=false turns this off). */
+/**
+ * On a laptop's empty database, `npm start` loads the demo data (LOAD_DEMO_DATA=false turns this off). In production
+ * only when asked for with LOAD_DEMO_DATA=true: demo users with known ids in a real installation are a way in.
+ */
+function demoDataWanted(env: NodeJS.ProcessEnv, nodeEnv: string): boolean {
+  return nodeEnv === 'production' ? env.LOAD_DEMO_DATA === 'true' : env.LOAD_DEMO_DATA !== 'false';
+}
+
 async function loadDemoDataIfEmpty(opened: Opened): Promise<boolean> {
-  if (process.env.LOAD_DEMO_DATA === 'false') return false;
+  if (!demoDataWanted(process.env, opened.runtime.config.nodeEnv)) return false;
   if ((await opened.runtime.dataSource.getRepository(Partner).count()) > 0) return false;
   await importFile(opened.runtime, await loadImportFile(DEMO_FILE), opened.runtime.services.ledger);
   return true;
@@ -70,8 +77,9 @@ async function main(mode: Mode): Promise<void> {
     const url = `http://localhost:${port}/graphql`;
     logger.info({ url }, 'API ready');
     if (mode === 'all') {
-      const demoUser = await runtime.dataSource.query('SELECT id FROM users WHERE id = ?', [DEMO_USER_ID]);
       console.log(`\nKlient Admin is running: ${url}`);
+      // Not in production: a token printed there would stay in the service's logs, usable by anyone who reads them.
+      const demoUser = config.nodeEnv === 'production' ? [] : await runtime.dataSource.query('SELECT id FROM users WHERE id = ?', [DEMO_USER_ID]);
       if (demoUser.length) {
         const validFor = Math.min(3600, config.authJwtMaxAgeSeconds);
         const lifetime = validFor === 3600 ? 'one hour' : `${validFor} seconds, AUTH_JWT_MAX_AGE`;
