@@ -58,7 +58,7 @@ describe('production refuses a known or guessable signing secret (naming the var
     "'a' 32 times": 'a'.repeat(32),
     "'ab' 16 times": 'ab'.repeat(16),
     'one hex run repeated': '0123456789abcdef'.repeat(4),
-    '31 random bytes as hex, too short': randomBytes(31).toString('hex').slice(0, 31),
+    '31 random hex characters, too short': randomBytes(16).toString('hex').slice(0, 31),
   };
   for (const [what, secret] of Object.entries(weak)) {
     it(`AUTH_JWT_SECRET: ${what}`, () => {
