@@ -8,7 +8,7 @@ import { systemClock } from '../src/common/clock';
 import { encodeCursor } from '../src/graphql/connection';
 import { createHttpApp } from '../src/http/app';
 import { startApiServer } from './lib/api-server';
-import { BENCH_JWT_SECRET, benchConfig, createBenchDatabase, databaseUrl, dropOnInterrupt } from './lib/database';
+import { benchConfig, createBenchDatabase, databaseUrl, dropOnInterrupt } from './lib/database';
 import { LatencyFigures, runCallers, runLoad } from './lib/http-load';
 import { ratio, report, secondsSince, Target } from './lib/report';
 import { seedPartner } from './lib/seed';
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
 
     const [[deep]] = await db.pool.query<any[]>('SELECT name, id FROM clients WHERE partner_id = ? ORDER BY name, id LIMIT 1 OFFSET ?', [seed.partnerId, DEEP_POSITION - 1]);
     const deepCursor = encodeCursor([deep.name, deep.id]);
-    const token = await new TokenService(BENCH_JWT_SECRET, systemClock).issue(seed.adminUserId, 3 * 3600);
+    const token = await new TokenService(db.config, systemClock).issue(seed.adminUserId, 3 * 3600);
     const requests = {
       first: { first: 50 },
       deep: { first: 50, after: deepCursor },

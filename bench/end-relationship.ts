@@ -6,7 +6,7 @@ import { TokenService } from '../src/auth/jwt';
 import { addDays, osloMidnight, osloToday, systemClock } from '../src/common/clock';
 import { toGlobalId } from '../src/common/global-id';
 import { startApiServer } from './lib/api-server';
-import { BENCH_JWT_SECRET, createBenchDatabase, databaseUrl, dropOnInterrupt } from './lib/database';
+import { createBenchDatabase, databaseUrl, dropOnInterrupt } from './lib/database';
 import { LatencyFigures, runCallers, runLoad } from './lib/http-load';
 import { ratio, report, secondsSince, Target } from './lib/report';
 import { clientId, seedPartner } from './lib/seed';
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     const seedSeconds = secondsSince(seedStart);
     const today = osloToday(systemClock);
     const ending: Ending = { responsibilityFrom: '2023-01', responsibilityTo: today.slice(0, 7), generationDate: addDays(today, 30) };
-    const token = await new TokenService(BENCH_JWT_SECRET, systemClock).issue(seed.adminUserId, 3 * 3600);
+    const token = await new TokenService(db.config, systemClock).issue(seed.adminUserId, 3 * 3600);
 
     counted = await CountedUser.create(db.pool, db.name);
     server = await startApiServer(databaseUrl(db.name, counted), db.queuePrefix);

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Clock } from './common/clock';
+import { redactCredentials } from './common/redact';
 import { createLogger, Logger } from './common/logger';
 import type { Config } from './config/config';
 import { createDataSource, ensureDatabase, DataSourceOptions } from './db/data-source';
@@ -12,6 +13,10 @@ import type { TaskTrigger } from './tasks/task-trigger';
 /** A start-up failure with a message for the person starting the process (no stack trace needed). */
 export class StartupError extends Error {
   override name = 'StartupError';
+  constructor(message: string) {
+    // The message may quote a driver's error, which may quote a URL: never with its password.
+    super(redactCredentials(message));
+  }
 }
 
 function where(url: string): string {

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import { openRuntime, Opened, StartupError } from './boot';
 import { systemClock } from './common/clock';
 import { createLogger } from './common/logger';
+import { redactCredentials } from './common/redact';
 import { ConfigError, loadConfig } from './config/config';
 import { createHttpApp, createOperationsApp } from './http/app';
 import { ImportError } from './import/import-file';
@@ -19,9 +21,16 @@ type Mode = 'all' | 'api' | 'worker';
 export const DEMO_FILE = path.resolve(__dirname, '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []), 'demo', 'demo-data.json');
 export const DEMO_USER_ID = 'u-kari';
 
-/** On a laptop's empty database, `npm start` loads the demo data (LOAD_DEMO_DATA=false turns this off). */
+/**
+ * On a laptop's empty database, `npm start` loads the demo data (LOAD_DEMO_DATA=false turns this off). In production
+ * only when asked for with LOAD_DEMO_DATA=true: demo users with known ids in a real installation are a way in.
+ */
+function demoDataWanted(env: NodeJS.ProcessEnv, nodeEnv: string): boolean {
+  return nodeEnv === 'production' ? env.LOAD_DEMO_DATA === 'true' : env.LOAD_DEMO_DATA !== 'false';
+}
+
 async function loadDemoDataIfEmpty(opened: Opened): Promise<boolean> {
-  if (process.env.LOAD_DEMO_DATA === 'false') return false;
+  if (!demoDataWanted(process.env, opened.runtime.config.nodeEnv)) return false;
   if ((await opened.runtime.dataSource.getRepository(Partner).count()) > 0) return false;
   await importFile(opened.runtime, await loadImportFile(DEMO_FILE), opened.runtime.services.ledger);
   return true;
@@ -31,6 +40,7 @@ async function main(mode: Mode): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   if (config.authJwtSecretIsDefault) logger.warn('AUTH_JWT_SECRET is not set: using the development secret. Set it in production.');
+  for (const warning of config.warnings) logger.warn(warning);
   // Tasks and notification e-mails written by this process go on the queues after commit (DESIGN S2, S6).
   const triggers = openQueueTriggers(config, systemClock, logger);
   const opened = await openRuntime(config, {
@@ -72,10 +82,13 @@ async function main(mode: Mode): Promise<void> {
     const url = `http://localhost:${port}/graphql`;
     logger.info({ url }, 'API ready');
     if (mode === 'all') {
-      const demoUser = await runtime.dataSource.query('SELECT id FROM users WHERE id = ?', [DEMO_USER_ID]);
       console.log(`\nKlient Admin is running: ${url}`);
+      // Not in production: a token printed there would stay in the service's logs, usable by anyone who reads them.
+      const demoUser = config.nodeEnv === 'production' ? [] : await runtime.dataSource.query('SELECT id FROM users WHERE id = ?', [DEMO_USER_ID]);
       if (demoUser.length) {
-        console.log(`A token for the demo user ${DEMO_USER_ID} (valid one hour):\n\n  ${await runtime.tokens.issue(DEMO_USER_ID)}\n`);
+        const validFor = Math.min(3600, config.authJwtMaxAgeSeconds);
+        const lifetime = validFor === 3600 ? 'one hour' : `${validFor} seconds, AUTH_JWT_MAX_AGE`;
+        console.log(`A token for the demo user ${DEMO_USER_ID} (valid ${lifetime}):\n\n  ${await runtime.tokens.issue(DEMO_USER_ID, validFor)}\n`);
         console.log(`Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ viewer { user { name } } }"}'\n`);
       }
     }
@@ -116,7 +129,8 @@ if (!['all', 'api', 'worker'].includes(mode)) {
   process.exit(2);
 }
 main(mode).catch((error) => {
-  if (error instanceof ConfigError || error instanceof StartupError || error instanceof ImportError) console.error(error.message);
-  else console.error(error);
+  // Whatever failed, a URL with a password in the message is printed without the password.
+  if (error instanceof ConfigError || error instanceof StartupError || error instanceof ImportError) console.error(redactCredentials(error.message));
+  else console.error(redactCredentials(inspect(error)));
   process.exit(1);
 });

@@ -82,7 +82,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
       parts.mandatoryDataGenerator !== undefined
         ? parts.mandatoryDataGenerator
         : new SaftMandatoryDataGenerator({ dataSource, storage: services.archiveStorage, audit, clock, logger: parts.logger }),
-    tokens: new TokenService(parts.config.authJwtSecret, clock),
+    tokens: new TokenService(parts.config, clock),
     services,
   };
   return runtime;

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { openDatabase } from '../../src/boot';
@@ -7,7 +8,8 @@ import { Config, loadConfig } from '../../src/config/config';
 /** The MariaDB/MySQL server and Redis the benchmarks run against (override with BENCH_DATABASE_URL / BENCH_REDIS_URL). */
 export const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const BENCH_JWT_SECRET = 'benchmark-secret-that-is-long-enough-for-hs256-0123456789';
+/** Drawn per run: the benchmarks run the product with NODE_ENV=production, which refuses a secret written in the source. */
+export const BENCH_JWT_SECRET = randomBytes(32).toString('base64');
 
 export interface BenchDatabase {
   /** Database name, e.g. ka_bench_clients_page_1234. */

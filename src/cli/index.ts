@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import { inspect } from 'node:util';
 import { StartupError, openRuntime } from '../boot';
 import { systemClock } from '../common/clock';
 import { createLogger } from '../common/logger';
+import { redactCredentials } from '../common/redact';
 import { ConfigError, loadConfig } from '../config/config';
 import { ImportError } from '../import/import-file';
 import { importFile } from '../import/importer';
@@ -17,7 +19,7 @@ import { runTasksCommand } from '../tasks/task-commands';
 const USAGE = `Usage: npm run cli -- <command>
   migrate                 apply database migrations
   import <file.json>      load partners, users, clients (and ledgers) from an import file
-  token <userId>          print a bearer token for the user, valid for one hour
+  token <userId>          print a bearer token for the user, valid for one hour (or AUTH_JWT_MAX_AGE if shorter)
   import-saft <clientId> <file.xml>
                           load a SAF-T Financial file (1.10, 1.20, 1.30) into the client's books
   apply-retention [date]  delete archive documents past their retention (S5) as on the date (default: today, Europe/Oslo)
@@ -94,8 +96,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    if (error instanceof ConfigError || error instanceof StartupError || error instanceof ImportError) console.error(error.message);
-    else console.error(error);
+    // Whatever failed, a URL with a password in the message is printed without the password.
+    if (error instanceof ConfigError || error instanceof StartupError || error instanceof ImportError) console.error(redactCredentials(error.message));
+    else console.error(redactCredentials(inspect(error)));
     process.exit(1);
   },
 );

@@ -1,3 +1,8 @@
+import { DEVELOPMENT_JWT_SECRET, HOW_TO_MAKE_A_SECRET, MIN_SECRET_BYTES, secretWeakness } from '../auth/secret-strength';
+import { redactCredentials } from '../common/redact';
+
+export { DEVELOPMENT_JWT_SECRET };
+
 /** Configuration from the environment, validated once at start-up (contract: Configuration). */
 export interface Config {
   nodeEnv: string;
@@ -10,6 +15,13 @@ export interface Config {
   authJwtSecret: string;
   /** True when no secret was configured and the development secret is in use. */
   authJwtSecretIsDefault: boolean;
+  /** The secret before the last rotation (AUTH_JWT_PREVIOUS_SECRET): its tokens are still accepted, none are signed with it. */
+  authJwtPreviousSecret: string | null;
+  /** When set, issued tokens carry these `iss`/`aud` claims and tokens without them are refused. */
+  authJwtIssuer: string | null;
+  authJwtAudience: string | null;
+  /** Longest accepted token life in seconds (AUTH_JWT_MAX_AGE): `exp` at most this far ahead, `iat` at most this old. */
+  authJwtMaxAgeSeconds: number;
   archiveDir: string;
   smtpUrl: string | null;
   /** Sender of notification e-mails (SMTP_FROM). */
@@ -29,14 +41,18 @@ export interface Config {
   rateLimitWindowSeconds: number;
   /** Express's `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For names the client address. */
   trustProxy: boolean | number | string;
+  /** What is allowed here but would be refused in production (a weak secret); the process logs them at start-up. */
+  warnings: string[];
 }
 
-export const DEVELOPMENT_JWT_SECRET = 'klient-admin-development-secret-do-not-use-in-production';
-
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    // Credentials in quoted URLs never reach the terminal or the logs.
+    problems = problems.map(redactCredentials);
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
+    this.problems = problems;
   }
 }
 
@@ -45,6 +61,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** Reads and validates the configuration; every bad value is named in one ConfigError. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
+  const warnings: string[] = [];
   const nodeEnv = env.NODE_ENV ?? 'development';
 
   const url = (name: string, fallback: string, protocols: string[]): string => {
@@ -85,8 +102,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (authJwtSecretIsDefault) {
     if (nodeEnv === 'production') problems.push('AUTH_JWT_SECRET is required when NODE_ENV=production');
     authJwtSecret = DEVELOPMENT_JWT_SECRET;
-  } else if (Buffer.byteLength(authJwtSecret) < 32) {
-    problems.push('AUTH_JWT_SECRET must be at least 32 bytes long (HS256 key)');
+  }
+  const authJwtPreviousSecret = env.AUTH_JWT_PREVIOUS_SECRET || null;
+  // A known or guessable secret lets anyone sign tokens. Production refuses it; elsewhere it is warned about (one too
+  // short for HS256 is refused everywhere). Messages name the variable, never the value.
+  const checkSecret = (name: string, secret: string) => {
+    const weakness = secretWeakness(secret);
+    if (!weakness) return;
+    if (nodeEnv === 'production') problems.push(`${name} ${weakness}; ${HOW_TO_MAKE_A_SECRET}`);
+    else if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) problems.push(`${name} ${weakness}`);
+    else warnings.push(`${name} ${weakness}; production refuses it`);
+  };
+  if (!authJwtSecretIsDefault) checkSecret('AUTH_JWT_SECRET', authJwtSecret);
+  if (authJwtPreviousSecret) checkSecret('AUTH_JWT_PREVIOUS_SECRET', authJwtPreviousSecret);
+  const authJwtIssuer = env.AUTH_JWT_ISSUER || null;
+  const authJwtAudience = env.AUTH_JWT_AUDIENCE || null;
+  const maxAgeText = env.AUTH_JWT_MAX_AGE ?? '86400';
+  const authJwtMaxAgeSeconds = Number(maxAgeText);
+  // Up to a year: a larger value is more likely milliseconds typed as seconds.
+  if (!/^\d+$/.test(maxAgeText) || authJwtMaxAgeSeconds < 1 || authJwtMaxAgeSeconds > 31_536_000) {
+    problems.push(`AUTH_JWT_MAX_AGE must be a number of seconds from 1 to 31536000 (got "${maxAgeText}")`);
   }
 
   const archiveDir = env.ARCHIVE_DIR ?? './var/archive';
@@ -138,6 +173,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl,
     smtpFrom,
     logLevel,
+    authJwtPreviousSecret,
+    authJwtIssuer,
+    authJwtAudience,
+    authJwtMaxAgeSeconds,
+    warnings,
     metricsToken,
     metricsPort,
     metricsOperationNames,

@@ -1,9 +1,12 @@
+import { DomainError } from '../common/domain-error';
+
 /**
  * Generates a relationship's mandatory accounting data into the archive (DESIGN S3). The SAF-T feature provides it to
  * the runtime; the GENERATE_MANDATORY_DATA task calls it.
  *
  * Contract: idempotent — a second call for the same relationship (a retry, a worker killed half-way) must leave the
- * archive as one call would (atomic writes, no duplicate documents). Throw to fail the attempt; it is retried.
+ * archive as one call would (atomic writes, no duplicate documents). Throw to fail the attempt; it is retried. A DomainError's message is what the archive shows; any other
+ * error shows as an internal error with a reference to the log line that has it.
  */
 export interface MandatoryDataGenerator {
   generate(relationshipId: string): Promise<void>;
@@ -14,6 +17,6 @@ export const GENERATION_NOT_AVAILABLE = 'generation of mandatory accounting data
 /** Until the SAF-T feature provides a generator: fail visibly, never report success for nothing. */
 export const unavailableMandatoryDataGenerator: MandatoryDataGenerator = {
   async generate() {
-    throw new Error(GENERATION_NOT_AVAILABLE);
+    throw new DomainError(GENERATION_NOT_AVAILABLE);
   },
 };

@@ -64,7 +64,11 @@ export async function sendNotificationEmail(runtime: Runtime, mailer: Mailer, no
         text: `${notification.message}\n\n— Klient Admin`,
         messageId: `<notification-${notification.id}.${runtime.config.queuePrefix}@klientadmin>`,
       });
-      if (mailer.logOnly) runtime.logger.info({ notificationId, to: user.email, message: info.message?.toString() }, 'notification e-mail (not sent: no SMTP_URL)');
+      if (mailer.logOnly) {
+        // Production logs are kept and read by many: there, which notice it was, never to whom or what it said.
+        if (runtime.config.nodeEnv === 'production') runtime.logger.info({ notificationId, kind: notification.kind }, 'notification e-mail (not sent: no SMTP_URL)');
+        else runtime.logger.info({ notificationId, to: user.email, message: info.message?.toString() }, 'notification e-mail (not sent: no SMTP_URL)');
+      }
       await uow.repo(Notification).update({ id: notification.id }, { emailSentAt: runtime.clock.now() });
       return 'sent';
     },

@@ -1,3 +1,5 @@
+import { DomainError } from '../common/domain-error';
+
 /** A SAF-T file that cannot be read: not well-formed, incomplete, or failing a check. */
 export class SaftFormatError extends Error {
   constructor(
@@ -16,7 +18,7 @@ export class SaftFormatError extends Error {
  * XSD does not check (balances, control totals, references). The file written
  * must be discarded.
  */
-export class SaftIntegrityError extends Error {
+export class SaftIntegrityError extends DomainError {
   constructor(
     /** What failed, one message per problem (capped; see `problemCount`). */
     readonly problems: string[],

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../audit/audit.service';
 import { Client } from '../clients/client.entity';
+import { DomainError } from '../common/domain-error';
 import { runInTransaction, UnitOfWork } from '../db/unit-of-work';
 import type { MandatoryDataGenerator } from '../jobs/mandatory-data';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
@@ -14,8 +16,11 @@ export type TaskRunResult =
   /** Woken before its due instant (clock skew, a moved date): run it again at `dueAt`. */
   | { outcome: 'not-due'; dueAt: Date };
 
-/** A try that failed; recorded on the row. `permanent`: no retry will be made (the operator can re-run it). */
-export class TaskAttemptFailed extends Error {
+/**
+ * A try that failed; recorded on the row. `permanent`: no retry will be made (the operator can re-run it). Its message
+ * is public (shown in the archive); the error behind it is in `cause` and in the logs.
+ */
+export class TaskAttemptFailed extends DomainError {
   override name = 'TaskAttemptFailed';
   constructor(
     message: string,
@@ -34,10 +39,19 @@ export interface TaskRunnerOptions {
   onStart?: (task: ScheduledTask, lateByMs: number) => void;
 }
 
-/** The text kept in `lastError`: the message, bounded. */
-function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message || error.name : String(error);
-  return message.slice(0, 2000);
+const WHAT_THE_TASK_DOES: Record<TaskKind, string> = {
+  [TaskKind.GENERATE_MANDATORY_DATA]: 'generating the archive',
+  [TaskKind.APPLY_DEACTIVATIONS]: 'applying the deactivations',
+};
+
+/**
+ * The text kept in `lastError`, which partners read in the archive: a DomainError's own message (bounded); for
+ * anything else — a file system, SQL or programming error, which may name paths, hosts or data — a generic text with a
+ * reference that leads an operator to the log line holding the whole error.
+ */
+function publicMessage(error: unknown, task: ScheduledTask, reference: string): string {
+  if (error instanceof DomainError) return (error.message || error.name).slice(0, 2000);
+  return `Internal error while ${WHAT_THE_TASK_DOES[task.kind] ?? 'running the task'} (reference ${reference})`;
 }
 
 /**
@@ -81,7 +95,11 @@ export async function runTask(runtime: Runtime, taskId: string, options: TaskRun
     return { outcome: 'succeeded', task };
   } catch (error) {
     const permanent = (error instanceof TaskAttemptFailed && error.permanent) || task.attempts >= options.maxAttempts;
-    const message = describeError(error);
+    const reference = randomBytes(5).toString('hex');
+    const message = publicMessage(error, task, reference);
+    if (!(error instanceof DomainError)) {
+      runtime.logger.error({ err: error, taskId: task.id, kind: task.kind, attempt: task.attempts, reference }, `task failed with an internal error (reference ${reference})`);
+    }
     try {
       await dataSource
         .getRepository(ScheduledTask)

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { estimatedEntropyBits } from '../../src/auth/secret-strength';
+import { redactCredentials } from '../../src/common/redact';
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from '../../src/config/config';
+import { TEST_JWT_SECRET } from '../support/test-app';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -32,10 +36,106 @@ describe('configuration (contract: Configuration)', () => {
 
   it('requires AUTH_JWT_SECRET when NODE_ENV=production', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['AUTH_JWT_SECRET is required when NODE_ENV=production']);
-    expect(problemsOf({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
+    expect(problemsOf({ NODE_ENV: 'production', AUTH_JWT_SECRET: randomBytes(32).toString('base64') })).toEqual([]);
   });
 
   it('requires a database name in DATABASE_URL', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/' })[0]).toContain('must name a database');
+  });
+
+  it('has the token defaults: no previous secret, no iss/aud, a maximum token age of one day', () => {
+    expect(loadConfig({})).toMatchObject({ authJwtPreviousSecret: null, authJwtIssuer: null, authJwtAudience: null, authJwtMaxAgeSeconds: 86400, warnings: [] });
+    expect(problemsOf({ AUTH_JWT_MAX_AGE: '0' })[0]).toContain('AUTH_JWT_MAX_AGE');
+    expect(problemsOf({ AUTH_JWT_MAX_AGE: '3600000000' })[0]).toContain('AUTH_JWT_MAX_AGE');
+  });
+});
+
+describe('production refuses a known or guessable signing secret (naming the variable, never the value)', () => {
+  const weak: Record<string, string> = {
+    'the development secret': DEVELOPMENT_JWT_SECRET,
+    "the tests' secret": TEST_JWT_SECRET,
+    '32 spaces': ' '.repeat(32),
+    "'a' 32 times": 'a'.repeat(32),
+    "'ab' 16 times": 'ab'.repeat(16),
+    'one hex run repeated': '0123456789abcdef'.repeat(4),
+    '31 random hex characters, too short': randomBytes(16).toString('hex').slice(0, 31),
+  };
+  for (const [what, secret] of Object.entries(weak)) {
+    it(`AUTH_JWT_SECRET: ${what}`, () => {
+      const problems = problemsOf({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^AUTH_JWT_SECRET /);
+      if (secret.trim()) expect(problems[0]).not.toContain(secret);
+    });
+  }
+
+  it('AUTH_JWT_PREVIOUS_SECRET gets the same checks', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', AUTH_JWT_SECRET: randomBytes(32).toString('base64'), AUTH_JWT_PREVIOUS_SECRET: DEVELOPMENT_JWT_SECRET });
+    expect(problems).toEqual([expect.stringMatching(/^AUTH_JWT_PREVIOUS_SECRET is a value published/)]);
+    expect(problems[0]).not.toContain(DEVELOPMENT_JWT_SECRET);
+  });
+
+  it('accepts what `openssl rand -base64 32` and `openssl rand -hex 32` print', () => {
+    for (let i = 0; i < 20; i++) {
+      for (const secret of [randomBytes(32).toString('base64'), randomBytes(32).toString('hex')]) {
+        expect(problemsOf({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret, AUTH_JWT_PREVIOUS_SECRET: secret })).toEqual([]);
+      }
+    }
+  });
+
+  it('outside production a weak secret is warned about, not refused', () => {
+    const config = loadConfig({ NODE_ENV: 'development', AUTH_JWT_SECRET: 'a'.repeat(32), AUTH_JWT_PREVIOUS_SECRET: TEST_JWT_SECRET });
+    expect(config.authJwtSecret).toBe('a'.repeat(32));
+    expect(config.warnings).toEqual([expect.stringMatching(/^AUTH_JWT_SECRET has too little entropy/), expect.stringMatching(/^AUTH_JWT_PREVIOUS_SECRET is a value published/)]);
+  });
+});
+
+describe('the entropy estimate: length × Shannon entropy of the characters of the shortest repeating pattern', () => {
+  it('is 0 for one repeated character, log2(n) a character for n distinct ones, and a repeated pattern counts once', () => {
+    expect(estimatedEntropyBits(' '.repeat(32))).toBe(0);
+    expect(estimatedEntropyBits('a'.repeat(64))).toBe(0);
+    expect(estimatedEntropyBits('')).toBe(0);
+    expect(estimatedEntropyBits('0123456789abcdef')).toBe(64);
+    expect(estimatedEntropyBits('ab'.repeat(16))).toBe(2);
+    expect(estimatedEntropyBits('0123456789abcdef'.repeat(4))).toBe(64);
+    expect(estimatedEntropyBits('abcabca')).toBeCloseTo(3 * Math.log2(3));
+    expect(estimatedEntropyBits('aab')).toBeCloseTo(3 * (-(2 / 3) * Math.log2(2 / 3) - (1 / 3) * Math.log2(1 / 3)));
+  });
+
+  it('gives random 32-byte values in base64 or hex well over 128 bits', () => {
+    for (let i = 0; i < 50; i++) {
+      expect(estimatedEntropyBits(randomBytes(32).toString('base64'))).toBeGreaterThan(160);
+      expect(estimatedEntropyBits(randomBytes(32).toString('hex'))).toBeGreaterThan(200);
+    }
+  });
+});
+
+describe('configuration messages never show a password in a URL', () => {
+  it('redacts the credentials of every URL it quotes', () => {
+    const error = (() => {
+      try {
+        loadConfig({
+          DATABASE_URL: 'postgres://root:db-Pa55word@db.example:5432/klientadmin',
+          REDIS_URL: 'http://:redis-Pa55word@cache.example:6379',
+          SMTP_URL: 'https://mailer:smtp-Pa55word@smtp.example:587',
+        });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.problems).toHaveLength(3);
+    for (const text of [error.message, ...error.problems]) expect(text).not.toMatch(/Pa55word/);
+    expect(error.message).toContain('postgres://root:***@db.example:5432/klientadmin');
+    expect(error.message).toContain('http://:***@cache.example:6379');
+    expect(error.message).toContain('https://mailer:***@smtp.example:587');
+  });
+
+  it('redacts a password in a value that is not even a valid URL, and a password parameter', () => {
+    expect(redactCredentials('got "mysql://root:p@ss/w rd"')).toBe('got "mysql://root:***@ss/w rd"');
+    expect(redactCredentials('mysql://root:pa@ss/word@host:3306/db')).toBe('mysql://root:***@host:3306/db');
+    expect(redactCredentials('redis://cache.example:6379/0?password=hunter2&db=1')).toBe('redis://cache.example:6379/0?password=***&db=1');
+    expect(redactCredentials('mysql://root@127.0.0.1:3306/klientadmin')).toBe('mysql://root@127.0.0.1:3306/klientadmin');
   });
 });

@@ -1,5 +1,11 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
 import { openDatabase, openRedis, StartupError } from '../../src/boot';
-import { loadConfig } from '../../src/config/config';
+import { DEVELOPMENT_JWT_SECRET, loadConfig } from '../../src/config/config';
 
 async function messageOf(run: () => Promise<unknown>): Promise<string> {
   try {
@@ -12,17 +18,134 @@ async function messageOf(run: () => Promise<unknown>): Promise<string> {
 }
 
 describe('start-up says which service is missing, where it looked, and how to start it', () => {
-  it('MySQL unreachable', async () => {
-    const config = loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:1/klientadmin' });
+  it('MySQL unreachable (and never its password)', async () => {
+    const config = loadConfig({ DATABASE_URL: 'mysql://root:Db-Pa55word@127.0.0.1:1/klientadmin' });
     const message = await messageOf(() => openDatabase(config, { migrate: false }));
     expect(message).toContain('Cannot reach MySQL at 127.0.0.1:1 (DATABASE_URL): ECONNREFUSED');
     expect(message).toContain('docker compose up -d');
+    expect(message).not.toContain('Pa55word');
   });
 
-  it('Redis unreachable', async () => {
-    const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:1' });
+  it('Redis unreachable (and never its password)', async () => {
+    const config = loadConfig({ REDIS_URL: 'redis://:Redis-Pa55word@127.0.0.1:1' });
     const message = await messageOf(() => openRedis(config));
     expect(message).toContain('Cannot reach Redis at 127.0.0.1:1 (REDIS_URL): ECONNREFUSED');
     expect(message).toContain('docker compose up -d');
+    expect(message).not.toContain('Pa55word');
   });
+});
+
+/** The product's own entry point (`npm start` runs its build) as a child process, from the sources. */
+const MAIN = path.join(__dirname, '..', '..', 'src', 'main.ts');
+const TS_REGISTER = path.join(__dirname, '..', 'jobs', 'child', 'ts-register.js');
+/** What the tests' environment may carry that would change how the product starts. */
+const PRODUCT_VARIABLES = /^(NODE_ENV|DATABASE_URL|REDIS_URL|QUEUE_PREFIX|PORT|WORKER_PORT|AUTH_JWT_.*|ARCHIVE_DIR|SMTP_.*|LOG_LEVEL|LOAD_DEMO_DATA)$/;
+
+interface ProductProcess {
+  stdout: string;
+  stderr: string;
+  exited: Promise<number | null>;
+  stop(): Promise<number | null>;
+}
+
+function startProduct(mode: 'all' | 'api', env: Record<string, string>): ProductProcess {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !PRODUCT_VARIABLES.test(name)));
+  const child = spawn(process.execPath, ['-r', TS_REGISTER, MAIN, mode], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const product: ProductProcess = {
+    stdout: '',
+    stderr: '',
+    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+    /** SIGTERM as a service manager sends it; SIGKILL if it has not stopped after 30 s. */
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return product.exited;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const code = await product.exited;
+      clearTimeout(killer);
+      return code;
+    },
+  };
+  child.stdout.on('data', (d) => (product.stdout += d));
+  child.stderr.on('data', (d) => (product.stderr += d));
+  return product;
+}
+
+async function until(product: ProductProcess, text: string, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  let exited = false;
+  void product.exited.then(() => (exited = true));
+  while (!product.stdout.includes(text)) {
+    if (exited || Date.now() - started > timeoutMs) {
+      throw new Error(`the product did not print "${text}"; stdout:\n${product.stdout}\nstderr:\n${product.stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('starting the product in production', () => {
+  it('refuses a published signing secret before connecting to anything, naming the variable, not the value; no URL password is printed', async () => {
+    const product = startProduct('api', {
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET,
+      DATABASE_URL: 'mysql://root:Db-Pa55word@127.0.0.1:1/klientadmin',
+      REDIS_URL: 'redis://:Redis-Pa55word@127.0.0.1:1',
+      SMTP_URL: 'http://mailer:Smtp-Pa55word@smtp.example:587',
+    });
+    expect(await product.exited).toBe(1);
+    const output = product.stdout + product.stderr;
+    expect(product.stderr).toContain("AUTH_JWT_SECRET is a value published in Klient Admin's source code or documentation");
+    expect(product.stderr).toContain('SMTP_URL must start with smtp:// or smtps:// (got "http://mailer:***@smtp.example:587")');
+    expect(output).not.toContain('Cannot reach');
+    expect(output).not.toContain(DEVELOPMENT_JWT_SECRET);
+    expect(output).not.toContain('Pa55word');
+  }, 120_000);
+
+  it('`npm start` prints no token, and loads the demo data only when LOAD_DEMO_DATA=true', async () => {
+    const base = new URL(process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/klientadmin');
+    const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const serverUrl = new URL(base);
+    serverUrl.pathname = '/';
+    const server = await mysql.createConnection(serverUrl.toString());
+    const redis = new Redis(redisUrl);
+    const runs = [{ loadDemoData: undefined }, { loadDemoData: 'true' }].map(({ loadDemoData }) => {
+      const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`;
+      const databaseUrl = new URL(base);
+      databaseUrl.pathname = `/ka_test_${suffix}`;
+      const env: Record<string, string> = {
+        NODE_ENV: 'production',
+        AUTH_JWT_SECRET: randomBytes(32).toString('base64'),
+        DATABASE_URL: databaseUrl.toString(),
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: `ka-test-${suffix}`,
+        PORT: '0',
+        ARCHIVE_DIR: `/tmp/klientadmin-test-archive/${suffix}`,
+        LOG_LEVEL: 'warn',
+        ...(loadDemoData ? { LOAD_DEMO_DATA: loadDemoData } : {}),
+      };
+      return { database: `ka_test_${suffix}`, queuePrefix: env.QUEUE_PREFIX, archiveDir: env.ARCHIVE_DIR, product: startProduct('all', env) };
+    });
+    try {
+      await Promise.all(runs.map((run) => until(run.product, 'Klient Admin is running', 110_000)));
+      const partners = [];
+      for (const run of runs) {
+        const [rows] = await server.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${run.database}\`.partners`);
+        partners.push(Number(rows[0].n));
+        // A JWT is three base64url parts, the first an encoded JSON header ("eyJ…").
+        expect(run.product.stdout).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+        expect(run.product.stdout).not.toContain('A token for the demo user');
+      }
+      expect(partners[0]).toBe(0);
+      expect(partners[1]).toBeGreaterThan(0);
+    } finally {
+      await Promise.all(runs.map((run) => run.product.stop()));
+      for (const run of runs) {
+        await server.query(`DROP DATABASE IF EXISTS \`${run.database}\``);
+        const keys = await redis.keys(`${run.queuePrefix}:*`);
+        if (keys.length) await redis.del(...keys);
+        await rm(run.archiveDir, { recursive: true, force: true });
+      }
+      await server.end();
+      redis.disconnect();
+    }
+  }, 180_000);
 });

@@ -1,5 +1,7 @@
 import { SMTPServer } from 'smtp-server';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import { runInTransaction } from '../../src/db/unit-of-work';
 import { NotificationKind } from '../../src/notifications/notification.entity';
 import { deleteQueueKeys, eventually, JobsApp, startJobsApp } from './support';
@@ -47,8 +49,8 @@ afterAll(async () => {
 });
 
 /** Writes notification rows the way NotificationService does, and queues their e-mails after commit. */
-async function notify(userId: string, message: string): Promise<string> {
-  const { runtime } = app.opened;
+async function notify(userId: string, message: string, on: JobsApp = app): Promise<string> {
+  const { runtime } = on.opened;
   return runInTransaction(runtime.dataSource, async (uow) => {
     const result = await uow.manager.query('INSERT INTO notifications (user_id, kind, message, client_id, created_at) VALUES (?, ?, ?, ?, ?)', [
       userId,
@@ -110,4 +112,37 @@ it('S6: while SMTP refuses, the e-mail is retried with backoff and sent once it 
   } finally {
     refuseNext = 0;
   }
+});
+
+describe('without SMTP_URL, notification e-mails are logged instead of sent', () => {
+  /** Starts an app without SMTP whose log lines are kept, sends one notification, and returns the lines about it. */
+  async function logOf(nodeEnv: string): Promise<{ notificationId: string; lines: Array<Record<string, unknown>> }> {
+    const quiet = await startJobsApp({ env: { NODE_ENV: nodeEnv, AUTH_JWT_SECRET: randomBytes(32).toString('base64') } });
+    try {
+      const lines: Array<Record<string, unknown>> = [];
+      quiet.opened.runtime.logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+      await quiet.start();
+      const notificationId = await notify('u-ola', 'Du er nå abonnementsadministrator for Fjord Bakeri AS.', quiet);
+      await eventually(async () => (await quiet.sql('SELECT email_sent_at AS at FROM notifications WHERE id = ?', [notificationId]))[0].at, 'e-mail logged');
+      return { notificationId, lines: lines.filter((l) => l.notificationId === notificationId) };
+    } finally {
+      await quiet.close();
+    }
+  }
+
+  it('in production the log line names the notification and its kind, never the subject, the text or the recipient', async () => {
+    const { notificationId, lines } = await logOf('production');
+    expect(lines).toEqual([expect.objectContaining({ msg: 'notification e-mail (not sent: no SMTP_URL)', notificationId, kind: NotificationKind.SUBSCRIPTION_ADMIN_RECEIVED })]);
+    const logged = JSON.stringify(lines);
+    for (const secret of ['ola@fjordbakeri.example', 'Ola', 'Fjord Bakeri', 'abonnementsadministrator', 'subscription administrator']) {
+      expect(logged).not.toContain(secret);
+    }
+  });
+
+  it('outside production the whole e-mail is logged, to try the product without a mail server', async () => {
+    const { lines } = await logOf('development');
+    expect(lines).toHaveLength(1);
+    expect(lines[0].to).toBe('ola@fjordbakeri.example');
+    expect(String(lines[0].message)).toContain('You are now the subscription administrator of a client');
+  });
 });

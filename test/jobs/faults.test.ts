@@ -1,4 +1,7 @@
+import pino from 'pino';
 import type { Opened } from '../../src/boot';
+import { runTasksCommand } from '../../src/tasks/task-commands';
+import { dataOf } from '../support/test-app';
 import { openProducerQueues } from '../../src/jobs/queues';
 import { manyClients } from '../support/fixtures';
 import { TcpProxy } from './tcp-proxy';
@@ -8,6 +11,7 @@ import {
   endRelationship,
   Ending,
   eventually,
+  FAST_POLICY,
   JobsApp,
   openSecondRuntime,
   recordingGenerator,
@@ -143,3 +147,37 @@ it('MySQL unreachable for a while: the worker retries with backoff, the sweeper 
     await proxy.close();
   }
 });
+
+it('a generation failing with a file system error shows partners and operators a public message with a reference; the path is only in the log line with that reference', async () => {
+  app = await startJobsApp();
+  const logged: Array<{ reference?: string; err?: { message: string } }> = [];
+  app.opened.runtime.logger = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+  app.opened.runtime.mandatoryDataGenerator = {
+    async generate() {
+      throw Object.assign(new Error("EACCES: permission denied, open '/srv/x'"), { code: 'EACCES' });
+    },
+  };
+  await app.start();
+  const ending = await endRelationship(app, 'c-fjord', '2026-11-28', app.clock.now());
+  await eventually(async () => {
+    const t = (await tasksOf(app, ending.relationshipId)).GENERATE_MANDATORY_DATA;
+    return t.state === 'FAILED' && t.attempts === FAST_POLICY.taskAttempts;
+  }, 'generation failed for good');
+
+  const archive = dataOf(await app.gql('{ archive(first: 10) { edges { node { tasks { kind state lastError } } } } }', {}, 'u-kari'));
+  const generation = archive.archive.edges[0].node.tasks.find((t: { kind: string }) => t.kind === 'GENERATE_MANDATORY_DATA');
+  expect(generation.state).toBe('FAILED');
+  expect(generation.lastError).not.toContain('/srv/x');
+  const [, reference] = /^Internal error while generating the archive \(reference ([0-9a-f]{10})\)$/.exec(generation.lastError) ?? [];
+  expect(reference).toBeDefined();
+
+  const listed: string[] = [];
+  expect(await runTasksCommand(app.opened.runtime, ['FAILED'], (line) => listed.push(line))).toBe(0);
+  expect(listed.join('\n')).toContain(`Internal error while generating the archive (reference ${reference})`);
+  expect(listed.join('\n')).not.toContain('/srv/x');
+
+  // The operator finds the whole error by the reference.
+  const line = logged.find((l) => l.reference === reference);
+  expect(line?.err?.message).toBe("EACCES: permission denied, open '/srv/x'");
+});
+
