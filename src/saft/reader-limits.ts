@@ -13,8 +13,9 @@ export const MAX_ELEMENT_DEPTH = 64;
 
 /**
  * The most characters of one element's text, and of any other piece the
- * parser holds whole until it ends: a tag with its attributes, one attribute
- * value, a comment, a processing instruction. The longest texts SAF-T allows
+ * parser holds whole until it ends: a start tag with its attributes, an end
+ * tag, a comment (a processing instruction or DOCTYPE counts together with
+ * what follows it). The longest texts SAF-T allows
  * are a few hundred characters (descriptions); 1 MiB is generous, and keeps one
  * huge element from being joined into one string (a 700 MB element otherwise
  * exceeds what a JavaScript string can hold).
@@ -27,7 +28,8 @@ export const MAX_TEXT_CHARS = 1024 * 1024;
  * attribute value, a comment) in one string until the piece ends and is handed
  * over, so counting the text handed to the handlers would come too late: the
  * string is joined before anything is emitted. Instead the reader marks where
- * the parser last handed something over (`handedOver`), and never writes past
+ * the parser last handed something over (`handedOver`, called from the
+ * handlers of text, CDATA, comments, start and end tags), and never writes past
  * one character beyond the limit from that mark: a piece that crosses the
  * limit is refused at the character that crosses it, with at most the limit
  * held in memory.
