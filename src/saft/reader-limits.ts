@@ -6,8 +6,9 @@ import { SaftFormatError } from './errors';
  * (AuditFile/GeneralLedgerEntries/Journal/Transaction/Line/TaxInformation/
  * TaxAmount/Amount); 64 leaves room for any honest file. The limit is what keeps
  * a file of deeply nested elements cheap: the parser resolves each element's
- * namespace by walking the open elements, so without it 40,000 nested
- * elements cost time quadratic in their depth (half a minute).
+ * namespace by walking the open elements (and the reader joins their names
+ * into a path), so without it 40,000 nested elements cost time quadratic in
+ * their depth: half a minute and more.
  */
 export const MAX_ELEMENT_DEPTH = 64;
 
@@ -15,10 +16,10 @@ export const MAX_ELEMENT_DEPTH = 64;
  * The most characters of one element's text, and of any other piece the
  * parser holds whole until it ends: a start tag with its attributes, an end
  * tag, a comment (a processing instruction or DOCTYPE counts together with
- * what follows it). The longest texts SAF-T allows
- * are a few hundred characters (descriptions); 1 MiB is generous, and keeps one
- * huge element from being joined into one string (a 700 MB element otherwise
- * exceeds what a JavaScript string can hold).
+ * what follows it). The schema caps SAF-T's texts at 256 characters or less,
+ * apart from a few free-form ones (a party's Notes); 1 MiB is generous, and
+ * keeps one huge element from being joined into one string (a 700 MB element
+ * otherwise exceeds what a JavaScript string can hold).
  */
 export const MAX_TEXT_CHARS = 1024 * 1024;
 
