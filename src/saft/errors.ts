@@ -2,15 +2,34 @@ import { DomainError } from '../common/domain-error';
 
 /** A SAF-T file that cannot be read: not well-formed, incomplete, or failing a check. */
 export class SaftFormatError extends Error {
+  /** The reason as given, made one line of at most `MAX_REASON_CHARS` (see `oneLine`). */
+  readonly reason: string;
+
   constructor(
     /** 1-based line in the file where the problem was found (for a record: where it starts). */
     readonly line: number,
     readonly column: number,
-    readonly reason: string,
+    reason: string,
   ) {
-    super(`line ${line}, column ${column}: ${reason}`);
+    const shown = oneLine(reason);
+    super(`line ${line}, column ${column}: ${shown}`);
+    this.reason = shown;
     this.name = 'SaftFormatError';
   }
+}
+
+/**
+ * Reasons quote the file (a value, an element name), which may hold line
+ * breaks and be up to the reader's text limit long; a refusal is still
+ * reported as one line an operator can read.
+ */
+const MAX_REASON_CHARS = 500;
+
+function oneLine(reason: string): string {
+  const flat = reason.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (flat.length <= MAX_REASON_CHARS) return flat;
+  const keep = (MAX_REASON_CHARS - 40) / 2;
+  return `${flat.slice(0, keep)}… (${flat.length - 2 * keep} characters left out) …${flat.slice(-keep)}`;
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import { TextDecoder } from 'node:util';
 import { SaxesParser } from 'saxes';
 import { SaftFormatError } from './errors';
 import { SaftMasterData } from './master-data';
+import { MAX_ELEMENT_DEPTH, MAX_TEXT_CHARS, PieceLimit } from './reader-limits';
 import {
   formatAmount,
   transactionTotals,
@@ -25,6 +25,7 @@ import {
   mapTaxTableEntry,
   mapTransaction,
 } from './record-mapping';
+import { Utf8Text } from './utf8-text';
 import { amountText, failAt, integerText, requiredText, type XmlNode } from './xml-node';
 
 export const SAFT_NAMESPACE = 'urn:StandardAuditFile-Taxation-Financial:NO';
@@ -105,7 +106,9 @@ type ReadEvent =
  * Reads a SAF-T Financial file (1.10, 1.20 or 1.30) as a stream, maps it to
  * the 1.30 model and hands every record to the sink. Only one record is held
  * at a time; besides the master data identifiers, the only thing that grows
- * with the file is the set of transaction IDs (see `SaftFileState`).
+ * with the file is the set of transaction IDs (see `SaftFileState`). Elements
+ * nest at most `MAX_ELEMENT_DEPTH` deep and no text or tag is longer than
+ * `MAX_TEXT_CHARS`, so neither time nor memory depends on one element's size.
  * Throws `SaftFormatError` on the first problem, with its line and column.
  */
 export async function readSaft(
@@ -115,51 +118,84 @@ export async function readSaft(
 ): Promise<SaftReadSummary> {
   const state = new SaftFileState(sink, options);
   const events: ReadEvent[] = [];
-  const parser = eventParser(events);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  // Each chunk is parsed synchronously into records, which are then awaited
-  // one by one before the next chunk is pulled: the input stays paused while
-  // the sink works, and at most one chunk's worth of records is queued.
-  for await (const chunk of input) {
-    parser.write(decodeChunk(decoder, chunk, parser, false));
-    await state.handle(events);
-  }
-  parser.write(decodeChunk(decoder, new Uint8Array(0), parser, true));
-  parser.close();
-  await state.handle(events);
-  return state.summary(parser.line, parser.column + 1);
-}
-
-function decodeChunk(decoder: TextDecoder, chunk: unknown, parser: SaxesParser, end: boolean): string {
-  if (typeof chunk === 'string') return chunk;
+  const { parser, limit } = eventParser(events);
+  const utf8 = new Utf8Text();
+  // The text is parsed synchronously into records, which are then awaited one
+  // by one before more is parsed and the next chunk is pulled: the input stays
+  // paused while the sink works, and at most one chunk's worth of records is queued.
+  const parse = async (text: string): Promise<void> => {
+    for (let at = 0; at < text.length; ) {
+      at = limit.write(text, at);
+      await state.handle(events);
+    }
+  };
+  const decodeAndParse = async (chunk: unknown, last: boolean): Promise<void> => {
+    if (typeof chunk === 'string') return parse(chunk);
+    const { text, valid } = utf8.decode(chunk as Uint8Array, last);
+    await parse(text);
+    // Parsed up to the first invalid byte, so the parser is where that byte is.
+    if (!valid) throw new SaftFormatError(parser.line, parser.column + 1, 'the file is not valid UTF-8');
+  };
+  // Where the file ends, taken before closing: the parser starts over at line 1 when it closes.
+  let end = { line: 1, column: 1 };
   try {
-    return decoder.decode(chunk as Uint8Array, { stream: !end });
-  } catch {
-    throw new SaftFormatError(parser.line, parser.column + 1, 'the file is not valid UTF-8');
+    for await (const chunk of input) await decodeAndParse(chunk, false);
+    await decodeAndParse(new Uint8Array(0), true);
+    end = { line: parser.line, column: parser.column + 1 };
+    parser.close();
+    await state.handle(events);
+  } catch (error) {
+    // Records completed before the problem are checked first: the refusal names
+    // the file's first problem, wherever the input's chunks happen to end.
+    if (error instanceof SaftFormatError) await state.handle(events);
+    throw error;
   }
+  return state.summary(end.line, end.column);
 }
 
-/** A namespace-aware parser that builds one record at a time and queues it as an event. */
-function eventParser(events: ReadEvent[]): SaxesParser {
+/**
+ * A namespace-aware parser that builds one record at a time and queues it as
+ * an event, and the limit it is written through.
+ *
+ * saxes keeps each handler as a property of the parser: with more than six of
+ * them set, V8 turns the parser into a dictionary-mode object and parsing gets
+ * some three times slower. Hence six handlers, and the depth is checked when a
+ * tag is complete rather than when it starts.
+ */
+function eventParser(events: ReadEvent[]): { parser: SaxesParser; limit: PieceLimit } {
   const parser = new SaxesParser({ xmlns: true, position: true });
   const path: string[] = [];
   /** The open elements of the record being built, outermost first. */
   const building: XmlNode[] = [];
-  let rootSeen = false;
+  const limit = new PieceLimit(parser, MAX_TEXT_CHARS, () => path[path.length - 1]);
+  const here = () => ({ line: parser.line, column: parser.column + 1 });
+
+  const appendText = (text: string) => {
+    limit.handedOver();
+    const node = building[building.length - 1];
+    if (!node) return;
+    // Text may come in several pieces (around comments or CDATA sections), each within the limit.
+    if (node.text.length + text.length > MAX_TEXT_CHARS) {
+      failAt(node, `the text of ${node.name} is longer than ${MAX_TEXT_CHARS} characters (the limit)`);
+    }
+    node.text += text;
+  };
 
   parser.on('error', (error) => {
     const reason = error.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '');
     throw new SaftFormatError(parser.line, parser.column + 1, `not well-formed XML: ${reason}`);
   });
   parser.on('opentag', (tag) => {
-    const node: XmlNode = { name: tag.local, text: '', children: [], line: parser.line, column: parser.column + 1 };
+    limit.handedOver();
+    const node: XmlNode = { name: tag.local, text: '', children: [], ...here() };
+    if (path.length >= MAX_ELEMENT_DEPTH) {
+      failAt(node, `${tag.name} is nested ${path.length + 1} elements deep, more than ${MAX_ELEMENT_DEPTH} (the limit)`);
+    }
     if (tag.uri !== SAFT_NAMESPACE) {
       failAt(node, `element ${tag.name} is not in the namespace ${SAFT_NAMESPACE}`);
     }
-    if (path.length === 0) {
-      if (tag.local !== 'AuditFile') failAt(node, `the root element is ${tag.local}, not AuditFile`);
-      rootSeen = true;
-    }
+    // A file without any element is refused by the parser itself (no root element).
+    if (path.length === 0 && tag.local !== 'AuditFile') failAt(node, `the root element is ${tag.local}, not AuditFile`);
     path.push(tag.local);
     if (building.length > 0) {
       building[building.length - 1].children.push(node);
@@ -170,29 +206,25 @@ function eventParser(events: ReadEvent[]): SaxesParser {
     if (RECORDS.has(joined)) building.push(node);
     else if (joined === 'AuditFile/GeneralLedgerEntries/Journal') events.push({ kind: 'journalStart', node });
   });
-  parser.on('text', (text) => {
-    if (building.length > 0) building[building.length - 1].text += text;
-  });
-  parser.on('cdata', (text) => {
-    if (building.length > 0) building[building.length - 1].text += text;
-  });
+  parser.on('text', appendText);
+  parser.on('cdata', appendText);
+  // A processing instruction or DOCTYPE (rare in SAF-T) counts with what follows it.
+  parser.on('comment', () => limit.handedOver());
   parser.on('closetag', () => {
+    limit.handedOver();
     const node = building.pop();
     if (node) {
       node.text = node.text.trim();
       if (building.length === 0) events.push({ kind: RECORDS.get(path.join('/'))!, node });
     } else {
       const joined = path.join('/');
-      const here: XmlNode = { name: path[path.length - 1], text: '', children: [], line: parser.line, column: parser.column + 1 };
-      if (joined === 'AuditFile/GeneralLedgerEntries/Journal') events.push({ kind: 'journalEnd', node: here });
-      else if (joined === 'AuditFile/GeneralLedgerEntries') events.push({ kind: 'entriesEnd', node: here });
+      const closed: XmlNode = { name: path[path.length - 1], text: '', children: [], ...here() };
+      if (joined === 'AuditFile/GeneralLedgerEntries/Journal') events.push({ kind: 'journalEnd', node: closed });
+      else if (joined === 'AuditFile/GeneralLedgerEntries') events.push({ kind: 'entriesEnd', node: closed });
     }
     path.pop();
   });
-  parser.on('end', () => {
-    if (!rootSeen) throw new SaftFormatError(parser.line, parser.column + 1, 'the file has no AuditFile element');
-  });
-  return parser;
+  return { parser, limit };
 }
 
 /** The checks and counters of one file being read. */
