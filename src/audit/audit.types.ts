@@ -3,7 +3,7 @@ import { PageInfo } from '../graphql/connection';
 import { DateTimeScalar } from '../graphql/scalars';
 import { UserType } from '../users/user.types';
 
-@ObjectType('AuditEvent', { description: 'Who changed what on a client, when, before and after, under which request (A4).' })
+@ObjectType('AuditEvent', { description: 'Who changed what on a client, when, before and after, under which request.' })
 export class AuditEventType {
   @Field({ description: 'Opaque id.' })
   id!: string;

@@ -8,7 +8,7 @@ import { PartnerType } from '../partners/partner.types';
 import { UserType } from '../users/user.types';
 import { CustomerRelationshipType } from './relationship.types';
 
-@InputType('EndCustomerRelationshipInput', { description: "Ending the client's relationship with its linked partner (E1-E5, E9, E10)." })
+@InputType('EndCustomerRelationshipInput', { description: "Ending the client's relationship with its linked partner: the responsibility period, the generation date and, optionally, a new subscription administrator and the removal of the partner's extensions." })
 export class EndCustomerRelationshipInput {
   @Field(() => ID, { description: 'The client (global id).' })
   clientId!: string;
@@ -51,7 +51,7 @@ export class EndCustomerRelationshipPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType('EndCustomerRelationshipPreview', { description: 'What ending the client\'s current relationship would do (E13).' })
+@ObjectType('EndCustomerRelationshipPreview', { description: 'What ending the client\'s current relationship would do, worked out without changing anything.' })
 export class EndCustomerRelationshipPreviewType {
   @Field(() => ClientType, { description: 'The client.' })
   client!: ClientType;
@@ -87,7 +87,7 @@ export class EndCustomerRelationshipPreviewType {
   warnings!: Warning[];
 }
 
-@InputType('TransferSubscriptionAdminInput', { description: 'Handing the subscription-administrator role to another user (E5, E6).' })
+@InputType('TransferSubscriptionAdminInput', { description: 'Handing the subscription-administrator role to another user of the client.' })
 export class TransferSubscriptionAdminInput {
   @Field(() => ID, { description: 'The client (global id).' })
   clientId!: string;
@@ -112,7 +112,7 @@ export class TransferSubscriptionAdminPayload {
   userErrors!: UserError[];
 }
 
-@InputType('ClearUserDeactivationInput', { description: "Removing one user's pending deactivation on one client (E8)." })
+@InputType('ClearUserDeactivationInput', { description: "Removing one user's pending deactivation on one client." })
 export class ClearUserDeactivationInput {
   @Field(() => ID, { description: 'The client (global id).' })
   clientId!: string;
@@ -134,7 +134,7 @@ export class ClearUserDeactivationPayload {
   userErrors!: UserError[];
 }
 
-@InputType('UpdateEndedRelationshipInput', { description: 'Changing a pending ending before its generation date (E7). Omitted fields stay.' })
+@InputType('UpdateEndedRelationshipInput', { description: 'Changing a pending ending before its generation date. Omitted fields stay.' })
 export class UpdateEndedRelationshipInput {
   @Field(() => ID, { description: 'The ended relationship (global id).' })
   relationshipId!: string;
@@ -162,7 +162,7 @@ export class UpdateEndedRelationshipPayload {
   userErrors!: UserError[];
 }
 
-@InputType('CancelRelationshipEndInput', { description: 'Cancelling a pending ending before its generation date (E12).' })
+@InputType('CancelRelationshipEndInput', { description: 'Cancelling a pending ending before its generation date.' })
 export class CancelRelationshipEndInput {
   @Field(() => ID, { description: 'The ended relationship (global id).' })
   relationshipId!: string;
@@ -184,7 +184,7 @@ export class CancelRelationshipEndPayload {
   userErrors!: UserError[];
 }
 
-@InputType('LinkClientToPartnerInput', { description: "Putting a partner's code on a client that has none (A5, E8)." })
+@InputType('LinkClientToPartnerInput', { description: "Putting a partner's code on a client that has none." })
 export class LinkClientToPartnerInput {
   @Field(() => ID, { description: 'The client (global id).' })
   clientId!: string;

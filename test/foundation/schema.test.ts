@@ -32,4 +32,25 @@ describe('schema.graphql', () => {
     }
     expect(missing).toEqual([]);
   });
+
+  it('says in its descriptions what an operation does, without the rule codes of docs/rules.md (E4, A6, …)', () => {
+    const ruleCode = /\b[AES][0-9]{1,2}\b/;
+    const cited: string[] = [];
+    const check = (where: string, description: string | null | undefined) => {
+      if (description && ruleCode.test(description)) cited.push(`${where}: ${description}`);
+    };
+    for (const type of Object.values(apiSchema().getTypeMap())) {
+      if (type.name.startsWith('__')) continue;
+      check(type.name, type.description);
+      if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          check(`${type.name}.${field.name}`, field.description);
+          for (const arg of 'args' in field ? field.args : []) check(`${type.name}.${field.name}(${arg.name})`, arg.description);
+        }
+      }
+      if (isEnumType(type)) for (const value of type.getValues()) check(`${type.name}.${value.name}`, value.description);
+    }
+    expect(cited).toEqual([]);
+    expect(readFileSync(path.join(root, 'schema.graphql'), 'utf8')).not.toMatch(ruleCode);
+  });
 });
