@@ -1,19 +1,13 @@
 import { DateTime } from 'luxon';
 import { SYSTEM_ACTOR } from '../audit/audit.service';
 import { runInTransaction } from '../db/unit-of-work';
-import { MINIMUM_RETENTION_YEARS } from '../ledger/fiscal-years';
+import { keepUntil, MINIMUM_RETENTION_YEARS } from '../ledger/fiscal-years';
 import type { Runtime } from '../runtime';
 import { ArchiveDocument } from './archive-document.entity';
 import type { ArchiveStorage } from './archive-storage';
 
 export interface RetentionResult {
   deleted: number;
-}
-
-/** The last day a document must be kept: its fiscal year's end + max(5, the client's retention years) years. */
-export function keepUntil(fiscalYearEnd: string, retentionYears: number): string {
-  const years = Math.max(MINIMUM_RETENTION_YEARS, retentionYears);
-  return DateTime.fromISO(fiscalYearEnd, { zone: 'UTC' }).plus({ years }).toISODate()!;
 }
 
 /**

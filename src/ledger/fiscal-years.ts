@@ -17,6 +17,12 @@ export interface ArchivedFiscalYear extends FiscalYear {
   selectionEnd: string;
 }
 
+/** The last day a fiscal year's documents must be kept: its end + max(5, the client's retention years) years (S5). */
+export function keepUntil(fiscalYearEnd: string, retentionYears: number = MINIMUM_RETENTION_YEARS): string {
+  const years = Math.max(MINIMUM_RETENTION_YEARS, retentionYears);
+  return DateTime.fromISO(fiscalYearEnd, { zone: 'UTC' }).plus({ years }).toISODate()!;
+}
+
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
@@ -40,9 +46,10 @@ export function fiscalYearOf(yearMonth: string, startMonth: number): FiscalYear 
  * no more, so it receives nothing of the months before or after it (DESIGN A2); the balances at the selection start
  * make each file complete on its own.
  *
- * "At most 5 fiscal years back" (DESIGN S3): only fiscal years that end at most `MINIMUM_RETENTION_YEARS` years
- * before the generation date — those still under the duty to keep them; anything older would be due for deletion
- * (S5) the moment it was written.
+ * "At most 5 fiscal years back" (DESIGN S3): only fiscal years still under the duty to keep them on the generation
+ * date (`keepUntil`, the same arithmetic retention deletes by); anything older would be due for deletion (S5) the
+ * moment it was written. Counting forward from the year's end, not back from the generation date, keeps the two equal
+ * on 29 February.
  */
 export function fiscalYearsToArchive(
   responsibilityFrom: string,
@@ -52,11 +59,10 @@ export function fiscalYearsToArchive(
 ): ArchivedFiscalYear[] {
   const periodStart = firstDayOf(responsibilityFrom);
   const periodEnd = lastDayOf(responsibilityTo);
-  const oldestEnd = DateTime.fromISO(generationDate, { zone: 'UTC' }).minus({ years: MINIMUM_RETENTION_YEARS }).toISODate()!;
   const years: ArchivedFiscalYear[] = [];
   let year = fiscalYearOf(responsibilityFrom, fiscalYearStartMonth);
   while (year.start <= periodEnd) {
-    if (year.end >= oldestEnd) {
+    if (keepUntil(year.end) >= generationDate) {
       years.push({
         ...year,
         selectionStart: year.start > periodStart ? year.start : periodStart,
