@@ -114,7 +114,7 @@ export class EndRelationshipService {
     const clientId = localIdOf(clientGlobalId, 'Client');
     const client = clientId ? await uow.repo(Client).findOneBy({ id: clientId }) : null;
     if (!client) throw apiError('NOT_FOUND', 'No such client.');
-    const [relationships, accesses] = await Promise.all([relationshipsOf(uow, client.id), accessesOf(uow, client.id)]);
+    const [relationships, accesses] = await Promise.all([relationshipsOf(uow.manager, client.id), accessesOf(uow.manager, client.id)]);
     const refusal = await this.refusalToEnd(viewer, client, relationships, today);
     if (refusal?.code === UserErrorCode.NOT_FOUND) throw apiError('NOT_FOUND', refusal.message);
     if (refusal?.code === UserErrorCode.FORBIDDEN) throw forbidden(refusal.message);
@@ -160,7 +160,7 @@ export class EndRelationshipService {
     const today = osloToday(this.clock);
     const now = this.clock.now();
     const clientId = localIdOf(input.clientId, 'Client');
-    const client = clientId ? await lockClient(uow, clientId) : null;
+    const client = clientId ? await lockClient(uow.manager, clientId) : null;
     if (!client) return refused(notFound());
 
     const scope = idempotencyScope(viewer.userId, 'endCustomerRelationship', input);
@@ -170,11 +170,11 @@ export class EndRelationshipService {
       if (found.kind === 'replay') return this.rebuild(uow, found.result);
     }
 
-    const relationships = await relationshipsOf(uow, client.id);
+    const relationships = await relationshipsOf(uow.manager, client.id);
     const refusal = await this.refusalToEnd(viewer, client, relationships, today);
     if (refusal) return refused(refusal);
     const partnerId = client.partnerId!;
-    const accesses = await accessesOf(uow, client.id);
+    const accesses = await accessesOf(uow.manager, client.id);
 
     const errors = [
       ...checkResponsibilityPeriod(input.responsibilityFrom, input.responsibilityTo, input.generationDate),

@@ -68,7 +68,7 @@ export class EndedRelationshipService {
     const today = osloToday(this.clock);
     const id = localIdOf(relationshipGlobalId, 'CustomerRelationship');
     const found = id ? await uow.repo(CustomerRelationship).findOne({ select: { id: true, clientId: true }, where: { id } }) : null;
-    const client = found ? await lockClient(uow, found.clientId) : null;
+    const client = found ? await lockClient(uow.manager, found.clientId) : null;
     const relationship = client ? await uow.repo(CustomerRelationship).findOneBy({ id: found!.id }) : null;
     if (!client || !relationship) return { result: refused(notFound()) };
 
@@ -92,7 +92,7 @@ export class EndedRelationshipService {
     if (relationship.status !== RelationshipStatus.ENDED) {
       return { result: refused(userError(UserErrorCode.NOT_FOUND, 'The relationship has no pending ending.', ['input', 'relationshipId'])) };
     }
-    if (linkedSinceEnding(relationship, client, await relationshipsOf(uow, client.id))) {
+    if (linkedSinceEnding(relationship, client, await relationshipsOf(uow.manager, client.id))) {
       return {
         result: refused(userError(UserErrorCode.CLIENT_LINKED_ELSEWHERE, 'The client has been linked to a partner since this ending; the ending can no longer change.', ['input', 'relationshipId'])),
       };

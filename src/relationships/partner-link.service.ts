@@ -55,7 +55,7 @@ export class PartnerLinkService {
     const { viewer } = caller;
     const today = osloToday(this.clock);
     const clientId = localIdOf(input.clientId, 'Client');
-    const client = clientId ? await lockClient(uow, clientId) : null;
+    const client = clientId ? await lockClient(uow.manager, clientId) : null;
     if (!client) return refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
 
     const scope = idempotencyScope(viewer.userId, 'linkClientToPartner', input);
@@ -73,7 +73,7 @@ export class PartnerLinkService {
       }
     }
 
-    const accesses = await accessesOf(uow, client.id);
+    const accesses = await accessesOf(uow.manager, client.id);
     const own = accesses.find((a) => a.userId === viewer.userId);
     if (administratorWhoMayChange(own, client, today) !== ClientAdministrator.OWN) {
       return (await this.visibility.canSeeClient(viewer, client, today))

@@ -125,7 +125,7 @@ export class SubscriptionAdminService {
     const { viewer } = caller;
     const today = osloToday(this.clock);
     const clientId = localIdOf(input.clientId, 'Client');
-    const client = clientId ? await lockClient(uow, clientId) : null;
+    const client = clientId ? await lockClient(uow.manager, clientId) : null;
     if (!client) return refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
 
     const scope = idempotencyScope(viewer.userId, 'transferSubscriptionAdmin', { clientId: input.clientId, userId: input.userId, idempotencyKey: input.idempotencyKey });
@@ -135,7 +135,7 @@ export class SubscriptionAdminService {
       if (found.kind === 'replay') return { client: await uow.repo(Client).findOneByOrFail({ id: found.result.clientId }), grantedAdministrator: found.result.grantedAdministrator, userErrors: [] };
     }
 
-    const [accesses, relationships] = await Promise.all([accessesOf(uow, client.id), relationshipsOf(uow, client.id)]);
+    const [accesses, relationships] = await Promise.all([accessesOf(uow.manager, client.id), relationshipsOf(uow.manager, client.id)]);
     const own = accesses.find((a) => a.userId === viewer.userId);
     let allowed =
       administratorWhoMayChange(own, client, today) !== null ||

@@ -41,7 +41,7 @@ export class UserDeactivationService {
     const { viewer } = caller;
     const today = osloToday(this.clock);
     const clientId = localIdOf(input.clientId, 'Client');
-    const client = clientId ? await lockClient(uow, clientId) : null;
+    const client = clientId ? await lockClient(uow.manager, clientId) : null;
     if (!client) return refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
 
     const scope = idempotencyScope(viewer.userId, 'clearUserDeactivation', input);
@@ -51,7 +51,7 @@ export class UserDeactivationService {
       if (found.kind === 'replay') return { clientUser: await uow.repo(ClientAccess).findOneBy({ id: found.result.accessId }), userErrors: [] };
     }
 
-    const accesses = await accessesOf(uow, client.id);
+    const accesses = await accessesOf(uow.manager, client.id);
     const ownAdministrator = administratorWhoMayChange(accesses.find((a) => a.userId === viewer.userId), client, today) === ClientAdministrator.OWN;
     const currentPartnerClientAdmin = client.partnerId !== null && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN);
     const forbidden = async () =>
