@@ -1,4 +1,4 @@
-import { DataSource, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import type { Viewer } from '../auth/viewer';
 import { ClientAccess } from '../clients/client-access.entity';
 import type { Client } from '../clients/client.entity';
@@ -23,13 +23,16 @@ export function isVisible(view: ClientView): boolean {
   return view.kind === 'present' || view.relationships.some((r) => ARCHIVE_STATUSES.includes(r.status));
 }
 
-/** Who may see what (DESIGN A2, A3, A5, A6). Anything the viewer may not see is reported as not existing. */
+/**
+ * Who may see what (DESIGN A2, A3, A5, A6). Anything the viewer may not see is reported as not existing. Every method
+ * that reads takes the `EntityManager` to read through — a mutation's `uow.manager`, so a refusal reads in the
+ * transaction that holds the client's lock instead of taking a second connection, or `dataSource.manager` for a plain
+ * read.
+ */
 export class VisibilityService {
-  constructor(private readonly dataSource: DataSource) {}
-
   /** The viewer administers the client now (A5, A3; see `administersClientNow`). */
-  async isClientAdministrator(viewer: Viewer, client: Client, today: string): Promise<boolean> {
-    const access = await this.dataSource.getRepository(ClientAccess).findOneBy({ clientId: client.id, userId: viewer.userId });
+  async isClientAdministrator(manager: EntityManager, viewer: Viewer, client: Client, today: string): Promise<boolean> {
+    const access = await manager.getRepository(ClientAccess).findOneBy({ clientId: client.id, userId: viewer.userId });
     return access !== null && administersClientNow(access, client, today);
   }
 
@@ -38,12 +41,12 @@ export class VisibilityService {
    * administrator now, otherwise through the relationships of partners where the viewer has ARCHIVE (possibly none).
    * At most two statements for any number of clients.
    */
-  async clientViews(viewer: Viewer, clients: Client[], today: string): Promise<Map<string, ClientView>> {
+  async clientViews(manager: EntityManager, viewer: Viewer, clients: Client[], today: string): Promise<Map<string, ClientView>> {
     const views = new Map<string, ClientView>();
     for (const c of clients) if (c.partnerId && viewer.isMemberOf(c.partnerId)) views.set(c.id, PRESENT);
     let rest = clients.filter((c) => !views.has(c.id));
     if (rest.length > 0) {
-      const accesses = await this.dataSource.getRepository(ClientAccess).findBy({ userId: viewer.userId, clientId: In(rest.map((c) => c.id)) });
+      const accesses = await manager.getRepository(ClientAccess).findBy({ userId: viewer.userId, clientId: In(rest.map((c) => c.id)) });
       const byId = new Map(rest.map((c) => [c.id, c]));
       for (const a of accesses) if (administersClientNow(a, byId.get(a.clientId)!, today)) views.set(a.clientId, PRESENT);
       rest = rest.filter((c) => !views.has(c.id));
@@ -51,7 +54,7 @@ export class VisibilityService {
     const archivePartners = viewer.partnersWithRight(PartnerRight.ARCHIVE);
     const relationships = new Map<string, CustomerRelationship[]>(rest.map((c) => [c.id, []]));
     if (rest.length > 0 && archivePartners.length > 0) {
-      const rows = await this.dataSource.getRepository(CustomerRelationship).find({
+      const rows = await manager.getRepository(CustomerRelationship).find({
         where: { clientId: In(rest.map((c) => c.id)), partnerId: In(archivePartners) },
         order: { id: 'DESC' },
       });
@@ -62,13 +65,13 @@ export class VisibilityService {
   }
 
   /** A2/A5: which of the clients the viewer may see. At most two statements for any number of clients. */
-  async visibleClientIds(viewer: Viewer, clients: Client[], today: string): Promise<Set<string>> {
-    const views = await this.clientViews(viewer, clients, today);
+  async visibleClientIds(manager: EntityManager, viewer: Viewer, clients: Client[], today: string): Promise<Set<string>> {
+    const views = await this.clientViews(manager, viewer, clients, today);
     return new Set([...views].filter(([, view]) => isVisible(view)).map(([id]) => id));
   }
 
-  async canSeeClient(viewer: Viewer, client: Client, today: string): Promise<boolean> {
-    return (await this.visibleClientIds(viewer, [client], today)).has(client.id);
+  async canSeeClient(manager: EntityManager, viewer: Viewer, client: Client, today: string): Promise<boolean> {
+    return (await this.visibleClientIds(manager, viewer, [client], today)).has(client.id);
   }
 
   /** A relationship is seen by its partner's members (ended ones only with ARCHIVE) and the client's administrators. */

@@ -28,7 +28,7 @@ export class NodeResolver {
         const relationship = await loaders.relationships.load(ref.id);
         const client = relationship && (await loaders.clients.load(relationship.clientId));
         if (!relationship || !client) return null;
-        return visibility.canSeeRelationship(viewer, relationship, await visibility.isClientAdministrator(viewer, client, today)) ? relationship : null;
+        return visibility.canSeeRelationship(viewer, relationship, await visibility.isClientAdministrator(runtime.dataSource.manager, viewer, client, today)) ? relationship : null;
       }
       case 'ArchiveDocument': {
         const document = await runtime.dataSource.getRepository(ArchiveDocument).findOneBy({ id: ref.id });

@@ -1,4 +1,4 @@
-import { DataSource, In, Not } from 'typeorm';
+import { EntityManager, In, Not } from 'typeorm';
 import { ARCHIVE_STATUSES, VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
 import type { Viewer } from '../auth/viewer';
@@ -8,7 +8,7 @@ import { Client } from '../clients/client.entity';
 import { Clock, osloMidnight, osloToday } from '../common/clock';
 import { apiError, forbidden } from '../common/errors';
 import { localIdOf } from '../common/global-id';
-import { UnitOfWork } from '../db/unit-of-work';
+import type { UnitOfWork } from '../db/unit-of-work';
 import { UserError, UserErrorCode, userError, Warning } from '../graphql/user-errors';
 import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
@@ -69,8 +69,8 @@ export interface EndingPreview {
   warnings: Warning[];
 }
 
-/** The client's accounts whose SAF-T grouping was derived, not given (from the ledger). */
-export type DerivedGroupingLookup = (uow: UnitOfWork, clientId: string) => Promise<string[]>;
+/** The client's accounts whose SAF-T grouping was derived, not given (from the ledger), read through `manager`. */
+export type DerivedGroupingLookup = (manager: EntityManager, clientId: string) => Promise<string[]>;
 
 const refused = (...userErrors: UserError[]): EndRelationshipResult => ({ relationship: null, client: null, deactivations: [], warnings: [], userErrors });
 const notFound = () => userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']);
@@ -84,7 +84,6 @@ export const ENDING_TASKS = [TaskKind.GENERATE_MANDATORY_DATA, TaskKind.APPLY_DE
  */
 export class EndRelationshipService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly visibility: VisibilityService,
     private readonly audit: AuditService,
@@ -98,24 +97,26 @@ export class EndRelationshipService {
    * E1 and A2 in one place: null when the viewer may end the client's relationship now, otherwise why not. A member
    * of a partner whose relationship with the client has already ended is told so (E11), whoever was first.
    */
-  private async refusalToEnd(viewer: Viewer, client: Client, relationships: CustomerRelationship[], today: string): Promise<UserError | null> {
+  private async refusalToEnd(manager: EntityManager, viewer: Viewer, client: Client, relationships: CustomerRelationship[], today: string): Promise<UserError | null> {
     if (client.partnerId && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN)) return null;
     const endedByMine = relationships.find((r) => ARCHIVE_STATUSES.includes(r.status) && r.partnerId !== client.partnerId && viewer.isMemberOf(r.partnerId));
     if (endedByMine) return userError(UserErrorCode.ALREADY_ENDED, 'The relationship has already been ended.');
-    if (!(await this.visibility.canSeeClient(viewer, client, today))) return notFound();
+    if (!(await this.visibility.canSeeClient(manager, viewer, client, today))) return notFound();
     if (!client.partnerId) return userError(UserErrorCode.NOT_LINKED_TO_PARTNER, 'The client is not linked to a partner.');
     return userError(UserErrorCode.FORBIDDEN, 'Ending the relationship needs the CLIENT_ADMIN right in the linked partner.');
   }
 
-  /** E13: what ending would do, changing nothing. Refusals are top-level errors (the contract's result is non-null). */
-  async preview(viewer: Viewer, clientGlobalId: string): Promise<EndingPreview> {
+  /**
+   * E13: what ending would do, changing nothing, read through `manager` (no transaction: nothing is written). Refusals
+   * are top-level errors (the contract's result is non-null).
+   */
+  async preview(manager: EntityManager, viewer: Viewer, clientGlobalId: string): Promise<EndingPreview> {
     const today = osloToday(this.clock);
-    const uow = new UnitOfWork(this.dataSource.manager);
     const clientId = localIdOf(clientGlobalId, 'Client');
-    const client = clientId ? await uow.repo(Client).findOneBy({ id: clientId }) : null;
+    const client = clientId ? await manager.getRepository(Client).findOneBy({ id: clientId }) : null;
     if (!client) throw apiError('NOT_FOUND', 'No such client.');
-    const [relationships, accesses] = await Promise.all([relationshipsOf(uow.manager, client.id), accessesOf(uow.manager, client.id)]);
-    const refusal = await this.refusalToEnd(viewer, client, relationships, today);
+    const [relationships, accesses] = await Promise.all([relationshipsOf(manager, client.id), accessesOf(manager, client.id)]);
+    const refusal = await this.refusalToEnd(manager, viewer, client, relationships, today);
     if (refusal?.code === UserErrorCode.NOT_FOUND) throw apiError('NOT_FOUND', refusal.message);
     if (refusal?.code === UserErrorCode.FORBIDDEN) throw forbidden(refusal.message);
     if (refusal) throw apiError('BAD_USER_INPUT', refusal.message, { reason: refusal.code });
@@ -123,14 +124,14 @@ export class EndRelationshipService {
 
     const deactivations = accesses.filter((a) => a.viaPartnerId === partnerId && !a.deactivatedAt);
     const [partner, otherMembers, extensions, derived] = await Promise.all([
-      uow.repo(Partner).findOneByOrFail({ id: partnerId }),
-      this.membersOfOtherPartners(uow, deactivations.map((a) => a.userId), partnerId),
-      uow.repo(ClientExtension).find({ where: { clientId: client.id, ownerPartnerId: partnerId }, order: { key: 'ASC' } }),
-      this.derivedGroupings(uow, client.id),
+      manager.getRepository(Partner).findOneByOrFail({ id: partnerId }),
+      this.membersOfOtherPartners(manager, deactivations.map((a) => a.userId), partnerId),
+      manager.getRepository(ClientExtension).find({ where: { clientId: client.id, ownerPartnerId: partnerId }, order: { key: 'ASC' } }),
+      this.derivedGroupings(manager, client.id),
     ]);
     const holder = accesses.find((a) => a.userId === client.subscriptionAdminUserId);
     const candidateIds = accesses.filter((a) => subscriptionAdminProblem(a, client, today, partnerId) === null).map((a) => a.userId);
-    const candidates = candidateIds.length ? await uow.repo(User).find({ where: { id: In(candidateIds) }, order: { name: 'ASC', id: 'ASC' } }) : [];
+    const candidates = candidateIds.length ? await manager.getRepository(User).find({ where: { id: In(candidateIds) }, order: { name: 'ASC', id: 'ASC' } }) : [];
     const active = relationships.find((r) => r.status === RelationshipStatus.ACTIVE && r.partnerId === partnerId);
     return {
       client,
@@ -148,9 +149,9 @@ export class EndRelationshipService {
   }
 
   /** E8: which of these users are members of a partner other than the ending one. */
-  private async membersOfOtherPartners(uow: UnitOfWork, userIds: string[], partnerId: string): Promise<Set<string>> {
+  private async membersOfOtherPartners(manager: EntityManager, userIds: string[], partnerId: string): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();
-    const rows = await uow.repo(PartnerMembership).find({ select: { userId: true }, where: { userId: In(userIds), partnerId: Not(partnerId) } });
+    const rows = await manager.getRepository(PartnerMembership).find({ select: { userId: true }, where: { userId: In(userIds), partnerId: Not(partnerId) } });
     return new Set(rows.map((m) => m.userId));
   }
 
@@ -171,7 +172,7 @@ export class EndRelationshipService {
     }
 
     const relationships = await relationshipsOf(uow.manager, client.id);
-    const refusal = await this.refusalToEnd(viewer, client, relationships, today);
+    const refusal = await this.refusalToEnd(uow.manager, viewer, client, relationships, today);
     if (refusal) return refused(refusal);
     const partnerId = client.partnerId!;
     const accesses = await accessesOf(uow.manager, client.id);
@@ -247,7 +248,7 @@ export class EndRelationshipService {
 
     if (nextHolder) await this.subscriptionAdmin.handOver(uow, caller, client, accesses, nextHolder, relationship.id);
 
-    const otherMembers = await this.membersOfOtherPartners(uow, deactivations.map((a) => a.userId), partnerId);
+    const otherMembers = await this.membersOfOtherPartners(uow.manager, deactivations.map((a) => a.userId), partnerId);
     const warnings = periodWarnings(input.responsibilityFrom, input.responsibilityTo, partnerPeriodStart, today);
     if (otherMembers.size > 0) {
       warnings.push({
@@ -255,7 +256,7 @@ export class EndRelationshipService {
         message: `${otherMembers.size} of the users losing access are members of another partner; their access ends on this client only.`,
       });
     }
-    warnings.push(...derivedGroupingWarnings(await this.derivedGroupings(uow, client.id)));
+    warnings.push(...derivedGroupingWarnings(await this.derivedGroupings(uow.manager, client.id)));
 
     await this.audit.record(uow, caller.actor, {
       action: 'RELATIONSHIP_ENDED',

@@ -81,7 +81,7 @@ export class EndedRelationshipService {
     const { viewer } = caller;
     const visible =
       this.visibility.canSeeRelationship(viewer, relationship, false) ||
-      this.visibility.canSeeRelationship(viewer, relationship, await this.visibility.isClientAdministrator(viewer, client, today));
+      this.visibility.canSeeRelationship(viewer, relationship, await this.visibility.isClientAdministrator(uow.manager, viewer, client, today));
     if (!visible) return { result: refused(notFound()) };
     if (!viewer.hasRight(relationship.partnerId, PartnerRight.ARCHIVE)) {
       return { result: refused(userError(UserErrorCode.FORBIDDEN, 'Changing an ended relationship needs the ARCHIVE right in its partner.')) };

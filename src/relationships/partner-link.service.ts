@@ -76,7 +76,7 @@ export class PartnerLinkService {
     const accesses = await accessesOf(uow.manager, client.id);
     const own = accesses.find((a) => a.userId === viewer.userId);
     if (administratorWhoMayChange(own, client, today) !== ClientAdministrator.OWN) {
-      return (await this.visibility.canSeeClient(viewer, client, today))
+      return (await this.visibility.canSeeClient(uow.manager, viewer, client, today))
         ? refused(userError(UserErrorCode.FORBIDDEN, "Linking a partner is for the client's own administrators."))
         : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
     }

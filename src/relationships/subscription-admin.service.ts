@@ -156,7 +156,7 @@ export class SubscriptionAdminService {
       }
     }
     if (!allowed) {
-      return (await this.visibility.canSeeClient(viewer, client, today))
+      return (await this.visibility.canSeeClient(uow.manager, viewer, client, today))
         ? refused(userError(UserErrorCode.FORBIDDEN, 'Handing over the subscription-administrator role needs CLIENT_ADMIN in the linked partner, ARCHIVE in the ending partner, to be the client\'s administrator, or to hold the role.'))
         : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
     }

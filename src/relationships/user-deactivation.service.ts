@@ -55,7 +55,7 @@ export class UserDeactivationService {
     const ownAdministrator = administratorWhoMayChange(accesses.find((a) => a.userId === viewer.userId), client, today) === ClientAdministrator.OWN;
     const currentPartnerClientAdmin = client.partnerId !== null && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN);
     const forbidden = async () =>
-      (await this.visibility.canSeeClient(viewer, client, today))
+      (await this.visibility.canSeeClient(uow.manager, viewer, client, today))
         ? refused(userError(UserErrorCode.FORBIDDEN, "Clearing a deactivation needs to be the client's own administrator, or CLIENT_ADMIN in its current partner when that partner's ending did not set the date."))
         : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
     if (!ownAdministrator && !currentPartnerClientAdmin) return forbidden();
