@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { PUBLIC_ERROR_CODES } from '../common/errors';
+import { PUBLIC_ERROR_CODES } from './api-errors';
 import { QUERY_TOO_COMPLEX } from './limits';
 
 /** The longest message an error carries back; anything longer was built from the caller's own input. */

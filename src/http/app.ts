@@ -7,7 +7,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { archiveDownloadRoutes } from '../archive/download-route';
 import { bearerToken } from '../auth/jwt';
 import { Viewer } from '../auth/viewer';
-import { PUBLIC_ERROR_CODES, unauthenticated } from '../common/errors';
+import { PUBLIC_ERROR_CODES, unauthenticated } from '../graphql/api-errors';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
 import { RequestContext } from '../graphql/context';

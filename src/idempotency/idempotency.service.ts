@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../common/clock';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
+import { Refusal, refusal, UserErrorCode } from '../common/refusals';
 import { IdempotencyRecord } from './idempotency-record.entity';
 
 /** Who called which mutation with which key and input (DESIGN E10). */
@@ -25,8 +25,8 @@ export function idempotencyScope<I extends { idempotencyKey?: string | null }>(u
 }
 
 /** E10: the same key with another input. */
-export function idempotencyKeyMismatch(): UserError {
-  return userError(UserErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'The idempotency key was used with another input.', ['input', 'idempotencyKey']);
+export function idempotencyKeyMismatch(): Refusal {
+  return refusal(UserErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'The idempotency key was used with another input.', ['input', 'idempotencyKey']);
 }
 
 /** JSON with object keys sorted, so the same input always hashes the same. */

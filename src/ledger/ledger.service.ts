@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DataSource, EntityManager } from 'typeorm';
+import { NotFoundError } from '../common/domain-errors';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { ImportError, type ImportProblem } from '../import/import-file';
 import type { LedgerImport } from '../import/importer';
@@ -17,10 +18,11 @@ export interface DerivedGroupingAccount {
   groupingCode: string;
 }
 
-export class UnknownClientError extends Error {
+/** The client named for an import does not exist (the CLI prints it and writes nothing). */
+export class UnknownClientError extends NotFoundError {
+  override name = 'UnknownClientError';
   constructor(readonly clientId: string) {
     super(`No client "${clientId}".`);
-    this.name = 'UnknownClientError';
   }
 }
 

@@ -6,10 +6,10 @@ import { ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloMidnight, osloToday } from '../common/clock';
-import { apiError, forbidden } from '../common/errors';
+import { refusalAsError } from '../common/domain-errors';
 import { localIdOf } from '../common/global-id';
+import { Refusal, refusal, UserErrorCode, Warning } from '../common/refusals';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { UserError, UserErrorCode, userError, Warning } from '../graphql/user-errors';
 import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
@@ -44,7 +44,7 @@ export interface EndRelationshipResult {
   client: Client | null;
   deactivations: ClientAccess[];
   warnings: Warning[];
-  userErrors: UserError[];
+  userErrors: Refusal[];
 }
 
 /** What an idempotency record keeps to rebuild the first result (E10). */
@@ -72,8 +72,8 @@ export interface EndingPreview {
 /** The client's accounts whose SAF-T grouping was derived, not given (from the ledger), read through `manager`. */
 export type DerivedGroupingLookup = (manager: EntityManager, clientId: string) => Promise<string[]>;
 
-const refused = (...userErrors: UserError[]): EndRelationshipResult => ({ relationship: null, client: null, deactivations: [], warnings: [], userErrors });
-const notFound = () => userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']);
+const refused = (...userErrors: Refusal[]): EndRelationshipResult => ({ relationship: null, client: null, deactivations: [], warnings: [], userErrors });
+const notFound = () => refusal(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']);
 
 /** The tasks an ending schedules for its generation date (S1). */
 export const ENDING_TASKS = [TaskKind.GENERATE_MANDATORY_DATA, TaskKind.APPLY_DEACTIVATIONS];
@@ -97,13 +97,13 @@ export class EndRelationshipService {
    * E1 and A2 in one place: null when the viewer may end the client's relationship now, otherwise why not. A member
    * of a partner whose relationship with the client has already ended is told so (E11), whoever was first.
    */
-  private async refusalToEnd(manager: EntityManager, viewer: Viewer, client: Client, relationships: CustomerRelationship[], today: string): Promise<UserError | null> {
+  private async refusalToEnd(manager: EntityManager, viewer: Viewer, client: Client, relationships: CustomerRelationship[], today: string): Promise<Refusal | null> {
     if (client.partnerId && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN)) return null;
     const endedByMine = relationships.find((r) => ARCHIVE_STATUSES.includes(r.status) && r.partnerId !== client.partnerId && viewer.isMemberOf(r.partnerId));
-    if (endedByMine) return userError(UserErrorCode.ALREADY_ENDED, 'The relationship has already been ended.');
+    if (endedByMine) return refusal(UserErrorCode.ALREADY_ENDED, 'The relationship has already been ended.');
     if (!(await this.visibility.canSeeClient(manager, viewer, client, today))) return notFound();
-    if (!client.partnerId) return userError(UserErrorCode.NOT_LINKED_TO_PARTNER, 'The client is not linked to a partner.');
-    return userError(UserErrorCode.FORBIDDEN, 'Ending the relationship needs the CLIENT_ADMIN right in the linked partner.');
+    if (!client.partnerId) return refusal(UserErrorCode.NOT_LINKED_TO_PARTNER, 'The client is not linked to a partner.');
+    return refusal(UserErrorCode.FORBIDDEN, 'Ending the relationship needs the CLIENT_ADMIN right in the linked partner.');
   }
 
   /**
@@ -114,12 +114,10 @@ export class EndRelationshipService {
     const today = osloToday(this.clock);
     const clientId = localIdOf(clientGlobalId, 'Client');
     const client = clientId ? await manager.getRepository(Client).findOneBy({ id: clientId }) : null;
-    if (!client) throw apiError('NOT_FOUND', 'No such client.');
+    if (!client) throw refusalAsError(notFound());
     const [relationships, accesses] = await Promise.all([relationshipsOf(manager, client.id), accessesOf(manager, client.id)]);
-    const refusal = await this.refusalToEnd(manager, viewer, client, relationships, today);
-    if (refusal?.code === UserErrorCode.NOT_FOUND) throw apiError('NOT_FOUND', refusal.message);
-    if (refusal?.code === UserErrorCode.FORBIDDEN) throw forbidden(refusal.message);
-    if (refusal) throw apiError('BAD_USER_INPUT', refusal.message, { reason: refusal.code });
+    const refusedToEnd = await this.refusalToEnd(manager, viewer, client, relationships, today);
+    if (refusedToEnd) throw refusalAsError(refusedToEnd);
     const partnerId = client.partnerId!;
 
     const deactivations = accesses.filter((a) => a.viaPartnerId === partnerId && !a.deactivatedAt);
@@ -172,8 +170,8 @@ export class EndRelationshipService {
     }
 
     const relationships = await relationshipsOf(uow.manager, client.id);
-    const refusal = await this.refusalToEnd(uow.manager, viewer, client, relationships, today);
-    if (refusal) return refused(refusal);
+    const refusedToEnd = await this.refusalToEnd(uow.manager, viewer, client, relationships, today);
+    if (refusedToEnd) return refused(refusedToEnd);
     const partnerId = client.partnerId!;
     const accesses = await accessesOf(uow.manager, client.id);
 
@@ -191,7 +189,7 @@ export class EndRelationshipService {
         holder?.viaPartnerId !== partnerId
           ? "The subscription administrator is not one of the partner's users; the role stays where it is."
           : subscriptionAdminProblem(nextHolder, client, today, partnerId);
-      if (problem) errors.push(userError(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, field));
+      if (problem) errors.push(refusal(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, field));
     }
     if (errors.length > 0) return refused(...errors);
 

@@ -5,8 +5,8 @@ import { ClientAccess } from '../clients/client-access.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloMidnight, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
+import { Refusal, refusal, UserErrorCode } from '../common/refusals';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
 import { idempotencyKeyMismatch, idempotencyScope, IdempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
@@ -31,15 +31,15 @@ export interface CancelEndingInput {
 export interface EndingChangeResult {
   relationship: CustomerRelationship | null;
   client: Client | null;
-  userErrors: UserError[];
+  userErrors: Refusal[];
 }
 
 interface StoredChange {
   relationshipId: string;
 }
 
-const refused = (...userErrors: UserError[]): EndingChangeResult => ({ relationship: null, client: null, userErrors });
-const notFound = () => userError(UserErrorCode.NOT_FOUND, 'No such relationship.', ['input', 'relationshipId']);
+const refused = (...userErrors: Refusal[]): EndingChangeResult => ({ relationship: null, client: null, userErrors });
+const notFound = () => refusal(UserErrorCode.NOT_FOUND, 'No such relationship.', ['input', 'relationshipId']);
 
 /**
  * A pending ending, changed or cancelled by its partner from the archive before the generation date (DESIGN E7, E12).
@@ -84,17 +84,17 @@ export class EndedRelationshipService {
       this.visibility.canSeeRelationship(viewer, relationship, await this.visibility.isClientAdministrator(uow.manager, viewer, client, today));
     if (!visible) return { result: refused(notFound()) };
     if (!viewer.hasRight(relationship.partnerId, PartnerRight.ARCHIVE)) {
-      return { result: refused(userError(UserErrorCode.FORBIDDEN, 'Changing an ended relationship needs the ARCHIVE right in its partner.')) };
+      return { result: refused(refusal(UserErrorCode.FORBIDDEN, 'Changing an ended relationship needs the ARCHIVE right in its partner.')) };
     }
     if (relationship.status === RelationshipStatus.ARCHIVED || (relationship.status === RelationshipStatus.ENDED && relationship.generationDate! <= today)) {
-      return { result: refused(userError(UserErrorCode.GENERATION_DATE_PASSED, 'The generation date has come; the ending can no longer change.')) };
+      return { result: refused(refusal(UserErrorCode.GENERATION_DATE_PASSED, 'The generation date has come; the ending can no longer change.')) };
     }
     if (relationship.status !== RelationshipStatus.ENDED) {
-      return { result: refused(userError(UserErrorCode.NOT_FOUND, 'The relationship has no pending ending.', ['input', 'relationshipId'])) };
+      return { result: refused(refusal(UserErrorCode.NOT_FOUND, 'The relationship has no pending ending.', ['input', 'relationshipId'])) };
     }
     if (linkedSinceEnding(relationship, client, await relationshipsOf(uow.manager, client.id))) {
       return {
-        result: refused(userError(UserErrorCode.CLIENT_LINKED_ELSEWHERE, 'The client has been linked to a partner since this ending; the ending can no longer change.', ['input', 'relationshipId'])),
+        result: refused(refusal(UserErrorCode.CLIENT_LINKED_ELSEWHERE, 'The client has been linked to a partner since this ending; the ending can no longer change.', ['input', 'relationshipId'])),
       };
     }
     return { relationship, client };

@@ -6,8 +6,8 @@ import { ClientAccess } from '../clients/client-access.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
+import { Refusal, refusal, UserErrorCode } from '../common/refusals';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
 import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { normalizePartnerCode } from '../partners/partner-code';
 import { PartnerMembership } from '../partners/partner-membership.entity';
@@ -26,7 +26,7 @@ export interface LinkClientResult {
   relationship: CustomerRelationship | null;
   /** Accesses whose pending deactivation was cleared because their user belongs to the new partner (E8). */
   clearedDeactivations: ClientAccess[];
-  userErrors: UserError[];
+  userErrors: Refusal[];
 }
 
 interface StoredLink {
@@ -35,7 +35,7 @@ interface StoredLink {
   clearedIds: string[];
 }
 
-const refused = (...userErrors: UserError[]): LinkClientResult => ({ client: null, relationship: null, clearedDeactivations: [], userErrors });
+const refused = (...userErrors: Refusal[]): LinkClientResult => ({ client: null, relationship: null, clearedDeactivations: [], userErrors });
 
 /** A client's own administrators put a partner's code on the client (DESIGN A5, E8). */
 export class PartnerLinkService {
@@ -56,7 +56,7 @@ export class PartnerLinkService {
     const today = osloToday(this.clock);
     const clientId = localIdOf(input.clientId, 'Client');
     const client = clientId ? await lockClient(uow.manager, clientId) : null;
-    if (!client) return refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
+    if (!client) return refused(refusal(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
 
     const scope = idempotencyScope(viewer.userId, 'linkClientToPartner', input);
     if (scope) {
@@ -77,16 +77,16 @@ export class PartnerLinkService {
     const own = accesses.find((a) => a.userId === viewer.userId);
     if (administratorWhoMayChange(own, client, today) !== ClientAdministrator.OWN) {
       return (await this.visibility.canSeeClient(uow.manager, viewer, client, today))
-        ? refused(userError(UserErrorCode.FORBIDDEN, "Linking a partner is for the client's own administrators."))
-        : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
+        ? refused(refusal(UserErrorCode.FORBIDDEN, "Linking a partner is for the client's own administrators."))
+        : refused(refusal(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
     }
     if (client.partnerId !== null) {
-      return refused(userError(UserErrorCode.ALREADY_LINKED, 'The client is already linked to a partner; that relationship must end first.', ['input', 'clientId']));
+      return refused(refusal(UserErrorCode.ALREADY_LINKED, 'The client is already linked to a partner; that relationship must end first.', ['input', 'clientId']));
     }
     // Codes are stored upper case and compared exactly; a typed code that is no code at all finds nothing.
     const code = normalizePartnerCode(input.partnerCode);
     const partner = code ? await uow.repo(Partner).findOneBy({ partnerCode: code }) : null;
-    if (!partner) return refused(userError(UserErrorCode.NOT_FOUND, 'No partner has this code.', ['input', 'partnerCode']));
+    if (!partner) return refused(refusal(UserErrorCode.NOT_FOUND, 'No partner has this code.', ['input', 'partnerCode']));
 
     client.partnerId = partner.id;
     client.partnerSince = today;

@@ -5,8 +5,8 @@ import { ClientAccess, ClientRole } from '../clients/client-access.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
+import { Refusal, refusal, UserErrorCode } from '../common/refusals';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
 import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { NotificationKind } from '../notifications/notification.entity';
 import type { NotificationService } from '../notifications/notification.service';
@@ -43,7 +43,7 @@ export interface TransferInput {
 export interface TransferResult {
   client: Client | null;
   grantedAdministrator: boolean;
-  userErrors: UserError[];
+  userErrors: Refusal[];
 }
 
 interface StoredTransfer {
@@ -51,7 +51,7 @@ interface StoredTransfer {
   grantedAdministrator: boolean;
 }
 
-const refused = (...userErrors: UserError[]): TransferResult => ({ client: null, grantedAdministrator: false, userErrors });
+const refused = (...userErrors: Refusal[]): TransferResult => ({ client: null, grantedAdministrator: false, userErrors });
 
 /** The subscription-administrator role: who may take it and how it moves (DESIGN E5, E6, S4, S6). */
 export class SubscriptionAdminService {
@@ -126,7 +126,7 @@ export class SubscriptionAdminService {
     const today = osloToday(this.clock);
     const clientId = localIdOf(input.clientId, 'Client');
     const client = clientId ? await lockClient(uow.manager, clientId) : null;
-    if (!client) return refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
+    if (!client) return refused(refusal(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
 
     const scope = idempotencyScope(viewer.userId, 'transferSubscriptionAdmin', { clientId: input.clientId, userId: input.userId, idempotencyKey: input.idempotencyKey });
     if (scope) {
@@ -146,10 +146,10 @@ export class SubscriptionAdminService {
       const pending = relationships.find((r) => r.status === RelationshipStatus.ENDED && viewer.hasRight(r.partnerId, PartnerRight.ARCHIVE));
       if (pending) {
         if (linkedSinceEnding(pending, client, relationships)) {
-          return refused(userError(UserErrorCode.CLIENT_LINKED_ELSEWHERE, 'The client has been linked to a partner since this ending; its new partner or its own administrators hand the role over now.'));
+          return refused(refusal(UserErrorCode.CLIENT_LINKED_ELSEWHERE, 'The client has been linked to a partner since this ending; its new partner or its own administrators hand the role over now.'));
         }
         if (pending.generationDate !== null && pending.generationDate <= today) {
-          return refused(userError(UserErrorCode.GENERATION_DATE_PASSED, 'The generation date has come; the client\'s administrators can hand the role over now.'));
+          return refused(refusal(UserErrorCode.GENERATION_DATE_PASSED, 'The generation date has come; the client\'s administrators can hand the role over now.'));
         }
         allowed = true;
         forEnding = pending.id;
@@ -157,15 +157,15 @@ export class SubscriptionAdminService {
     }
     if (!allowed) {
       return (await this.visibility.canSeeClient(uow.manager, viewer, client, today))
-        ? refused(userError(UserErrorCode.FORBIDDEN, 'Handing over the subscription-administrator role needs CLIENT_ADMIN in the linked partner, ARCHIVE in the ending partner, to be the client\'s administrator, or to hold the role.'))
-        : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
+        ? refused(refusal(UserErrorCode.FORBIDDEN, 'Handing over the subscription-administrator role needs CLIENT_ADMIN in the linked partner, ARCHIVE in the ending partner, to be the client\'s administrator, or to hold the role.'))
+        : refused(refusal(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
     }
 
     const userId = localIdOf(input.userId, 'User');
-    if (!userId) return refused(userError(UserErrorCode.NOT_FOUND, 'No such user.', ['input', 'userId']));
+    if (!userId) return refused(refusal(UserErrorCode.NOT_FOUND, 'No such user.', ['input', 'userId']));
     const next = accesses.find((a) => a.userId === userId);
     const problem = subscriptionAdminProblem(next, client, today, null);
-    if (problem) return refused(userError(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, ['input', 'userId']));
+    if (problem) return refused(refusal(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, ['input', 'userId']));
 
     const { grantedAdministrator } = await this.handOver(uow, caller, client, accesses, next!, forEnding);
     if (scope) await this.idempotency.remember(uow, scope, { clientId: client.id, grantedAdministrator } satisfies StoredTransfer);

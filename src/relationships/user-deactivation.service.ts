@@ -4,8 +4,8 @@ import type { AuditService } from '../audit/audit.service';
 import { ClientAccess } from '../clients/client-access.entity';
 import { Clock, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
+import { Refusal, refusal, UserErrorCode } from '../common/refusals';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
 import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { accessesOf, Caller, lockClient } from './client-lock';
@@ -19,10 +19,10 @@ export interface ClearDeactivationInput {
 
 export interface ClearDeactivationResult {
   clientUser: ClientAccess | null;
-  userErrors: UserError[];
+  userErrors: Refusal[];
 }
 
-const refused = (...userErrors: UserError[]): ClearDeactivationResult => ({ clientUser: null, userErrors });
+const refused = (...userErrors: Refusal[]): ClearDeactivationResult => ({ clientUser: null, userErrors });
 
 /** E8: one user's pending deactivation on one client, removed by hand. */
 export class UserDeactivationService {
@@ -42,7 +42,7 @@ export class UserDeactivationService {
     const today = osloToday(this.clock);
     const clientId = localIdOf(input.clientId, 'Client');
     const client = clientId ? await lockClient(uow.manager, clientId) : null;
-    if (!client) return refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
+    if (!client) return refused(refusal(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
 
     const scope = idempotencyScope(viewer.userId, 'clearUserDeactivation', input);
     if (scope) {
@@ -56,15 +56,15 @@ export class UserDeactivationService {
     const currentPartnerClientAdmin = client.partnerId !== null && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN);
     const forbidden = async () =>
       (await this.visibility.canSeeClient(uow.manager, viewer, client, today))
-        ? refused(userError(UserErrorCode.FORBIDDEN, "Clearing a deactivation needs to be the client's own administrator, or CLIENT_ADMIN in its current partner when that partner's ending did not set the date."))
-        : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
+        ? refused(refusal(UserErrorCode.FORBIDDEN, "Clearing a deactivation needs to be the client's own administrator, or CLIENT_ADMIN in its current partner when that partner's ending did not set the date."))
+        : refused(refusal(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
     if (!ownAdministrator && !currentPartnerClientAdmin) return forbidden();
 
     const userId = localIdOf(input.userId, 'User');
     const access = accesses.find((a) => a.userId === userId);
-    if (!access) return refused(userError(UserErrorCode.NOT_FOUND, 'The user has no access to the client.', ['input', 'userId']));
+    if (!access) return refused(refusal(UserErrorCode.NOT_FOUND, 'The user has no access to the client.', ['input', 'userId']));
     if (access.deactivationDate === null || access.deactivatedAt !== null) {
-      return refused(userError(UserErrorCode.NOT_DEACTIVATING, 'The user has no pending deactivation on the client.', ['input', 'userId']));
+      return refused(refusal(UserErrorCode.NOT_DEACTIVATING, 'The user has no pending deactivation on the client.', ['input', 'userId']));
     }
     if (!ownAdministrator && access.deactivationRelationshipId !== null) {
       // The client may have been linked to the same partner again since its ending: that partner still may not undo it.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../audit/audit.service';
 import type { Client } from '../clients/client.entity';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../common/domain-errors';
 import { runInTransaction, UnitOfWork } from '../db/unit-of-work';
 import type { MandatoryDataGenerator } from '../jobs/mandatory-data';
 import { lockClient } from '../relationships/client-lock';
