@@ -8,9 +8,9 @@ import { Client } from '../clients/client.entity';
 import { Clock, osloMidnight, osloToday } from '../common/clock';
 import { refusalAsError } from '../common/domain-errors';
 import { localIdOf } from '../common/global-id';
-import { Refusal, refusal, UserErrorCode, Warning } from '../common/refusals';
+import { noSuchClient, Refusal, refusal, refused, UserErrorCode, Warning } from '../common/refusals';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
 import { ScheduledTask, TaskKind, TaskState } from '../tasks/scheduled-task.entity';
@@ -47,6 +47,9 @@ export interface EndRelationshipResult {
   userErrors: Refusal[];
 }
 
+/** What a refused ending returns besides its userErrors. */
+const NO_ENDING: Omit<EndRelationshipResult, 'userErrors'> = { relationship: null, client: null, deactivations: [], warnings: [] };
+
 /** What an idempotency record keeps to rebuild the first result (E10). */
 interface StoredEnding {
   relationshipId: string;
@@ -71,9 +74,6 @@ export interface EndingPreview {
 
 /** The client's accounts whose SAF-T grouping was derived, not given (from the ledger), read through `manager`. */
 export type DerivedGroupingLookup = (manager: EntityManager, clientId: string) => Promise<string[]>;
-
-const refused = (...userErrors: Refusal[]): EndRelationshipResult => ({ relationship: null, client: null, deactivations: [], warnings: [], userErrors });
-const notFound = () => refusal(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']);
 
 /** The tasks an ending schedules for its generation date (S1). */
 export const ENDING_TASKS = [TaskKind.GENERATE_MANDATORY_DATA, TaskKind.APPLY_DEACTIVATIONS];
@@ -101,9 +101,10 @@ export class EndRelationshipService {
     if (client.partnerId && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN)) return null;
     const endedByMine = relationships.find((r) => ARCHIVE_STATUSES.includes(r.status) && r.partnerId !== client.partnerId && viewer.isMemberOf(r.partnerId));
     if (endedByMine) return refusal(UserErrorCode.ALREADY_ENDED, 'The relationship has already been ended.');
-    if (!(await this.visibility.canSeeClient(manager, viewer, client, today))) return notFound();
-    if (!client.partnerId) return refusal(UserErrorCode.NOT_LINKED_TO_PARTNER, 'The client is not linked to a partner.');
-    return refusal(UserErrorCode.FORBIDDEN, 'Ending the relationship needs the CLIENT_ADMIN right in the linked partner.');
+    const denied = await this.visibility.refusal(manager, viewer, client, today, 'Ending the relationship needs the CLIENT_ADMIN right in the linked partner.');
+    // A client the viewer sees but that has no partner: there is nothing to end.
+    if (denied.code === UserErrorCode.FORBIDDEN && !client.partnerId) return refusal(UserErrorCode.NOT_LINKED_TO_PARTNER, 'The client is not linked to a partner.');
+    return denied;
   }
 
   /**
@@ -114,7 +115,7 @@ export class EndRelationshipService {
     const today = osloToday(this.clock);
     const clientId = localIdOf(clientGlobalId, 'Client');
     const client = clientId ? await manager.getRepository(Client).findOneBy({ id: clientId }) : null;
-    if (!client) throw refusalAsError(notFound());
+    if (!client) throw refusalAsError(noSuchClient());
     const [relationships, accesses] = await Promise.all([relationshipsOf(manager, client.id), accessesOf(manager, client.id)]);
     const refusedToEnd = await this.refusalToEnd(manager, viewer, client, relationships, today);
     if (refusedToEnd) throw refusalAsError(refusedToEnd);
@@ -155,23 +156,29 @@ export class EndRelationshipService {
 
   /** E1–E5, E9–E11: ends the client's relationship with its linked partner, all in the caller's transaction. */
   async end(uow: UnitOfWork, caller: Caller, input: EndRelationshipInput): Promise<EndRelationshipResult> {
+    const client = await lockClient(uow.manager, localIdOf(input.clientId, 'Client'));
+    if (!client) return refused(NO_ENDING, noSuchClient());
+    return this.idempotency.once(uow, idempotencyScope(caller.viewer.userId, 'endCustomerRelationship', input), {
+      nothing: NO_ENDING,
+      run: () => this.endLocked(uow, caller, client, input),
+      remember: (ending): StoredEnding => ({
+        relationshipId: ending.relationship!.id,
+        clientId: ending.client!.id,
+        deactivationIds: ending.deactivations.map((a) => a.id),
+        warnings: ending.warnings,
+      }),
+      replay: (stored) => this.rebuild(uow, stored),
+    });
+  }
+
+  /** `end` once the client row is locked and the call is known to be a first one. */
+  private async endLocked(uow: UnitOfWork, caller: Caller, client: Client, input: EndRelationshipInput): Promise<EndRelationshipResult> {
     const { viewer } = caller;
     const today = osloToday(this.clock);
     const now = this.clock.now();
-    const clientId = localIdOf(input.clientId, 'Client');
-    const client = clientId ? await lockClient(uow.manager, clientId) : null;
-    if (!client) return refused(notFound());
-
-    const scope = idempotencyScope(viewer.userId, 'endCustomerRelationship', input);
-    if (scope) {
-      const found = await this.idempotency.lookup<StoredEnding>(uow, scope);
-      if (found.kind === 'mismatch') return refused(idempotencyKeyMismatch());
-      if (found.kind === 'replay') return this.rebuild(uow, found.result);
-    }
-
     const relationships = await relationshipsOf(uow.manager, client.id);
     const refusedToEnd = await this.refusalToEnd(uow.manager, viewer, client, relationships, today);
-    if (refusedToEnd) return refused(refusedToEnd);
+    if (refusedToEnd) return refused(NO_ENDING, refusedToEnd);
     const partnerId = client.partnerId!;
     const accesses = await accessesOf(uow.manager, client.id);
 
@@ -191,7 +198,7 @@ export class EndRelationshipService {
           : subscriptionAdminProblem(nextHolder, client, today, partnerId);
       if (problem) errors.push(refusal(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, field));
     }
-    if (errors.length > 0) return refused(...errors);
+    if (errors.length > 0) return refused(NO_ENDING, ...errors);
 
     // E4, all in this transaction. The ACTIVE row written at import (or at linking) becomes the ended relationship.
     const before = { partnerId, partnerSince: client.partnerSince, subscriptionAdminUserId: client.subscriptionAdminUserId };
@@ -275,10 +282,6 @@ export class EndRelationshipService {
       },
     });
 
-    if (scope) {
-      const stored: StoredEnding = { relationshipId: relationship.id, clientId: client.id, deactivationIds: deactivations.map((a) => a.id), warnings };
-      await this.idempotency.remember(uow, scope, stored);
-    }
     uow.onCommit(() => this.taskTrigger().created(tasks));
     return { relationship, client, deactivations, warnings, userErrors: [] };
   }
