@@ -7,7 +7,6 @@ import { NotificationResolver } from '../notifications/notification.resolver';
 import { PartnerMembershipResolver, PartnerResolver, UserResolver } from '../partners/partner.resolver';
 import { ArchiveDocumentResolver, CustomerRelationshipResolver } from '../relationships/relationship.resolver';
 import { RelationshipMutations } from '../relationships/relationship.mutations';
-import { withDomainErrorsMapped } from './api-errors';
 import { NodeResolver } from './node.resolver';
 import { DateTimeScalar } from './scalars';
 
@@ -41,20 +40,15 @@ function describeRoots(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
-/**
- * The API's schema, built once per process from the resolvers (validation on: type-graphql's default is off). Domain
- * errors thrown below the resolvers reach the client as GraphQL errors with their code (`api-errors.ts`).
- */
+/** The API's schema, built once per process from the resolvers (validation on: type-graphql's default is off). */
 export function apiSchema(): GraphQLSchema {
-  built ??= withDomainErrorsMapped(
-    lexicographicSortSchema(
-      describeRoots(
-        buildSchemaSync({
-          resolvers: RESOLVERS,
-          validate: true,
-          scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
-        }),
-      ),
+  built ??= lexicographicSortSchema(
+    describeRoots(
+      buildSchemaSync({
+        resolvers: RESOLVERS,
+        validate: true,
+        scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+      }),
     ),
   );
   return built;

@@ -1,8 +1,9 @@
-import { graphql, GraphQLError, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, GraphQLString } from 'graphql';
+import { graphql, GraphQLError, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { BadInputError, DomainError, ForbiddenError, NotFoundError, refusalAsError } from '../../src/common/domain-errors';
 import { decodeCursor, encodeCursor } from '../../src/common/pages';
 import { refusal, UserErrorCode } from '../../src/common/refusals';
-import { graphqlErrorOf, withDomainErrorsMapped } from '../../src/graphql/api-errors';
+import { asApiError, graphqlErrorOf } from '../../src/graphql/api-errors';
+import { formatError } from '../../src/graphql/format-error';
 import { UnknownClientError } from '../../src/ledger/ledger.service';
 
 /** Plain errors inside, GraphQL at the edge: one mapping from the product's domain errors to GraphQL errors. */
@@ -19,9 +20,10 @@ describe('domain errors as GraphQL errors', () => {
     expect(mapped.extensions).toEqual({ code, ...details });
   });
 
-  it('leaves anything else as it is: a programming error, a DomainError without a code, a GraphQLError', () => {
-    for (const error of [new TypeError('x is undefined'), new DomainError('generation is not available'), new GraphQLError('already mapped'), 'a string']) {
-      expect(graphqlErrorOf(error)).toBe(error);
+  it('leaves any other error of an operation as it is: a programming error, a DomainError without a code, a GraphQL error of its own', () => {
+    for (const original of [new TypeError('x is undefined'), new DomainError('generation is not available'), undefined]) {
+      const error = new GraphQLError(original?.message ?? 'first must be between 1 and 100.', { originalError: original, extensions: original ? {} : { code: 'BAD_USER_INPUT' } });
+      expect(asApiError(error)).toBe(error);
     }
   });
 
@@ -52,44 +54,55 @@ describe('domain errors as GraphQL errors', () => {
   });
 });
 
-describe('every field of the schema reports domain errors with their code', () => {
-  const schema = withDomainErrorsMapped(
-    new GraphQLSchema({
-      query: new GraphQLObjectType({
-        name: 'Query',
-        fields: {
-          plain: { type: GraphQLString, resolve: () => 'as it is' },
-          thrown: {
-            type: GraphQLString,
-            resolve: () => {
-              throw new ForbiddenError('Needs ARCHIVE.');
-            },
-          },
-          rejected: { type: GraphQLString, resolve: async () => Promise.reject(new BadInputError('Bad cursor.', { argument: 'after' })) },
-          broken: {
-            type: GraphQLString,
-            resolve: () => {
-              throw new TypeError('x is undefined');
-            },
+describe('an error of an operation as the client sees it', () => {
+  const schema = new GraphQLSchema({
+    query: new GraphQLObjectType({
+      name: 'Query',
+      fields: {
+        plain: { type: GraphQLString, resolve: () => 'as it is' },
+        thrown: {
+          type: GraphQLString,
+          resolve: () => {
+            throw new ForbiddenError('Needs ARCHIVE.');
           },
         },
-      }),
+        rejected: { type: GraphQLString, resolve: async () => Promise.reject(new BadInputError('Bad cursor.', { argument: 'after' })) },
+        broken: {
+          type: GraphQLString,
+          resolve: () => {
+            throw new TypeError('x is undefined');
+          },
+        },
+      },
     }),
-  );
-
-  it('a thrown or rejected domain error arrives with its code; any other error without one', async () => {
-    const result = await graphql({ schema, source: '{ plain thrown rejected broken }' });
-    expect(result.data).toEqual({ plain: 'as it is', thrown: null, rejected: null, broken: null });
-    const byField = Object.fromEntries(result.errors!.map((e) => [e.path![0], { message: e.message, extensions: e.extensions }]));
-    expect(byField).toEqual({
-      thrown: { message: 'Needs ARCHIVE.', extensions: { code: 'FORBIDDEN' } },
-      rejected: { message: 'Bad cursor.', extensions: { code: 'BAD_USER_INPUT', argument: 'after' } },
-      broken: { message: 'x is undefined', extensions: {} },
-    });
   });
 
-  it('a value returned at once stays a value, not a promise', () => {
-    const resolve = schema.getQueryType()!.getFields().plain.resolve!;
-    expect(resolve(undefined, {}, undefined, {} as GraphQLResolveInfo)).toBe('as it is');
+  const errorsOf = async () => {
+    const result = await graphql({ schema, source: '{ plain thrown rejected broken }' });
+    expect(result.data).toEqual({ plain: 'as it is', thrown: null, rejected: null, broken: null });
+    return new Map(result.errors!.map((e) => [e.path![0], e]));
+  };
+
+  it('a domain error thrown or rejected by a resolver gets its code at its place; any other error stays as it is', async () => {
+    const errors = await errorsOf();
+    const seen = (field: string) => {
+      const e = asApiError(errors.get(field)!);
+      return { message: e.message, path: e.path, extensions: e.extensions };
+    };
+    expect(seen('thrown')).toEqual({ message: 'Needs ARCHIVE.', path: ['thrown'], extensions: { code: 'FORBIDDEN' } });
+    expect(seen('rejected')).toEqual({ message: 'Bad cursor.', path: ['rejected'], extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
+    expect(asApiError(errors.get('broken')!)).toBe(errors.get('broken'));
+  });
+
+  it('the formatter gives the client the domain code and message, and hides anything else as INTERNAL_SERVER_ERROR', async () => {
+    const errors = await errorsOf();
+    // What Apollo hands the formatter: the error as JSON, with INTERNAL_SERVER_ERROR where it found no code.
+    const format = (field: string) => {
+      const error = errors.get(field)!;
+      return formatError({ hideSuggestions: true })({ ...error.toJSON(), extensions: { code: 'INTERNAL_SERVER_ERROR', ...error.extensions } }, error);
+    };
+    expect(format('thrown')).toMatchObject({ message: 'Needs ARCHIVE.', path: ['thrown'], extensions: { code: 'FORBIDDEN' } });
+    expect(format('rejected')).toMatchObject({ message: 'Bad cursor.', extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
+    expect(format('broken')).toEqual({ message: 'Internal server error', locations: [{ line: 1, column: 25 }], path: ['broken'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
 });
