@@ -5,7 +5,7 @@ import type { Logger as TypeOrmLogger } from 'typeorm';
 import { TokenService } from '../src/auth/jwt';
 import { openRuntime } from '../src/boot';
 import { systemClock } from '../src/common/clock';
-import { encodeCursor } from '../src/graphql/connection';
+import { encodeCursor } from '../src/common/pages';
 import { createHttpApp } from '../src/http/app';
 import { startApiServer } from './lib/api-server';
 import { benchConfig, createBenchDatabase, databaseUrl, dropOnInterrupt } from './lib/database';

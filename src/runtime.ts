@@ -54,7 +54,7 @@ export interface RuntimeParts {
 
 export function createRuntime(parts: RuntimeParts): Runtime {
   const { dataSource, clock } = parts;
-  const visibility = new VisibilityService(dataSource);
+  const visibility = new VisibilityService();
   const audit = new AuditService(clock);
   const ledger = new LedgerService(dataSource);
   const services: Services = {
@@ -65,13 +65,12 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     ledger,
     archiveStorage: new LocalFolderStorage(parts.config.archiveDir),
     ...createRelationshipServices({
-      dataSource,
       clock,
       visibility,
       audit,
       taskTrigger: () => runtime.taskTrigger,
       emailTrigger: () => runtime.emailTrigger,
-      derivedGroupings: async (uow, clientId) => (await ledger.derivedGroupingAccounts(clientId, uow.manager)).map((a) => a.accountId),
+      derivedGroupings: async (manager, clientId) => (await ledger.derivedGroupingAccounts(clientId, manager)).map((a) => a.accountId),
     }),
   };
   const runtime: Runtime = {

@@ -2,8 +2,8 @@ import { DataSource } from 'typeorm';
 import { ARCHIVE_STATUSES } from '../access/visibility.service';
 import type { Viewer } from '../auth/viewer';
 import { endingSnapshotColumns, whereClientMatches } from '../clients/clients.service';
-import { forbidden } from '../common/errors';
-import { decodeCursor, emptyPage, encodeCursor, Page } from '../graphql/connection';
+import { ForbiddenError } from '../common/domain-errors';
+import { decodeCursor, emptyPage, encodeCursor, Page } from '../common/pages';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
 
@@ -18,7 +18,7 @@ export class ArchiveService {
 
   async list(viewer: Viewer, filter: ArchiveListFilter, first: number, after: string | null): Promise<Page<CustomerRelationship>> {
     const partnerIds = viewer.partnersWithRight(PartnerRight.ARCHIVE);
-    if (partnerIds.length === 0) throw forbidden('The archive needs the ARCHIVE right in one of your partners.');
+    if (partnerIds.length === 0) throw new ForbiddenError('The archive needs the ARCHIVE right in one of your partners.');
     const statuses = filter.status ? ARCHIVE_STATUSES.filter((s) => s === filter.status) : ARCHIVE_STATUSES;
     if (statuses.length === 0) return emptyPage();
 

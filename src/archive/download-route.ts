@@ -2,7 +2,6 @@ import type { Express, Request, Response } from 'express';
 import { bearerToken } from '../auth/jwt';
 import { Viewer } from '../auth/viewer';
 import { localIdOf } from '../common/global-id';
-import { PartnerRight } from '../partners/partner-membership.entity';
 import { CustomerRelationship } from '../relationships/customer-relationship.entity';
 import type { Runtime } from '../runtime';
 import { ArchiveDocument } from './archive-document.entity';
@@ -33,9 +32,10 @@ export function contentDisposition(fileName: string): string {
 }
 
 /**
- * `GET /archive/documents/<globalId>` (contract: HTTP): the archive file, streamed, for members of the
- * relationship's partner with ARCHIVE (DESIGN A2). No or a bad token → 401; anyone else, or a document that does not
- * exist (any more) → 404, the same answer, so nothing leaks. One byte range is served (206/416).
+ * `GET /archive/documents/<globalId>` (contract: HTTP): the archive file, streamed, to whom the visibility service lets
+ * see the document, as `node(id:)` asks it: members of the relationship's partner with ARCHIVE (DESIGN A2). No or a
+ * bad token → 401; anyone else, or a document that does not exist (any more) → 404, the same answer, so nothing leaks.
+ * One byte range is served (206/416).
  */
 export function archiveDownloadRoutes(runtime: Runtime, storage: ArchiveStorage): (app: Express) => void {
   const notFound = (res: Response) => res.status(404).json({ error: 'NOT_FOUND', message: 'No such document.' });
@@ -54,7 +54,7 @@ export function archiveDownloadRoutes(runtime: Runtime, storage: ArchiveStorage)
     const document = await runtime.dataSource.getRepository(ArchiveDocument).findOneBy({ id });
     if (!document) return void notFound(res);
     const relationship = await runtime.dataSource.getRepository(CustomerRelationship).findOneBy({ id: document.relationshipId });
-    if (!relationship || !viewer.hasRight(relationship.partnerId, PartnerRight.ARCHIVE)) return void notFound(res);
+    if (!relationship || !runtime.services.visibility.canSeeArchiveDocument(viewer, relationship)) return void notFound(res);
 
     const size = await storage.size(document.storageKey);
     if (size === null) {

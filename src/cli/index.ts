@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../config/config';
 import { ImportError } from '../import/import-file';
 import { importFile } from '../import/importer';
 import { loadImportFile } from '../import/load-import-file';
+import { UnknownClientError } from '../ledger/ledger.service';
 import { applyRetention } from '../archive/retention';
 import { osloToday } from '../common/clock';
 import { isValidDate } from '../common/calendar';
@@ -58,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
           if (summary.derivedGroupingAccountIds.length) console.log(`Grouping derived from the account number for ${summary.derivedGroupingAccountIds.length} accounts.`);
           return 0;
         } catch (error) {
-          if (!(error instanceof SaftFormatError) && (error as Error).name !== 'UnknownClientError') throw error;
+          if (!(error instanceof SaftFormatError) && !(error instanceof UnknownClientError)) throw error;
           console.error(`${args[1]}: refused, nothing was written: ${(error as Error).message}`);
           return 1;
         }

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, ID } from 'type-graphql';
-import { administersClientNow, isAccessActive } from '../access/access-rules';
+import { isAccessActive } from '../access/access-rules';
 import { localIdOf, toGlobalId } from '../common/global-id';
 import { pageSize, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
@@ -92,8 +92,7 @@ export class ClientResolver {
     // Through the archive: the relationships of the partners in which the viewer has ARCHIVE, nobody else's.
     if (view.kind === 'archive') return view.relationships;
     const [all, accesses] = await Promise.all([ctx.loaders.relationshipsByClient.load(client.id), ctx.loaders.accessesByClient.load(client.id)]);
-    const own = accesses.find((a) => a.userId === ctx.viewer.userId);
-    const isAdministrator = own !== undefined && administersClientNow(own, client, ctx.today());
+    const isAdministrator = ctx.services.visibility.administersClient(ctx.viewer, client, accesses, ctx.today());
     return all.filter((r) => ctx.services.visibility.canSeeRelationship(ctx.viewer, r, isAdministrator));
   }
 }

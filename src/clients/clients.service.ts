@@ -1,8 +1,8 @@
 import { DataSource, In, SelectQueryBuilder } from 'typeorm';
 import { ARCHIVE_STATUSES } from '../access/visibility.service';
 import type { Viewer } from '../auth/viewer';
-import { forbidden } from '../common/errors';
-import { decodeCursor, emptyPage, encodeCursor, escapeLike, Page } from '../graphql/connection';
+import { ForbiddenError } from '../common/domain-errors';
+import { decodeCursor, emptyPage, encodeCursor, escapeLike, Page } from '../common/pages';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { Client } from './client.entity';
 
@@ -61,11 +61,11 @@ export class ClientsService {
     const tab = filter.tab ?? ClientTab.ACTIVE;
     let partnerIds = tab === ClientTab.ARCHIVE ? viewer.partnersWithRight(PartnerRight.ARCHIVE) : viewer.partnerIds();
     if (tab === ClientTab.ARCHIVE && partnerIds.length === 0) {
-      throw forbidden('The archive needs the ARCHIVE right in one of your partners.');
+      throw new ForbiddenError('The archive needs the ARCHIVE right in one of your partners.');
     }
     if (filter.partnerId) {
       if (tab === ClientTab.ARCHIVE && viewer.isMemberOf(filter.partnerId) && !partnerIds.includes(filter.partnerId)) {
-        throw forbidden("The archive needs the ARCHIVE right in this partner.");
+        throw new ForbiddenError("The archive needs the ARCHIVE right in this partner.");
       }
       partnerIds = partnerIds.filter((id) => id === filter.partnerId);
     }

@@ -1,5 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
-import { badUserInput } from '../common/errors';
+import type { Page } from '../common/pages';
+import { badUserInput } from './api-errors';
 
 @ObjectType('PageInfo', { description: 'Where a page of a connection stands in the whole list.' })
 export class PageInfo {
@@ -22,37 +23,6 @@ export function pageSize(first: number | null | undefined): number {
   return first;
 }
 
-/** Opaque keyset cursor: base64url of the sort key of the last item. */
-export function encodeCursor(key: Array<string | number>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-/** The sort key inside a cursor; BAD_USER_INPUT when the cursor was not made by us. */
-export function decodeCursor(cursor: string, shape: Array<'string' | 'number'>): Array<string | number> {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === shape.length && key.every((part, i) => typeof part === shape[i])) {
-      return key as Array<string | number>;
-    }
-  } catch {
-    // fall through
-  }
-  throw badUserInput('after is not a cursor from this list.', { argument: 'after' });
-}
-
-export interface Page<T> {
-  items: T[];
-  hasNextPage: boolean;
-  /** Counted only when the client asks for `totalCount`: on a large list the count costs more than the page. */
-  totalCount: () => Promise<number>;
-  cursorOf: (item: T) => string;
-}
-
-/** A page of nothing. */
-export function emptyPage<T>(): Page<T> {
-  return { items: [], hasNextPage: false, totalCount: async () => 0, cursorOf: () => '' };
-}
-
 /** A page as a Relay connection's fields; `totalCount` is a getter, so the count runs only when it is selected. */
 export function toConnection<T>(page: Page<T>) {
   const edges = page.items.map((node) => ({ cursor: page.cursorOf(node), node }));
@@ -63,9 +33,4 @@ export function toConnection<T>(page: Page<T>) {
     },
     pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
   };
-}
-
-/** `%` and `_` are wildcards in LIKE; a search term matches them literally. */
-export function escapeLike(term: string): string {
-  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -37,7 +37,7 @@ export class RequestContext {
   /** How the viewer sees each client (DESIGN A6), batched per request: a page of clients costs the same statements as one. */
   private readonly clientViews = new DataLoader<Client, ClientView, string>(
     async (clients) => {
-      const views = await this.services.visibility.clientViews(this.viewer, [...clients], this.today());
+      const views = await this.services.visibility.clientViews(this.runtime.dataSource.manager, this.viewer, [...clients], this.today());
       return clients.map((c) => views.get(c.id)!);
     },
     { cacheKeyFn: (client) => client.id },

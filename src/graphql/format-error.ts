@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { PUBLIC_ERROR_CODES } from '../common/errors';
+import { asApiError, PUBLIC_ERROR_CODES } from './api-errors';
 import { QUERY_TOO_COMPLEX } from './limits';
 
 /** The longest message an error carries back; anything longer was built from the caller's own input. */
@@ -62,12 +62,20 @@ function publicCodeOf(formatted: GraphQLFormattedError, error: unknown): string 
   return code;
 }
 
+/** A domain error thrown below the resolvers, formatted with the code and message `asApiError` gives it. */
+function withDomainCode(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const mapped = error instanceof GraphQLError ? asApiError(error) : error;
+  if (mapped === error || !(mapped instanceof GraphQLError)) return formatted;
+  return { ...formatted, message: mapped.message, extensions: { ...mapped.extensions } };
+}
+
 /**
  * What every GraphQL error looks like to the client: a public code, or INTERNAL_SERVER_ERROR with details hidden; a
  * bounded message that does not repeat the caller's input; no suggestions of names when the schema is not public.
  */
 export function formatError(options: ErrorFormatOptions) {
-  return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
+  return (apolloFormatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
+    const formatted = withDomainCode(apolloFormatted, error);
     const code = publicCodeOf(formatted, error);
     if (!PUBLIC_ERROR_CODES.has(code)) {
       return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

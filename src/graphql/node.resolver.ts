@@ -2,7 +2,6 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { ArchiveDocument } from '../archive/archive-document.entity';
 import { parseGlobalId } from '../common/global-id';
 import { Notification } from '../notifications/notification.entity';
-import { PartnerRight } from '../partners/partner-membership.entity';
 import type { RequestContext } from './context';
 import { NodeInterface } from './node';
 
@@ -28,12 +27,12 @@ export class NodeResolver {
         const relationship = await loaders.relationships.load(ref.id);
         const client = relationship && (await loaders.clients.load(relationship.clientId));
         if (!relationship || !client) return null;
-        return visibility.canSeeRelationship(viewer, relationship, await visibility.isClientAdministrator(viewer, client, today)) ? relationship : null;
+        return (await visibility.seesRelationship(runtime.dataSource.manager, viewer, relationship, client, today)) ? relationship : null;
       }
       case 'ArchiveDocument': {
         const document = await runtime.dataSource.getRepository(ArchiveDocument).findOneBy({ id: ref.id });
         const relationship = document && (await loaders.relationships.load(document.relationshipId));
-        return relationship && viewer.hasRight(relationship.partnerId, PartnerRight.ARCHIVE) ? document : null;
+        return relationship && visibility.canSeeArchiveDocument(viewer, relationship) ? document : null;
       }
       case 'Notification': {
         const notification = await runtime.dataSource.getRepository(Notification).findOneBy({ id: ref.id });

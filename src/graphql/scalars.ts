@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind, ValueNode } from 'graphql';
 import { isValidDate, isValidYearMonth } from '../common/calendar';
-import { badUserInput } from '../common/errors';
+import { badUserInput } from './api-errors';
 
 function stringLiteral(ast: ValueNode, scalar: string): string {
   if (ast.kind !== Kind.STRING) throw badUserInput(`${scalar} must be a string.`);

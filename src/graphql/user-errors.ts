@@ -1,21 +1,11 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { UserErrorCode, type Refusal, type Warning as PlainWarning } from '../common/refusals';
 
-/** Stable codes of `userErrors` entries (contract: UserErrorCode). */
-export enum UserErrorCode {
-  NOT_FOUND = 'NOT_FOUND',
-  FORBIDDEN = 'FORBIDDEN',
-  INVALID_PERIOD = 'INVALID_PERIOD',
-  GENERATION_DATE_NOT_IN_FUTURE = 'GENERATION_DATE_NOT_IN_FUTURE',
-  GENERATION_DATE_TOO_FAR = 'GENERATION_DATE_TOO_FAR',
-  NOT_LINKED_TO_PARTNER = 'NOT_LINKED_TO_PARTNER',
-  ALREADY_ENDED = 'ALREADY_ENDED',
-  INVALID_SUBSCRIPTION_ADMIN = 'INVALID_SUBSCRIPTION_ADMIN',
-  GENERATION_DATE_PASSED = 'GENERATION_DATE_PASSED',
-  IDEMPOTENCY_KEY_MISMATCH = 'IDEMPOTENCY_KEY_MISMATCH',
-  NOT_DEACTIVATING = 'NOT_DEACTIVATING',
-  ALREADY_LINKED = 'ALREADY_LINKED',
-  CLIENT_LINKED_ELSEWHERE = 'CLIENT_LINKED_ELSEWHERE',
-}
+/**
+ * The refusals and warnings of `src/common/refusals.ts` as the API's `UserError`, `UserErrorCode` and `Warning` types.
+ * Services return the plain shapes; these classes only describe them to GraphQL.
+ */
+export { UserErrorCode };
 
 registerEnumType(UserErrorCode, {
   name: 'UserErrorCode',
@@ -38,7 +28,7 @@ registerEnumType(UserErrorCode, {
 });
 
 @ObjectType('UserError', { description: 'Why a mutation refused its input.' })
-export class UserError {
+export class UserError implements Refusal {
   @Field(() => [String], { nullable: true, description: 'Path to the input field at fault, e.g. ["input", "generationDate"].' })
   field!: string[] | null;
 
@@ -50,14 +40,10 @@ export class UserError {
 }
 
 @ObjectType('Warning', { description: 'Something the caller should know; the change was made.' })
-export class Warning {
+export class Warning implements PlainWarning {
   @Field({ description: 'Stable code, e.g. RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD.' })
   code!: string;
 
   @Field({ description: 'What it means, for a person.' })
   message!: string;
-}
-
-export function userError(code: UserErrorCode, message: string, field: string[] | null = null): UserError {
-  return { code, message, field };
 }

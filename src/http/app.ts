@@ -7,7 +7,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { archiveDownloadRoutes } from '../archive/download-route';
 import { bearerToken } from '../auth/jwt';
 import { Viewer } from '../auth/viewer';
-import { PUBLIC_ERROR_CODES, unauthenticated } from '../common/errors';
+import { asApiError, PUBLIC_ERROR_CODES, unauthenticated } from '../graphql/api-errors';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
 import { RequestContext } from '../graphql/context';
@@ -49,7 +49,7 @@ function observability(metrics: Metrics, knownOperationNames: ReadonlySet<string
       return {
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
-            const code = String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+            const code = String(asApiError(error).extensions?.code ?? 'INTERNAL_SERVER_ERROR');
             metrics.graphqlErrors.inc({ code: PUBLIC_ERROR_CODES.has(code) ? code : 'INTERNAL_SERVER_ERROR' });
             if (!PUBLIC_ERROR_CODES.has(code)) contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
           }

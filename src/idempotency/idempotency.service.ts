@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../common/clock';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
+import { Refusal, refusal, refused, UserErrorCode } from '../common/refusals';
 import { IdempotencyRecord } from './idempotency-record.entity';
 
 /** Who called which mutation with which key and input (DESIGN E10). */
@@ -25,8 +25,8 @@ export function idempotencyScope<I extends { idempotencyKey?: string | null }>(u
 }
 
 /** E10: the same key with another input. */
-export function idempotencyKeyMismatch(): UserError {
-  return userError(UserErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'The idempotency key was used with another input.', ['input', 'idempotencyKey']);
+export function idempotencyKeyMismatch(): Refusal {
+  return refusal(UserErrorCode.IDEMPOTENCY_KEY_MISMATCH, 'The idempotency key was used with another input.', ['input', 'idempotencyKey']);
 }
 
 /** JSON with object keys sorted, so the same input always hashes the same. */
@@ -50,6 +50,18 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return (e?.driverError?.errno ?? e?.errno) === 1062;
 }
 
+/** How `once` runs a mutation, in the service's own terms. */
+export interface OnceSteps<R extends { userErrors: Refusal[] }, S extends object> {
+  /** The service's result with nothing in it (nulls and empty lists): a refused call returns it with why. */
+  nothing: Omit<R, 'userErrors'>;
+  /** The mutation itself; a result with `userErrors` is not remembered (and its transaction rolls back). */
+  run: () => Promise<R>;
+  /** What to store of a successful result to rebuild it (ids, not rows: a replay reads them as they are now). */
+  remember: (result: R) => S;
+  /** The first call's result, rebuilt from what it stored. */
+  replay: (stored: S) => Promise<R>;
+}
+
 /**
  * Idempotency keys (DESIGN E10): the first successful call stores what is needed to rebuild its result, in the same
  * transaction as its changes; a retry with the same key returns that result and changes nothing. Callers look the key
@@ -59,7 +71,24 @@ export function isDuplicateKeyError(error: unknown): boolean {
 export class IdempotencyService {
   constructor(private readonly clock: Clock) {}
 
-  async lookup<R>(uow: UnitOfWork, scope: IdempotencyScope): Promise<IdempotencyLookup<R>> {
+  /**
+   * The idempotency part of every mutation, written once: without a key, runs the mutation. With one, looks it up —
+   * the same key with another input is refused (IDEMPOTENCY_KEY_MISMATCH), a key seen before replays the first
+   * result — or runs the mutation and, only when it succeeded, remembers its result in the same transaction. Call it
+   * with the client row locked (`lockClient`), so retries with one key serialize.
+   */
+  async once<R extends { userErrors: Refusal[] }, S extends object>(uow: UnitOfWork, scope: IdempotencyScope | null, steps: OnceSteps<R, S>): Promise<R> {
+    if (!scope) return steps.run();
+    const found = await this.lookup<S>(uow, scope);
+    // `nothing` completed with userErrors is the service's result type: TypeScript cannot see it through Omit.
+    if (found.kind === 'mismatch') return refused(steps.nothing, idempotencyKeyMismatch()) as R;
+    if (found.kind === 'replay') return steps.replay(found.result);
+    const result = await steps.run();
+    if (result.userErrors.length === 0) await this.remember(uow, scope, steps.remember(result));
+    return result;
+  }
+
+  private async lookup<R>(uow: UnitOfWork, scope: IdempotencyScope): Promise<IdempotencyLookup<R>> {
     const record = await uow
       .repo(IdempotencyRecord)
       .createQueryBuilder('r')
@@ -71,7 +100,7 @@ export class IdempotencyService {
     return { kind: 'replay', result: record.result as R };
   }
 
-  async remember(uow: UnitOfWork, scope: IdempotencyScope, result: object): Promise<void> {
+  private async remember(uow: UnitOfWork, scope: IdempotencyScope, result: object): Promise<void> {
     await uow
       .repo(IdempotencyRecord)
       .createQueryBuilder()

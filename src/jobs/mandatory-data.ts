@@ -1,4 +1,4 @@
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../common/domain-errors';
 
 /**
  * Generates a relationship's mandatory accounting data into the archive (DESIGN S3). The SAF-T feature provides it to

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DataSource, EntityManager } from 'typeorm';
+import { NotFoundError } from '../common/domain-errors';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { ImportError, type ImportProblem } from '../import/import-file';
 import type { LedgerImport } from '../import/importer';
+import { lockClient } from '../relationships/client-lock';
 import { readSaft, SaftFormatError, type SaftReadSummary } from '../saft';
 import { LedgerImportSink } from './ledger-import';
 import { LedgerAccount } from './ledger.entities';
@@ -16,10 +18,11 @@ export interface DerivedGroupingAccount {
   groupingCode: string;
 }
 
-export class UnknownClientError extends Error {
+/** The client named for an import does not exist (the CLI prints it and writes nothing). */
+export class UnknownClientError extends NotFoundError {
+  override name = 'UnknownClientError';
   constructor(readonly clientId: string) {
     super(`No client "${clientId}".`);
-    this.name = 'UnknownClientError';
   }
 }
 
@@ -29,18 +32,18 @@ export class LedgerService implements LedgerImport {
 
   /**
    * Imports one SAF-T Financial file (1.10, 1.20 or 1.30) into the client's books, streamed, in the caller's
-   * transaction. The client row is locked first (one import per client at a time; the fixed lock order). The header's
+   * transaction. The client row is locked first (one import per client at a time; `lockClient`'s lock order). The header's
    * organisation number must be the client's. Throws `SaftFormatError` (with line and column) on the first problem:
    * the caller's transaction then rolls back and nothing is written.
    */
   async importSaftFile(uow: UnitOfWork, clientId: string, file: string): Promise<SaftReadSummary> {
     const manager = uow.manager;
-    const [client] = await manager.query('SELECT organization_number FROM clients WHERE id = ? FOR UPDATE', [clientId]);
+    const client = await lockClient(manager, clientId);
     if (!client) throw new UnknownClientError(clientId);
     const sink = new LedgerImportSink(manager, clientId);
     const input = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
     try {
-      const summary = await readSaft(input, sink, { expectedOrganizationNumber: client.organization_number });
+      const summary = await readSaft(input, sink, { expectedOrganizationNumber: client.organizationNumber });
       await sink.finish();
       return summary;
     } catch (error) {

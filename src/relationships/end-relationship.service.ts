@@ -1,4 +1,4 @@
-import { DataSource, In, Not } from 'typeorm';
+import { EntityManager, In, Not } from 'typeorm';
 import { ARCHIVE_STATUSES, VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
 import type { Viewer } from '../auth/viewer';
@@ -6,11 +6,11 @@ import { ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloMidnight, osloToday } from '../common/clock';
-import { apiError, forbidden } from '../common/errors';
+import { refusalAsError } from '../common/domain-errors';
 import { localIdOf } from '../common/global-id';
-import { UnitOfWork } from '../db/unit-of-work';
-import { UserError, UserErrorCode, userError, Warning } from '../graphql/user-errors';
-import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { noSuchClient, Refusal, refusal, refused, UserErrorCode, Warning } from '../common/refusals';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
 import { ScheduledTask, TaskKind, TaskState } from '../tasks/scheduled-task.entity';
@@ -44,8 +44,11 @@ export interface EndRelationshipResult {
   client: Client | null;
   deactivations: ClientAccess[];
   warnings: Warning[];
-  userErrors: UserError[];
+  userErrors: Refusal[];
 }
+
+/** What a refused ending returns besides its userErrors. */
+const NO_ENDING: Omit<EndRelationshipResult, 'userErrors'> = { relationship: null, client: null, deactivations: [], warnings: [] };
 
 /** What an idempotency record keeps to rebuild the first result (E10). */
 interface StoredEnding {
@@ -69,11 +72,8 @@ export interface EndingPreview {
   warnings: Warning[];
 }
 
-/** The client's accounts whose SAF-T grouping was derived, not given (from the ledger). */
-export type DerivedGroupingLookup = (uow: UnitOfWork, clientId: string) => Promise<string[]>;
-
-const refused = (...userErrors: UserError[]): EndRelationshipResult => ({ relationship: null, client: null, deactivations: [], warnings: [], userErrors });
-const notFound = () => userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']);
+/** The client's accounts whose SAF-T grouping was derived, not given (from the ledger), read through `manager`. */
+export type DerivedGroupingLookup = (manager: EntityManager, clientId: string) => Promise<string[]>;
 
 /** The tasks an ending schedules for its generation date (S1). */
 export const ENDING_TASKS = [TaskKind.GENERATE_MANDATORY_DATA, TaskKind.APPLY_DEACTIVATIONS];
@@ -84,7 +84,6 @@ export const ENDING_TASKS = [TaskKind.GENERATE_MANDATORY_DATA, TaskKind.APPLY_DE
  */
 export class EndRelationshipService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly visibility: VisibilityService,
     private readonly audit: AuditService,
@@ -98,39 +97,40 @@ export class EndRelationshipService {
    * E1 and A2 in one place: null when the viewer may end the client's relationship now, otherwise why not. A member
    * of a partner whose relationship with the client has already ended is told so (E11), whoever was first.
    */
-  private async refusalToEnd(viewer: Viewer, client: Client, relationships: CustomerRelationship[], today: string): Promise<UserError | null> {
+  private async refusalToEnd(manager: EntityManager, viewer: Viewer, client: Client, relationships: CustomerRelationship[], today: string): Promise<Refusal | null> {
     if (client.partnerId && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN)) return null;
     const endedByMine = relationships.find((r) => ARCHIVE_STATUSES.includes(r.status) && r.partnerId !== client.partnerId && viewer.isMemberOf(r.partnerId));
-    if (endedByMine) return userError(UserErrorCode.ALREADY_ENDED, 'The relationship has already been ended.');
-    if (!(await this.visibility.canSeeClient(viewer, client, today))) return notFound();
-    if (!client.partnerId) return userError(UserErrorCode.NOT_LINKED_TO_PARTNER, 'The client is not linked to a partner.');
-    return userError(UserErrorCode.FORBIDDEN, 'Ending the relationship needs the CLIENT_ADMIN right in the linked partner.');
+    if (endedByMine) return refusal(UserErrorCode.ALREADY_ENDED, 'The relationship has already been ended.');
+    const denied = await this.visibility.refusal(manager, viewer, client, today, 'Ending the relationship needs the CLIENT_ADMIN right in the linked partner.');
+    // A client the viewer sees but that has no partner: there is nothing to end.
+    if (denied.code === UserErrorCode.FORBIDDEN && !client.partnerId) return refusal(UserErrorCode.NOT_LINKED_TO_PARTNER, 'The client is not linked to a partner.');
+    return denied;
   }
 
-  /** E13: what ending would do, changing nothing. Refusals are top-level errors (the contract's result is non-null). */
-  async preview(viewer: Viewer, clientGlobalId: string): Promise<EndingPreview> {
+  /**
+   * E13: what ending would do, changing nothing, read through `manager` (no transaction: nothing is written). Refusals
+   * are top-level errors (the contract's result is non-null).
+   */
+  async preview(manager: EntityManager, viewer: Viewer, clientGlobalId: string): Promise<EndingPreview> {
     const today = osloToday(this.clock);
-    const uow = new UnitOfWork(this.dataSource.manager);
     const clientId = localIdOf(clientGlobalId, 'Client');
-    const client = clientId ? await uow.repo(Client).findOneBy({ id: clientId }) : null;
-    if (!client) throw apiError('NOT_FOUND', 'No such client.');
-    const [relationships, accesses] = await Promise.all([relationshipsOf(uow, client.id), accessesOf(uow, client.id)]);
-    const refusal = await this.refusalToEnd(viewer, client, relationships, today);
-    if (refusal?.code === UserErrorCode.NOT_FOUND) throw apiError('NOT_FOUND', refusal.message);
-    if (refusal?.code === UserErrorCode.FORBIDDEN) throw forbidden(refusal.message);
-    if (refusal) throw apiError('BAD_USER_INPUT', refusal.message, { reason: refusal.code });
+    const client = clientId ? await manager.getRepository(Client).findOneBy({ id: clientId }) : null;
+    if (!client) throw refusalAsError(noSuchClient());
+    const [relationships, accesses] = await Promise.all([relationshipsOf(manager, client.id), accessesOf(manager, client.id)]);
+    const refusedToEnd = await this.refusalToEnd(manager, viewer, client, relationships, today);
+    if (refusedToEnd) throw refusalAsError(refusedToEnd);
     const partnerId = client.partnerId!;
 
     const deactivations = accesses.filter((a) => a.viaPartnerId === partnerId && !a.deactivatedAt);
     const [partner, otherMembers, extensions, derived] = await Promise.all([
-      uow.repo(Partner).findOneByOrFail({ id: partnerId }),
-      this.membersOfOtherPartners(uow, deactivations.map((a) => a.userId), partnerId),
-      uow.repo(ClientExtension).find({ where: { clientId: client.id, ownerPartnerId: partnerId }, order: { key: 'ASC' } }),
-      this.derivedGroupings(uow, client.id),
+      manager.getRepository(Partner).findOneByOrFail({ id: partnerId }),
+      this.membersOfOtherPartners(manager, deactivations.map((a) => a.userId), partnerId),
+      manager.getRepository(ClientExtension).find({ where: { clientId: client.id, ownerPartnerId: partnerId }, order: { key: 'ASC' } }),
+      this.derivedGroupings(manager, client.id),
     ]);
     const holder = accesses.find((a) => a.userId === client.subscriptionAdminUserId);
     const candidateIds = accesses.filter((a) => subscriptionAdminProblem(a, client, today, partnerId) === null).map((a) => a.userId);
-    const candidates = candidateIds.length ? await uow.repo(User).find({ where: { id: In(candidateIds) }, order: { name: 'ASC', id: 'ASC' } }) : [];
+    const candidates = candidateIds.length ? await manager.getRepository(User).find({ where: { id: In(candidateIds) }, order: { name: 'ASC', id: 'ASC' } }) : [];
     const active = relationships.find((r) => r.status === RelationshipStatus.ACTIVE && r.partnerId === partnerId);
     return {
       client,
@@ -148,33 +148,39 @@ export class EndRelationshipService {
   }
 
   /** E8: which of these users are members of a partner other than the ending one. */
-  private async membersOfOtherPartners(uow: UnitOfWork, userIds: string[], partnerId: string): Promise<Set<string>> {
+  private async membersOfOtherPartners(manager: EntityManager, userIds: string[], partnerId: string): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();
-    const rows = await uow.repo(PartnerMembership).find({ select: { userId: true }, where: { userId: In(userIds), partnerId: Not(partnerId) } });
+    const rows = await manager.getRepository(PartnerMembership).find({ select: { userId: true }, where: { userId: In(userIds), partnerId: Not(partnerId) } });
     return new Set(rows.map((m) => m.userId));
   }
 
   /** E1–E5, E9–E11: ends the client's relationship with its linked partner, all in the caller's transaction. */
   async end(uow: UnitOfWork, caller: Caller, input: EndRelationshipInput): Promise<EndRelationshipResult> {
+    const client = await lockClient(uow.manager, localIdOf(input.clientId, 'Client'));
+    if (!client) return refused(NO_ENDING, noSuchClient());
+    return this.idempotency.once(uow, idempotencyScope(caller.viewer.userId, 'endCustomerRelationship', input), {
+      nothing: NO_ENDING,
+      run: () => this.endLocked(uow, caller, client, input),
+      remember: (ending): StoredEnding => ({
+        relationshipId: ending.relationship!.id,
+        clientId: ending.client!.id,
+        deactivationIds: ending.deactivations.map((a) => a.id),
+        warnings: ending.warnings,
+      }),
+      replay: (stored) => this.rebuild(uow, stored),
+    });
+  }
+
+  /** `end` once the client row is locked and the call is known to be a first one. */
+  private async endLocked(uow: UnitOfWork, caller: Caller, client: Client, input: EndRelationshipInput): Promise<EndRelationshipResult> {
     const { viewer } = caller;
     const today = osloToday(this.clock);
     const now = this.clock.now();
-    const clientId = localIdOf(input.clientId, 'Client');
-    const client = clientId ? await lockClient(uow, clientId) : null;
-    if (!client) return refused(notFound());
-
-    const scope = idempotencyScope(viewer.userId, 'endCustomerRelationship', input);
-    if (scope) {
-      const found = await this.idempotency.lookup<StoredEnding>(uow, scope);
-      if (found.kind === 'mismatch') return refused(idempotencyKeyMismatch());
-      if (found.kind === 'replay') return this.rebuild(uow, found.result);
-    }
-
-    const relationships = await relationshipsOf(uow, client.id);
-    const refusal = await this.refusalToEnd(viewer, client, relationships, today);
-    if (refusal) return refused(refusal);
+    const relationships = await relationshipsOf(uow.manager, client.id);
+    const refusedToEnd = await this.refusalToEnd(uow.manager, viewer, client, relationships, today);
+    if (refusedToEnd) return refused(NO_ENDING, refusedToEnd);
     const partnerId = client.partnerId!;
-    const accesses = await accessesOf(uow, client.id);
+    const accesses = await accessesOf(uow.manager, client.id);
 
     const errors = [
       ...checkResponsibilityPeriod(input.responsibilityFrom, input.responsibilityTo, input.generationDate),
@@ -190,9 +196,9 @@ export class EndRelationshipService {
         holder?.viaPartnerId !== partnerId
           ? "The subscription administrator is not one of the partner's users; the role stays where it is."
           : subscriptionAdminProblem(nextHolder, client, today, partnerId);
-      if (problem) errors.push(userError(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, field));
+      if (problem) errors.push(refusal(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, field));
     }
-    if (errors.length > 0) return refused(...errors);
+    if (errors.length > 0) return refused(NO_ENDING, ...errors);
 
     // E4, all in this transaction. The ACTIVE row written at import (or at linking) becomes the ended relationship.
     const before = { partnerId, partnerSince: client.partnerSince, subscriptionAdminUserId: client.subscriptionAdminUserId };
@@ -247,7 +253,7 @@ export class EndRelationshipService {
 
     if (nextHolder) await this.subscriptionAdmin.handOver(uow, caller, client, accesses, nextHolder, relationship.id);
 
-    const otherMembers = await this.membersOfOtherPartners(uow, deactivations.map((a) => a.userId), partnerId);
+    const otherMembers = await this.membersOfOtherPartners(uow.manager, deactivations.map((a) => a.userId), partnerId);
     const warnings = periodWarnings(input.responsibilityFrom, input.responsibilityTo, partnerPeriodStart, today);
     if (otherMembers.size > 0) {
       warnings.push({
@@ -255,7 +261,7 @@ export class EndRelationshipService {
         message: `${otherMembers.size} of the users losing access are members of another partner; their access ends on this client only.`,
       });
     }
-    warnings.push(...derivedGroupingWarnings(await this.derivedGroupings(uow, client.id)));
+    warnings.push(...derivedGroupingWarnings(await this.derivedGroupings(uow.manager, client.id)));
 
     await this.audit.record(uow, caller.actor, {
       action: 'RELATIONSHIP_ENDED',
@@ -276,10 +282,6 @@ export class EndRelationshipService {
       },
     });
 
-    if (scope) {
-      const stored: StoredEnding = { relationshipId: relationship.id, clientId: client.id, deactivationIds: deactivations.map((a) => a.id), warnings };
-      await this.idempotency.remember(uow, scope, stored);
-    }
     uow.onCommit(() => this.taskTrigger().created(tasks));
     return { relationship, client, deactivations, warnings, userErrors: [] };
   }

@@ -5,9 +5,9 @@ import { ClientAccess } from '../clients/client-access.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloMidnight, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
+import { noSuchRelationship, Refusal, refusal, refused, UserErrorCode } from '../common/refusals';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
-import { idempotencyKeyMismatch, idempotencyScope, IdempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { idempotencyScope, IdempotencyScope, IdempotencyService, OnceSteps } from '../idempotency/idempotency.service';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
 import type { TaskTrigger } from '../tasks/task-trigger';
@@ -31,15 +31,21 @@ export interface CancelEndingInput {
 export interface EndingChangeResult {
   relationship: CustomerRelationship | null;
   client: Client | null;
-  userErrors: UserError[];
+  userErrors: Refusal[];
 }
+
+/** What a refused change returns besides its userErrors. */
+const NO_CHANGE: Omit<EndingChangeResult, 'userErrors'> = { relationship: null, client: null };
 
 interface StoredChange {
   relationshipId: string;
 }
 
-const refused = (...userErrors: UserError[]): EndingChangeResult => ({ relationship: null, client: null, userErrors });
-const notFound = () => userError(UserErrorCode.NOT_FOUND, 'No such relationship.', ['input', 'relationshipId']);
+/** A pending ending and its client, the client's row locked. */
+interface LockedEnding {
+  relationship: CustomerRelationship;
+  client: Client;
+}
 
 /**
  * A pending ending, changed or cancelled by its partner from the archive before the generation date (DESIGN E7, E12).
@@ -55,49 +61,52 @@ export class EndedRelationshipService {
   ) {}
 
   /**
-   * Finds the relationship, locks its client row first (the one lock order), re-reads it under the lock and checks
-   * that the viewer may change the pending ending and that the client has not been linked to a partner since (E14).
-   * Returns the locked pair, a refusal, or a replayed result.
+   * The mutation protocol for a pending ending: finds the relationship, locks its client row first (`lockClient`'s
+   * lock order), re-reads the relationship under the lock, then runs `change` once per idempotency key — after
+   * checking that the viewer may change the pending ending and that the client has not been linked since (E14).
    */
-  private async open(
+  private async changePending(
     uow: UnitOfWork,
     caller: Caller,
     relationshipGlobalId: string,
     scope: IdempotencyScope | null,
-  ): Promise<{ relationship: CustomerRelationship; client: Client } | { result: EndingChangeResult }> {
-    const today = osloToday(this.clock);
+    change: (locked: LockedEnding) => Promise<EndingChangeResult>,
+  ): Promise<EndingChangeResult> {
     const id = localIdOf(relationshipGlobalId, 'CustomerRelationship');
     const found = id ? await uow.repo(CustomerRelationship).findOne({ select: { id: true, clientId: true }, where: { id } }) : null;
-    const client = found ? await lockClient(uow, found.clientId) : null;
+    const client = found ? await lockClient(uow.manager, found.clientId) : null;
     const relationship = client ? await uow.repo(CustomerRelationship).findOneBy({ id: found!.id }) : null;
-    if (!client || !relationship) return { result: refused(notFound()) };
+    if (!client || !relationship) return refused(NO_CHANGE, noSuchRelationship());
 
-    if (scope) {
-      const previous = await this.idempotency.lookup<StoredChange>(uow, scope);
-      if (previous.kind === 'mismatch') return { result: refused(idempotencyKeyMismatch()) };
-      if (previous.kind === 'replay') return { result: { relationship: await uow.repo(CustomerRelationship).findOneByOrFail({ id: previous.result.relationshipId }), client, userErrors: [] } };
-    }
+    const steps: OnceSteps<EndingChangeResult, StoredChange> = {
+      nothing: NO_CHANGE,
+      run: async () => {
+        const refusedChange = await this.refusalToChange(uow, caller, relationship, client);
+        return refusedChange ? refused(NO_CHANGE, refusedChange) : change({ relationship, client });
+      },
+      remember: (result) => ({ relationshipId: result.relationship!.id }),
+      replay: async (stored) => ({ relationship: await uow.repo(CustomerRelationship).findOneByOrFail({ id: stored.relationshipId }), client, userErrors: [] }),
+    };
+    return this.idempotency.once(uow, scope, steps);
+  }
 
+  /** Why the viewer may not change this pending ending now (E7, E12, E14, A2), or null. */
+  private async refusalToChange(uow: UnitOfWork, caller: Caller, relationship: CustomerRelationship, client: Client): Promise<Refusal | null> {
     const { viewer } = caller;
-    const visible =
-      this.visibility.canSeeRelationship(viewer, relationship, false) ||
-      this.visibility.canSeeRelationship(viewer, relationship, await this.visibility.isClientAdministrator(viewer, client, today));
-    if (!visible) return { result: refused(notFound()) };
+    const today = osloToday(this.clock);
     if (!viewer.hasRight(relationship.partnerId, PartnerRight.ARCHIVE)) {
-      return { result: refused(userError(UserErrorCode.FORBIDDEN, 'Changing an ended relationship needs the ARCHIVE right in its partner.')) };
+      return this.visibility.relationshipRefusal(uow.manager, viewer, relationship, client, today, 'Changing an ended relationship needs the ARCHIVE right in its partner.');
     }
     if (relationship.status === RelationshipStatus.ARCHIVED || (relationship.status === RelationshipStatus.ENDED && relationship.generationDate! <= today)) {
-      return { result: refused(userError(UserErrorCode.GENERATION_DATE_PASSED, 'The generation date has come; the ending can no longer change.')) };
+      return refusal(UserErrorCode.GENERATION_DATE_PASSED, 'The generation date has come; the ending can no longer change.');
     }
     if (relationship.status !== RelationshipStatus.ENDED) {
-      return { result: refused(userError(UserErrorCode.NOT_FOUND, 'The relationship has no pending ending.', ['input', 'relationshipId'])) };
+      return refusal(UserErrorCode.NOT_FOUND, 'The relationship has no pending ending.', ['input', 'relationshipId']);
     }
-    if (linkedSinceEnding(relationship, client, await relationshipsOf(uow, client.id))) {
-      return {
-        result: refused(userError(UserErrorCode.CLIENT_LINKED_ELSEWHERE, 'The client has been linked to a partner since this ending; the ending can no longer change.', ['input', 'relationshipId'])),
-      };
+    if (linkedSinceEnding(relationship, client, await relationshipsOf(uow.manager, client.id))) {
+      return refusal(UserErrorCode.CLIENT_LINKED_ELSEWHERE, 'The client has been linked to a partner since this ending; the ending can no longer change.', ['input', 'relationshipId']);
     }
-    return { relationship, client };
+    return null;
   }
 
   /**
@@ -106,9 +115,10 @@ export class EndedRelationshipService {
    */
   async update(uow: UnitOfWork, caller: Caller, input: UpdateEndingInput): Promise<EndingChangeResult> {
     const scope = idempotencyScope(caller.viewer.userId, 'updateEndedRelationship', input);
-    const opened = await this.open(uow, caller, input.relationshipId, scope);
-    if ('result' in opened) return opened.result;
-    const { relationship, client } = opened;
+    return this.changePending(uow, caller, input.relationshipId, scope, (locked) => this.updateLocked(uow, caller, locked, input));
+  }
+
+  private async updateLocked(uow: UnitOfWork, caller: Caller, { relationship, client }: LockedEnding, input: UpdateEndingInput): Promise<EndingChangeResult> {
     const today = osloToday(this.clock);
 
     const from = input.responsibilityFrom ?? relationship.responsibilityFrom!;
@@ -116,7 +126,7 @@ export class EndedRelationshipService {
     const generationDate = input.generationDate ?? relationship.generationDate!;
     const dateMoves = generationDate !== relationship.generationDate;
     const errors = [...checkResponsibilityPeriod(from, to, generationDate), ...(dateMoves ? checkMovedGenerationDate(generationDate, today, dayOfEnding(relationship)) : [])];
-    if (errors.length > 0) return refused(...errors);
+    if (errors.length > 0) return refused(NO_CHANGE, ...errors);
 
     const before = { responsibilityFrom: relationship.responsibilityFrom, responsibilityTo: relationship.responsibilityTo, generationDate: relationship.generationDate };
     const after = { responsibilityFrom: from, responsibilityTo: to, generationDate };
@@ -132,29 +142,29 @@ export class EndedRelationshipService {
       uow.onCommit(() => this.taskTrigger().sync(tasks));
     }
     await this.audit.record(uow, caller.actor, { action: 'RELATIONSHIP_ENDING_UPDATED', clientId: client.id, relationshipId: relationship.id, before, after });
-    if (scope) await this.idempotency.remember(uow, scope, { relationshipId: relationship.id } satisfies StoredChange);
     return { relationship, client, userErrors: [] };
   }
 
   /**
    * E12: cancels a pending ending. The relationship row becomes CANCELLED (kept as history), the partner code comes
    * back and a new ACTIVE row carries the partnership on from its original start. Deactivation dates this ending set
-   * are removed and its tasks cancelled. A client linked to a partner since the ending was refused in `open` (E14), so
+   * are removed and its tasks cancelled. A client linked to a partner since the ending is refused (E14), so
    * a cancel never gives the partner's users their access back on a client that belongs elsewhere. Not undone: a
    * subscription-administrator handover and removed extensions (both were separate, deliberate choices).
    */
   async cancel(uow: UnitOfWork, caller: Caller, input: CancelEndingInput): Promise<EndingChangeResult> {
     const scope = idempotencyScope(caller.viewer.userId, 'cancelRelationshipEnd', input);
-    const opened = await this.open(uow, caller, input.relationshipId, scope);
-    if ('result' in opened) return opened.result;
-    const { relationship, client } = opened;
+    return this.changePending(uow, caller, input.relationshipId, scope, (locked) => this.cancelLocked(uow, caller, locked));
+  }
+
+  private async cancelLocked(uow: UnitOfWork, caller: Caller, { relationship, client }: LockedEnding): Promise<EndingChangeResult> {
     const now = this.clock.now();
 
     const before = { status: relationship.status, clientPartnerId: client.partnerId, generationDate: relationship.generationDate };
     await uow.repo(CustomerRelationship).update({ id: relationship.id }, { status: RelationshipStatus.CANCELLED, cancelledAt: now });
     Object.assign(relationship, { status: RelationshipStatus.CANCELLED, cancelledAt: now });
 
-    // Always true here: `open` refuses a client that has a partner (E14). Checked anyway, so a cancel never takes a
+    // Always true here: `refusalToChange` refuses a client that has a partner (E14). Checked anyway, so a cancel never takes a
     // client from a partner it has now.
     const relinked = client.partnerId === null;
     if (relinked) {
@@ -185,7 +195,6 @@ export class EndedRelationshipService {
       before,
       after: { status: RelationshipStatus.CANCELLED, clientPartnerId: client.partnerId, partnerCodeRestored: relinked, restoredUserIds: restored.map((a) => a.userId) },
     });
-    if (scope) await this.idempotency.remember(uow, scope, { relationshipId: relationship.id } satisfies StoredChange);
     return { relationship, client, userErrors: [] };
   }
 }

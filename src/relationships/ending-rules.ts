@@ -1,7 +1,7 @@
 import { addDays, osloDateOf } from '../common/clock';
 import { monthOf } from '../common/calendar';
 import type { Client } from '../clients/client.entity';
-import { UserError, UserErrorCode, userError, Warning } from '../graphql/user-errors';
+import { Refusal, refusal, UserErrorCode, Warning } from '../common/refusals';
 import type { CustomerRelationship } from './customer-relationship.entity';
 
 /** E3: the generation date lies strictly after today (Europe/Oslo) ... */
@@ -15,12 +15,12 @@ export function latestGenerationDate(today: string): string {
 }
 
 /** E3 for a generation date entered today. */
-export function checkGenerationDate(generationDate: string, today: string, field: string[] = ['input', 'generationDate']): UserError[] {
+export function checkGenerationDate(generationDate: string, today: string, field: string[] = ['input', 'generationDate']): Refusal[] {
   if (generationDate < earliestGenerationDate(today)) {
-    return [userError(UserErrorCode.GENERATION_DATE_NOT_IN_FUTURE, `The generation date must be after today (${today}, Europe/Oslo).`, field)];
+    return [refusal(UserErrorCode.GENERATION_DATE_NOT_IN_FUTURE, `The generation date must be after today (${today}, Europe/Oslo).`, field)];
   }
   if (generationDate > latestGenerationDate(today)) {
-    return [userError(UserErrorCode.GENERATION_DATE_TOO_FAR, `The generation date may be at most 366 days ahead (${latestGenerationDate(today)}).`, field)];
+    return [refusal(UserErrorCode.GENERATION_DATE_TOO_FAR, `The generation date may be at most 366 days ahead (${latestGenerationDate(today)}).`, field)];
   }
   return [];
 }
@@ -34,13 +34,13 @@ export function dayOfEnding(ending: CustomerRelationship): string {
  * E7 for a generation date moved from the archive: E3 as of today, and never more than 366 days after the day of the
  * ending, however often it is moved — postponing again and again must not keep the partner's users on the client.
  */
-export function checkMovedGenerationDate(generationDate: string, today: string, endedOn: string, field: string[] = ['input', 'generationDate']): UserError[] {
+export function checkMovedGenerationDate(generationDate: string, today: string, endedOn: string, field: string[] = ['input', 'generationDate']): Refusal[] {
   const errors = checkGenerationDate(generationDate, today, field);
   if (errors.length > 0) return errors;
   const latest = latestGenerationDate(endedOn);
   if (generationDate > latest) {
     return [
-      userError(
+      refusal(
         UserErrorCode.GENERATION_DATE_TOO_FAR,
         `The generation date may be at most 366 days after the day of the ending (${endedOn}); the last allowed date is ${latest}.`,
         field,
@@ -61,13 +61,13 @@ export function linkedSinceEnding(ending: CustomerRelationship, client: Pick<Cli
 }
 
 /** E2: from ≤ to, and the period does not end after the generation date's month. */
-export function checkResponsibilityPeriod(from: string, to: string, generationDate: string): UserError[] {
+export function checkResponsibilityPeriod(from: string, to: string, generationDate: string): Refusal[] {
   if (from > to) {
-    return [userError(UserErrorCode.INVALID_PERIOD, `The responsibility period starts (${from}) after it ends (${to}).`, ['input', 'responsibilityFrom'])];
+    return [refusal(UserErrorCode.INVALID_PERIOD, `The responsibility period starts (${from}) after it ends (${to}).`, ['input', 'responsibilityFrom'])];
   }
   if (to > monthOf(generationDate)) {
     return [
-      userError(UserErrorCode.INVALID_PERIOD, `The responsibility period may not end after the generation month (${monthOf(generationDate)}).`, ['input', 'responsibilityTo']),
+      refusal(UserErrorCode.INVALID_PERIOD, `The responsibility period may not end after the generation month (${monthOf(generationDate)}).`, ['input', 'responsibilityTo']),
     ];
   }
   return [];

@@ -1,14 +1,14 @@
 import { In } from 'typeorm';
-import { administratorWhoMayChange, ClientAdministrator } from '../access/access-rules';
+import { ClientAdministrator } from '../access/access-rules';
 import type { VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
 import { ClientAccess } from '../clients/client-access.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
+import { noSuchClient, Refusal, refusal, refused, UserErrorCode } from '../common/refusals';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
-import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { normalizePartnerCode } from '../partners/partner-code';
 import { PartnerMembership } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
@@ -26,16 +26,17 @@ export interface LinkClientResult {
   relationship: CustomerRelationship | null;
   /** Accesses whose pending deactivation was cleared because their user belongs to the new partner (E8). */
   clearedDeactivations: ClientAccess[];
-  userErrors: UserError[];
+  userErrors: Refusal[];
 }
+
+/** What a refused link returns besides its userErrors. */
+const NO_LINK: Omit<LinkClientResult, 'userErrors'> = { client: null, relationship: null, clearedDeactivations: [] };
 
 interface StoredLink {
   clientId: string;
   relationshipId: string;
   clearedIds: string[];
 }
-
-const refused = (...userErrors: UserError[]): LinkClientResult => ({ client: null, relationship: null, clearedDeactivations: [], userErrors });
 
 /** A client's own administrators put a partner's code on the client (DESIGN A5, E8). */
 export class PartnerLinkService {
@@ -52,41 +53,36 @@ export class PartnerLinkService {
    * ending later would deactivate them. An ending still pending with the previous partner keeps its tasks.
    */
   async link(uow: UnitOfWork, caller: Caller, input: LinkClientInput): Promise<LinkClientResult> {
+    const client = await lockClient(uow.manager, localIdOf(input.clientId, 'Client'));
+    if (!client) return refused(NO_LINK, noSuchClient());
+    return this.idempotency.once(uow, idempotencyScope(caller.viewer.userId, 'linkClientToPartner', input), {
+      nothing: NO_LINK,
+      run: () => this.linkLocked(uow, caller, client, input),
+      remember: (result): StoredLink => ({ clientId: result.client!.id, relationshipId: result.relationship!.id, clearedIds: result.clearedDeactivations.map((a) => a.id) }),
+      replay: async ({ clientId, relationshipId, clearedIds }) => ({
+        client: await uow.repo(Client).findOneByOrFail({ id: clientId }),
+        relationship: await uow.repo(CustomerRelationship).findOneByOrFail({ id: relationshipId }),
+        clearedDeactivations: clearedIds.length ? await uow.repo(ClientAccess).findBy({ id: In(clearedIds) }) : [],
+        userErrors: [],
+      }),
+    });
+  }
+
+  /** `link` once the client row is locked and the call is known to be a first one. */
+  private async linkLocked(uow: UnitOfWork, caller: Caller, client: Client, input: LinkClientInput): Promise<LinkClientResult> {
     const { viewer } = caller;
     const today = osloToday(this.clock);
-    const clientId = localIdOf(input.clientId, 'Client');
-    const client = clientId ? await lockClient(uow, clientId) : null;
-    if (!client) return refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
-
-    const scope = idempotencyScope(viewer.userId, 'linkClientToPartner', input);
-    if (scope) {
-      const found = await this.idempotency.lookup<StoredLink>(uow, scope);
-      if (found.kind === 'mismatch') return refused(idempotencyKeyMismatch());
-      if (found.kind === 'replay') {
-        const { clientId: id, relationshipId, clearedIds } = found.result;
-        return {
-          client: await uow.repo(Client).findOneByOrFail({ id }),
-          relationship: await uow.repo(CustomerRelationship).findOneByOrFail({ id: relationshipId }),
-          clearedDeactivations: clearedIds.length ? await uow.repo(ClientAccess).findBy({ id: In(clearedIds) }) : [],
-          userErrors: [],
-        };
-      }
-    }
-
-    const accesses = await accessesOf(uow, client.id);
-    const own = accesses.find((a) => a.userId === viewer.userId);
-    if (administratorWhoMayChange(own, client, today) !== ClientAdministrator.OWN) {
-      return (await this.visibility.canSeeClient(viewer, client, today))
-        ? refused(userError(UserErrorCode.FORBIDDEN, "Linking a partner is for the client's own administrators."))
-        : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
+    const accesses = await accessesOf(uow.manager, client.id);
+    if (this.visibility.administratorWhoMayChange(viewer, client, accesses, today) !== ClientAdministrator.OWN) {
+      return refused(NO_LINK, await this.visibility.refusal(uow.manager, viewer, client, today, "Linking a partner is for the client's own administrators."));
     }
     if (client.partnerId !== null) {
-      return refused(userError(UserErrorCode.ALREADY_LINKED, 'The client is already linked to a partner; that relationship must end first.', ['input', 'clientId']));
+      return refused(NO_LINK, refusal(UserErrorCode.ALREADY_LINKED, 'The client is already linked to a partner; that relationship must end first.', ['input', 'clientId']));
     }
     // Codes are stored upper case and compared exactly; a typed code that is no code at all finds nothing.
     const code = normalizePartnerCode(input.partnerCode);
     const partner = code ? await uow.repo(Partner).findOneBy({ partnerCode: code }) : null;
-    if (!partner) return refused(userError(UserErrorCode.NOT_FOUND, 'No partner has this code.', ['input', 'partnerCode']));
+    if (!partner) return refused(NO_LINK, refusal(UserErrorCode.NOT_FOUND, 'No partner has this code.', ['input', 'partnerCode']));
 
     client.partnerId = partner.id;
     client.partnerSince = today;
@@ -121,7 +117,6 @@ export class PartnerLinkService {
       before: { partnerId: null, pendingDeactivations: clearedBefore },
       after: { partnerId: partner.id, partnerSince: today, clearedDeactivationUserIds: cleared.map((a) => a.userId) },
     });
-    if (scope) await this.idempotency.remember(uow, scope, { clientId: client.id, relationshipId: relationship.id, clearedIds: cleared.map((a) => a.id) } satisfies StoredLink);
     return { client, relationship, clearedDeactivations: cleared, userErrors: [] };
   }
 }

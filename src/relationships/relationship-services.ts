@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import type { VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
 import type { Clock } from '../common/clock';
@@ -23,7 +22,6 @@ export interface RelationshipServices {
 }
 
 export interface RelationshipServiceParts {
-  dataSource: DataSource;
   clock: Clock;
   visibility: VisibilityService;
   audit: AuditService;
@@ -34,7 +32,7 @@ export interface RelationshipServiceParts {
 }
 
 export function createRelationshipServices(parts: RelationshipServiceParts): RelationshipServices {
-  const { dataSource, clock, visibility, audit, taskTrigger } = parts;
+  const { clock, visibility, audit, taskTrigger } = parts;
   const notifications = new NotificationService(clock, parts.emailTrigger);
   const idempotency = new IdempotencyService(clock);
   const subscriptionAdmin = new SubscriptionAdminService(clock, audit, notifications, idempotency, visibility);
@@ -42,7 +40,7 @@ export function createRelationshipServices(parts: RelationshipServiceParts): Rel
     notifications,
     idempotency,
     subscriptionAdmin,
-    endings: new EndRelationshipService(dataSource, clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger, parts.derivedGroupings),
+    endings: new EndRelationshipService(clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger, parts.derivedGroupings),
     endedRelationships: new EndedRelationshipService(clock, visibility, audit, idempotency, taskTrigger),
     userDeactivations: new UserDeactivationService(clock, visibility, audit, idempotency),
     partnerLinks: new PartnerLinkService(clock, visibility, audit, idempotency),

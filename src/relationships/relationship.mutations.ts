@@ -34,7 +34,7 @@ function primed<T extends { client?: Client | null }>(ctx: RequestContext, resul
 export class RelationshipMutations {
   @Query(() => EndCustomerRelationshipPreviewType, { description: "What ending the client's current relationship would do. Changes nothing." })
   endCustomerRelationshipPreview(@Arg('clientId', () => ID, { description: 'The client (global id).' }) clientId: string, @Ctx() ctx: RequestContext) {
-    return ctx.services.endings.preview(ctx.viewer, clientId);
+    return ctx.services.endings.preview(ctx.runtime.dataSource.manager, ctx.viewer, clientId);
   }
 
   @Mutation(() => EndCustomerRelationshipPayload, { description: "Ends the client's relationship with its linked partner: the partner code comes off the client, the partner's users keep access until the generation date, and on that date the mandatory accounting data is generated into the partner's archive. Needs CLIENT_ADMIN in the linked partner." })

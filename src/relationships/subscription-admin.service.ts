@@ -1,13 +1,13 @@
-import { administratorWhoMayChange, isAccessActive } from '../access/access-rules';
+import { isAccessActive } from '../access/access-rules';
 import type { VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
 import { ClientAccess, ClientRole } from '../clients/client-access.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
+import { noSuchClient, Refusal, refusal, refused, UserErrorCode } from '../common/refusals';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
-import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { NotificationKind } from '../notifications/notification.entity';
 import type { NotificationService } from '../notifications/notification.service';
 import { PartnerRight } from '../partners/partner-membership.entity';
@@ -43,15 +43,16 @@ export interface TransferInput {
 export interface TransferResult {
   client: Client | null;
   grantedAdministrator: boolean;
-  userErrors: UserError[];
+  userErrors: Refusal[];
 }
+
+/** What a refused transfer returns besides its userErrors. */
+const NO_TRANSFER: Omit<TransferResult, 'userErrors'> = { client: null, grantedAdministrator: false };
 
 interface StoredTransfer {
   clientId: string;
   grantedAdministrator: boolean;
 }
-
-const refused = (...userErrors: UserError[]): TransferResult => ({ client: null, grantedAdministrator: false, userErrors });
 
 /** The subscription-administrator role: who may take it and how it moves (DESIGN E5, E6, S4, S6). */
 export class SubscriptionAdminService {
@@ -122,23 +123,25 @@ export class SubscriptionAdminService {
    * ending is pending, until its generation date and only while the client has not been linked since (E6, E14).
    */
   async transfer(uow: UnitOfWork, caller: Caller, input: TransferInput): Promise<TransferResult> {
+    const client = await lockClient(uow.manager, localIdOf(input.clientId, 'Client'));
+    if (!client) return refused(NO_TRANSFER, noSuchClient());
+    const scope = idempotencyScope(caller.viewer.userId, 'transferSubscriptionAdmin', { clientId: input.clientId, userId: input.userId, idempotencyKey: input.idempotencyKey });
+    return this.idempotency.once(uow, scope, {
+      nothing: NO_TRANSFER,
+      run: () => this.transferLocked(uow, caller, client, input),
+      remember: (result): StoredTransfer => ({ clientId: result.client!.id, grantedAdministrator: result.grantedAdministrator }),
+      replay: async (stored) => ({ client: await uow.repo(Client).findOneByOrFail({ id: stored.clientId }), grantedAdministrator: stored.grantedAdministrator, userErrors: [] }),
+    });
+  }
+
+  /** `transfer` once the client row is locked and the call is known to be a first one. */
+  private async transferLocked(uow: UnitOfWork, caller: Caller, client: Client, input: TransferInput): Promise<TransferResult> {
     const { viewer } = caller;
     const today = osloToday(this.clock);
-    const clientId = localIdOf(input.clientId, 'Client');
-    const client = clientId ? await lockClient(uow, clientId) : null;
-    if (!client) return refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
-
-    const scope = idempotencyScope(viewer.userId, 'transferSubscriptionAdmin', { clientId: input.clientId, userId: input.userId, idempotencyKey: input.idempotencyKey });
-    if (scope) {
-      const found = await this.idempotency.lookup<StoredTransfer>(uow, scope);
-      if (found.kind === 'mismatch') return refused(idempotencyKeyMismatch());
-      if (found.kind === 'replay') return { client: await uow.repo(Client).findOneByOrFail({ id: found.result.clientId }), grantedAdministrator: found.result.grantedAdministrator, userErrors: [] };
-    }
-
-    const [accesses, relationships] = await Promise.all([accessesOf(uow, client.id), relationshipsOf(uow, client.id)]);
+    const [accesses, relationships] = await Promise.all([accessesOf(uow.manager, client.id), relationshipsOf(uow.manager, client.id)]);
     const own = accesses.find((a) => a.userId === viewer.userId);
     let allowed =
-      administratorWhoMayChange(own, client, today) !== null ||
+      this.visibility.administratorWhoMayChange(viewer, client, accesses, today) !== null ||
       (client.partnerId !== null && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN)) ||
       (own !== undefined && own.userId === client.subscriptionAdminUserId && isAccessActive(own, client.subscriptionAdminUserId, today));
     let forEnding: string | null = null;
@@ -146,29 +149,28 @@ export class SubscriptionAdminService {
       const pending = relationships.find((r) => r.status === RelationshipStatus.ENDED && viewer.hasRight(r.partnerId, PartnerRight.ARCHIVE));
       if (pending) {
         if (linkedSinceEnding(pending, client, relationships)) {
-          return refused(userError(UserErrorCode.CLIENT_LINKED_ELSEWHERE, 'The client has been linked to a partner since this ending; its new partner or its own administrators hand the role over now.'));
+          return refused(NO_TRANSFER, refusal(UserErrorCode.CLIENT_LINKED_ELSEWHERE, 'The client has been linked to a partner since this ending; its new partner or its own administrators hand the role over now.'));
         }
         if (pending.generationDate !== null && pending.generationDate <= today) {
-          return refused(userError(UserErrorCode.GENERATION_DATE_PASSED, 'The generation date has come; the client\'s administrators can hand the role over now.'));
+          return refused(NO_TRANSFER, refusal(UserErrorCode.GENERATION_DATE_PASSED, 'The generation date has come; the client\'s administrators can hand the role over now.'));
         }
         allowed = true;
         forEnding = pending.id;
       }
     }
     if (!allowed) {
-      return (await this.visibility.canSeeClient(viewer, client, today))
-        ? refused(userError(UserErrorCode.FORBIDDEN, 'Handing over the subscription-administrator role needs CLIENT_ADMIN in the linked partner, ARCHIVE in the ending partner, to be the client\'s administrator, or to hold the role.'))
-        : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
+      const message =
+        "Handing over the subscription-administrator role needs CLIENT_ADMIN in the linked partner, ARCHIVE in the ending partner, to be the client's administrator, or to hold the role.";
+      return refused(NO_TRANSFER, await this.visibility.refusal(uow.manager, viewer, client, today, message));
     }
 
     const userId = localIdOf(input.userId, 'User');
-    if (!userId) return refused(userError(UserErrorCode.NOT_FOUND, 'No such user.', ['input', 'userId']));
+    if (!userId) return refused(NO_TRANSFER, refusal(UserErrorCode.NOT_FOUND, 'No such user.', ['input', 'userId']));
     const next = accesses.find((a) => a.userId === userId);
     const problem = subscriptionAdminProblem(next, client, today, null);
-    if (problem) return refused(userError(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, ['input', 'userId']));
+    if (problem) return refused(NO_TRANSFER, refusal(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, ['input', 'userId']));
 
     const { grantedAdministrator } = await this.handOver(uow, caller, client, accesses, next!, forEnding);
-    if (scope) await this.idempotency.remember(uow, scope, { clientId: client.id, grantedAdministrator } satisfies StoredTransfer);
     return { client, grantedAdministrator, userErrors: [] };
   }
 }

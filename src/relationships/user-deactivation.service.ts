@@ -1,12 +1,13 @@
-import { administratorWhoMayChange, ClientAdministrator } from '../access/access-rules';
+import { ClientAdministrator } from '../access/access-rules';
 import type { VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
 import { ClientAccess } from '../clients/client-access.entity';
+import type { Client } from '../clients/client.entity';
 import { Clock, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
+import { noSuchClient, Refusal, refusal, refused, UserErrorCode } from '../common/refusals';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { UserError, UserErrorCode, userError } from '../graphql/user-errors';
-import { idempotencyKeyMismatch, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { accessesOf, Caller, lockClient } from './client-lock';
 import { CustomerRelationship } from './customer-relationship.entity';
@@ -19,10 +20,15 @@ export interface ClearDeactivationInput {
 
 export interface ClearDeactivationResult {
   clientUser: ClientAccess | null;
-  userErrors: UserError[];
+  userErrors: Refusal[];
 }
 
-const refused = (...userErrors: UserError[]): ClearDeactivationResult => ({ clientUser: null, userErrors });
+/** What a refused clearing returns besides its userErrors. */
+const NOT_CLEARED: Omit<ClearDeactivationResult, 'userErrors'> = { clientUser: null };
+
+interface StoredClearing {
+  accessId: string;
+}
 
 /** E8: one user's pending deactivation on one client, removed by hand. */
 export class UserDeactivationService {
@@ -38,33 +44,35 @@ export class UserDeactivationService {
    * never to the partner whose ending set the date (E8), so a departing partner cannot keep its users' access.
    */
   async clear(uow: UnitOfWork, caller: Caller, input: ClearDeactivationInput): Promise<ClearDeactivationResult> {
+    const client = await lockClient(uow.manager, localIdOf(input.clientId, 'Client'));
+    if (!client) return refused(NOT_CLEARED, noSuchClient());
+    return this.idempotency.once(uow, idempotencyScope(caller.viewer.userId, 'clearUserDeactivation', input), {
+      nothing: NOT_CLEARED,
+      run: () => this.clearLocked(uow, caller, client, input),
+      remember: (result): StoredClearing => ({ accessId: result.clientUser!.id }),
+      replay: async (stored) => ({ clientUser: await uow.repo(ClientAccess).findOneBy({ id: stored.accessId }), userErrors: [] }),
+    });
+  }
+
+  /** `clear` once the client row is locked and the call is known to be a first one. */
+  private async clearLocked(uow: UnitOfWork, caller: Caller, client: Client, input: ClearDeactivationInput): Promise<ClearDeactivationResult> {
     const { viewer } = caller;
     const today = osloToday(this.clock);
-    const clientId = localIdOf(input.clientId, 'Client');
-    const client = clientId ? await lockClient(uow, clientId) : null;
-    if (!client) return refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
-
-    const scope = idempotencyScope(viewer.userId, 'clearUserDeactivation', input);
-    if (scope) {
-      const found = await this.idempotency.lookup<{ accessId: string }>(uow, scope);
-      if (found.kind === 'mismatch') return refused(idempotencyKeyMismatch());
-      if (found.kind === 'replay') return { clientUser: await uow.repo(ClientAccess).findOneBy({ id: found.result.accessId }), userErrors: [] };
-    }
-
-    const accesses = await accessesOf(uow, client.id);
-    const ownAdministrator = administratorWhoMayChange(accesses.find((a) => a.userId === viewer.userId), client, today) === ClientAdministrator.OWN;
+    const accesses = await accessesOf(uow.manager, client.id);
+    const ownAdministrator = this.visibility.administratorWhoMayChange(viewer, client, accesses, today) === ClientAdministrator.OWN;
     const currentPartnerClientAdmin = client.partnerId !== null && viewer.hasRight(client.partnerId, PartnerRight.CLIENT_ADMIN);
     const forbidden = async () =>
-      (await this.visibility.canSeeClient(viewer, client, today))
-        ? refused(userError(UserErrorCode.FORBIDDEN, "Clearing a deactivation needs to be the client's own administrator, or CLIENT_ADMIN in its current partner when that partner's ending did not set the date."))
-        : refused(userError(UserErrorCode.NOT_FOUND, 'No such client.', ['input', 'clientId']));
+      refused(
+        NOT_CLEARED,
+        await this.visibility.refusal(uow.manager, viewer, client, today, "Clearing a deactivation needs to be the client's own administrator, or CLIENT_ADMIN in its current partner when that partner's ending did not set the date."),
+      );
     if (!ownAdministrator && !currentPartnerClientAdmin) return forbidden();
 
     const userId = localIdOf(input.userId, 'User');
     const access = accesses.find((a) => a.userId === userId);
-    if (!access) return refused(userError(UserErrorCode.NOT_FOUND, 'The user has no access to the client.', ['input', 'userId']));
+    if (!access) return refused(NOT_CLEARED, refusal(UserErrorCode.NOT_FOUND, 'The user has no access to the client.', ['input', 'userId']));
     if (access.deactivationDate === null || access.deactivatedAt !== null) {
-      return refused(userError(UserErrorCode.NOT_DEACTIVATING, 'The user has no pending deactivation on the client.', ['input', 'userId']));
+      return refused(NOT_CLEARED, refusal(UserErrorCode.NOT_DEACTIVATING, 'The user has no pending deactivation on the client.', ['input', 'userId']));
     }
     if (!ownAdministrator && access.deactivationRelationshipId !== null) {
       // The client may have been linked to the same partner again since its ending: that partner still may not undo it.
@@ -82,7 +90,6 @@ export class UserDeactivationService {
       before,
       after: { userId: access.userId, deactivationDate: null },
     });
-    if (scope) await this.idempotency.remember(uow, scope, { accessId: access.id });
     return { clientUser: access, userErrors: [] };
   }
 }

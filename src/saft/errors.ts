@@ -1,4 +1,4 @@
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../common/domain-errors';
 
 /** A SAF-T file that cannot be read: not well-formed, incomplete, or failing a check. */
 export class SaftFormatError extends Error {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../audit/audit.service';
-import { Client } from '../clients/client.entity';
-import { DomainError } from '../common/domain-error';
+import type { Client } from '../clients/client.entity';
+import { DomainError } from '../common/domain-errors';
 import { runInTransaction, UnitOfWork } from '../db/unit-of-work';
 import type { MandatoryDataGenerator } from '../jobs/mandatory-data';
+import { lockClient } from '../relationships/client-lock';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
 import type { Runtime } from '../runtime';
 import { applyDeactivations } from './apply-deactivations';
@@ -130,7 +131,8 @@ async function finish(
     async (uow) => {
       const ref = await uow.repo(CustomerRelationship).findOne({ where: { id: task.relationshipId }, select: { id: true, clientId: true } });
       if (!ref) throw new TaskAttemptFailed(`relationship ${task.relationshipId} does not exist`, true, null);
-      const client = await uow.repo(Client).createQueryBuilder('client').setLock('pessimistic_write').where('client.id = :id', { id: ref.clientId }).getOne();
+      // The product's lock order (`lockClient`): the client first, then the relationship, then the task.
+      const client = await lockClient(uow.manager, ref.clientId);
       const relationship = await uow
         .repo(CustomerRelationship)
         .createQueryBuilder('relationship')
