@@ -45,6 +45,8 @@ export function benchConfig(url: string, queuePrefix: string, env: Record<string
     QUEUE_PREFIX: queuePrefix,
     AUTH_JWT_SECRET: BENCH_JWT_SECRET,
     LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_USER: '0',
+    RATE_LIMIT_PER_IP: '0',
     ...env,
   });
 }
