@@ -5,7 +5,7 @@ import { ViewerResolver } from '../auth/viewer.resolver';
 import { ClientExtensionResolver, ClientResolver, ClientUserResolver } from '../clients/client.resolver';
 import { NotificationResolver } from '../notifications/notification.resolver';
 import { PartnerMembershipResolver, PartnerResolver, UserResolver } from '../partners/partner.resolver';
-import { ArchiveDocumentResolver, CustomerRelationshipResolver } from '../relationships/relationship.resolver';
+import { ArchiveDocumentResolver, ClientRelationshipsResolver, CustomerRelationshipResolver } from '../relationships/relationship.resolver';
 import { RelationshipMutations } from '../relationships/relationship.mutations';
 import { NodeResolver } from './node.resolver';
 import { DateTimeScalar } from './scalars';
@@ -25,6 +25,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   NotificationResolver,
   RelationshipMutations,
   ClientAuditResolver,
+  ClientRelationshipsResolver,
   AuditEventResolver,
 ];
 

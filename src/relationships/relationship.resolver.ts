@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, ID } from 'type-gr
 import type { ArchiveDocument } from '../archive/archive-document.entity';
 import type { Client } from '../clients/client.entity';
 import { reachedThrough } from '../clients/client-view';
+import { ClientType } from '../clients/client.types';
 import { toGlobalId } from '../common/global-id';
 import { pageSize, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
@@ -68,5 +69,19 @@ export class ArchiveDocumentResolver {
   @FieldResolver()
   downloadPath(@Root() document: ArchiveDocument): string {
     return `/archive/documents/${toGlobalId('ArchiveDocument', document.id)}`;
+  }
+}
+
+/** The client's relationships, declared here so that the clients' types need not know the relationships' (as `auditEvents`). */
+@Resolver(() => ClientType)
+export class ClientRelationshipsResolver {
+  @FieldResolver(() => [CustomerRelationshipType], { description: 'The relationships with partners the viewer may see, newest first.' })
+  async relationships(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<CustomerRelationship[]> {
+    const view = await ctx.clientView(client);
+    // Through the archive: the relationships of the partners in which the viewer has ARCHIVE, nobody else's.
+    if (view.kind === 'archive') return view.relationships;
+    const [all, accesses] = await Promise.all([ctx.loaders.relationshipsByClient.load(client.id), ctx.loaders.accessesByClient.load(client.id)]);
+    const isAdministrator = ctx.services.visibility.administersClient(ctx.viewer, client, accesses, ctx.today());
+    return all.filter((r) => ctx.services.visibility.canSeeRelationship(ctx.viewer, r, isAdministrator));
   }
 }
