@@ -63,7 +63,7 @@ async function main(phase: string, arg?: string): Promise<void> {
     const opened = await open();
     const { runtime } = opened;
     await importFile(
-      runtime,
+      { dataSource: runtime.dataSource, logger: runtime.logger, audit: runtime.services.audit, ledger: runtime.services.ledger },
       parseImportFile({
         partners: [{ id: 'p-bench', name: 'Benk Regnskap AS', partnerCode: 'BENCH', organizationNumber: '912345678' }],
         users: [{ id: 'u-bench', name: 'Kari Benk', email: 'kari@bench.example', memberships: [{ partner: 'p-bench', rights: ['CLIENT_ADMIN', 'ARCHIVE'] }] }],

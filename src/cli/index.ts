@@ -46,7 +46,8 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'import': {
         if (args.length !== 1) break;
-        const summary = await importFile(opened.runtime, await loadImportFile(args[0]), opened.runtime.services.ledger);
+        const { dataSource, logger: log, services } = opened.runtime;
+        const summary = await importFile({ dataSource, logger: log, audit: services.audit, ledger: services.ledger }, await loadImportFile(args[0]));
         console.log(`Imported ${summary.partners} partners, ${summary.users} users, ${summary.clients} clients, ${summary.accesses} accesses, ${summary.extensions} extensions, ${summary.ledgers} ledger files.`);
         return 0;
       }

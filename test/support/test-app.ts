@@ -6,8 +6,8 @@ import { ManualClock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/config';
 import { splitDatabaseUrl } from '../../src/db/data-source';
 import { createHttpApp, HttpApp } from '../../src/http/app';
-import { parseImportFile } from '../../src/import/import-file';
-import { importFile } from '../../src/import/importer';
+import { ImportFile, parseImportFile } from '../../src/import/import-file';
+import { importFile, ImportSummary } from '../../src/import/importer';
 import type { TaskTrigger } from '../../src/tasks/task-trigger';
 
 /** Counts the SQL statements the process sends (the N+1 check). */
@@ -48,7 +48,10 @@ export interface TestApp {
   tokenFor(userId: string): Promise<string>;
   /** POST /graphql as the user (or with a raw Authorization header, or none). */
   gql<T = any>(query: string, variables?: Record<string, unknown>, as?: string | { authorization?: string }): Promise<GraphQLResponse<T>>;
+  /** Checks and loads an import file (JSON as in the contract). */
   load(file: unknown): Promise<void>;
+  /** Loads a checked import file, ledgers too, as `npm run cli -- import` does. */
+  importFile(file: ImportFile): Promise<ImportSummary>;
   sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -107,7 +110,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       return { status: res.status, body: (await res.json()) as GraphQLResponse['body'] };
     },
     async load(file) {
-      await importFile(opened.runtime, parseImportFile(file));
+      await app.importFile(parseImportFile(file));
+    },
+    importFile(file) {
+      const { dataSource, logger, services } = opened.runtime;
+      return importFile({ dataSource, logger, audit: services.audit, ledger: services.ledger }, file);
     },
     sql: (query, params) => opened.runtime.dataSource.query(query, params),
     async close() {
