@@ -190,7 +190,7 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
 
   // GET <ArchiveDocument.downloadPath>: the archive file, streamed (contract: HTTP).
   app.use('/archive', limitByIp, identifyCaller(runtime), limitByUser);
-  archiveDownloadRoutes(runtime, runtime.services.archiveStorage)(app);
+  archiveDownloadRoutes({ dataSource: runtime.dataSource, tokens: runtime.tokens, visibility: runtime.services.visibility, storage: runtime.services.archiveStorage })(app);
   extraRoutes?.(app);
 
   app.use(

@@ -16,7 +16,7 @@ import { User } from '../users/user.entity';
 import { ImportError, ImportFile, ImportProblem } from './import-file';
 
 /** What importing a file needs. */
-export interface ImportParts {
+export interface ImportDeps {
   dataSource: DataSource;
   audit: AuditService;
   /** Loads the SAF-T files a client's `ledger.saft` names into its books. */
@@ -63,8 +63,8 @@ async function checkUniqueAgainstDatabase(dataSource: DataSource, file: ImportFi
  * the API changes after the first import — partner links, subscription administrators, roles, deactivations — is left
  * as it is. Any dangling reference refuses the whole file, naming its JSON path.
  */
-export async function importFile(parts: ImportParts, file: ImportFile): Promise<ImportSummary> {
-  const { dataSource, audit, ledger, logger } = parts;
+export async function importFile(deps: ImportDeps, file: ImportFile): Promise<ImportSummary> {
+  const { dataSource, audit, ledger, logger } = deps;
   const problems: ImportProblem[] = [];
   const partnerIds = new Set(file.partners.map((p) => p.id));
   const userIds = new Set(file.users.map((u) => u.id));
@@ -165,7 +165,7 @@ export async function importFile(parts: ImportParts, file: ImportFile): Promise<
  * A client's `ledger.saft` files into its books, in the import's transaction: a bad file refuses the whole import,
  * naming it by its JSON path, its file name, its line and the reason.
  */
-async function importLedger(ledger: ImportParts['ledger'], uow: UnitOfWork, clientId: string, files: string[], jsonPath: string): Promise<void> {
+async function importLedger(ledger: ImportDeps['ledger'], uow: UnitOfWork, clientId: string, files: string[], jsonPath: string): Promise<void> {
   for (const [i, file] of files.entries()) {
     const problem = (message: string): ImportProblem => ({ path: `${jsonPath}[${i}]`, message: `${path.basename(file)}: ${message}` });
     try {

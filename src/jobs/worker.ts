@@ -48,7 +48,7 @@ const RETENTION_SCHEDULE = { pattern: '0 0 1 1 *', tz: BUSINESS_ZONE };
  */
 export async function startWorkers(opened: Opened, options: WorkerOptions = {}): Promise<RunningWorkers> {
   const { runtime } = opened;
-  const { config, logger, clock } = runtime;
+  const { config, logger, clock, dataSource, services } = runtime;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
   const sweepEveryMs = options.sweepEveryMs ?? 60_000;
   const producers = openProducerQueues(config, logger);
@@ -64,6 +64,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     stalledInterval: options.stalledIntervalMs ?? Math.floor((options.lockDurationMs ?? 30_000) / 2),
   };
   const readyAt = (job: Job) => job.timestamp + (job.delay ?? 0);
+  const taskDeps = { dataSource, clock, logger, audit: services.audit };
 
   const tasks = new Worker<TaskJobData>(
     QUEUE.tasks,
@@ -71,7 +72,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
       metrics.jobWait.observe({ queue: QUEUE.tasks }, Math.max(0, Date.now() - readyAt(job)) / 1000);
       const end = metrics.jobDuration.startTimer({ queue: QUEUE.tasks });
       try {
-        const result = await runTask(runtime, job.data.taskId, {
+        const result = await runTask(taskDeps, job.data.taskId, {
           maxAttempts: policy.taskAttempts,
           generator,
           onStart: (task, lateByMs) => {
@@ -109,7 +110,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
       metrics.jobWait.observe({ queue: QUEUE.emails }, Math.max(0, Date.now() - readyAt(job)) / 1000);
       const end = metrics.jobDuration.startTimer({ queue: QUEUE.emails });
       try {
-        const outcome = await sendNotificationEmail(runtime, mailer, job.data.notificationId);
+        const outcome = await sendNotificationEmail({ dataSource, clock, logger, config }, mailer, job.data.notificationId);
         end({ outcome });
         return outcome;
       } catch (error) {
@@ -132,7 +133,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   const sweepNow = async (): Promise<SweepResult> => {
     await ensureScheduler().catch((err) => logger.warn({ err }, 'could not check the sweep scheduler'));
     try {
-      const result = await sweep(runtime, producers, { policy, horizonMs: options.sweepHorizonMs ?? DEFAULT_SWEEP_HORIZON_MS });
+      const result = await sweep({ dataSource, clock, logger }, producers, { policy, horizonMs: options.sweepHorizonMs ?? DEFAULT_SWEEP_HORIZON_MS });
       metrics.sweeps.inc({ outcome: 'ok' });
       metrics.sweptJobs.inc({ queue: QUEUE.tasks }, result.tasksRequeued);
       metrics.sweptJobs.inc({ queue: QUEUE.emails }, result.emailsRequeued);
@@ -148,7 +149,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     QUEUE.maintenance,
     async (job) => {
       if (job.name !== 'retention') return sweepNow();
-      const result = await applyRetention(runtime, osloToday(clock));
+      const result = await applyRetention({ dataSource, storage: services.archiveStorage, audit: services.audit, logger }, osloToday(clock));
       logger.info({ ...result }, 'archive retention applied');
       return result;
     },

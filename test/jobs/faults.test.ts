@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { Opened } from '../../src/boot';
 import { runTasksCommand } from '../../src/tasks/task-commands';
 import { dataOf } from '../support/test-app';
+import { taskCommandDeps } from '../support/deps';
 import { openProducerQueues } from '../../src/jobs/queues';
 import { manyClients } from '../support/fixtures';
 import { TcpProxy } from './tcp-proxy';
@@ -172,7 +173,7 @@ it('a generation failing with a file system error shows partners and operators a
   expect(reference).toBeDefined();
 
   const listed: string[] = [];
-  expect(await runTasksCommand(app.opened.runtime, ['FAILED'], (line) => listed.push(line))).toBe(0);
+  expect(await runTasksCommand(taskCommandDeps(app), ['FAILED'], (line) => listed.push(line))).toBe(0);
   expect(listed.join('\n')).toContain(`Internal error while generating the archive (reference ${reference})`);
   expect(listed.join('\n')).not.toContain('/srv/x');
 

@@ -4,6 +4,7 @@ import { TaskState } from '../../src/tasks/scheduled-task.entity';
 import { GENERATION_NOT_AVAILABLE } from '../../src/jobs/mandatory-data';
 import { runTasksCommand } from '../../src/tasks/task-commands';
 import { dataOf } from '../support/test-app';
+import { taskCommandDeps, taskRunnerDeps } from '../support/deps';
 import { auditCount, endRelationship, eventually, FAST_POLICY, JobsApp, recordingGenerator, relationshipStatus, startJobsApp, tasksOf } from './support';
 
 let app: JobsApp;
@@ -95,7 +96,7 @@ describe('S4: at the generation date', () => {
     const ending = await endRelationship(app, 'c-fjord', '2026-12-15');
     const task = ending.tasks[1];
     app.clock.set(new Date(task.dueAt.getTime() - 1));
-    const result = await runTask(app.opened.runtime, task.id, { maxAttempts: 3, generator: recordingGenerator(app) });
+    const result = await runTask(taskRunnerDeps(app), task.id, { maxAttempts: 3, generator: recordingGenerator(app) });
     expect(result).toEqual({ outcome: 'not-due', dueAt: task.dueAt });
     expect((await tasksOf(app, ending.relationshipId)).APPLY_DEACTIVATIONS).toMatchObject({ state: 'SCHEDULED', attempts: 0 });
     expect((await accessesOf('c-fjord')).every((a) => a.deactivatedAt === null)).toBe(true);
@@ -132,13 +133,13 @@ describe('S3 without a generator: generation fails visibly, never succeeds for n
     app.workers.pop();
     await app.start();
     const lines: string[] = [];
-    expect(await runTasksCommand(app.opened.runtime, ['FAILED'], (l) => lines.push(l))).toBe(0);
+    expect(await runTasksCommand(taskCommandDeps(app), ['FAILED'], (l) => lines.push(l))).toBe(0);
     expect(lines.join('\n')).toContain(`${generation.id}\tFAILED\tGENERATE_MANDATORY_DATA`);
-    expect(await runTasksCommand(app.opened.runtime, ['retry', generation.id], (l) => lines.push(l))).toBe(0);
+    expect(await runTasksCommand(taskCommandDeps(app), ['retry', generation.id], (l) => lines.push(l))).toBe(0);
     await eventually(async () => (await relationshipStatus(app, ending.relationshipId)) === 'ARCHIVED', 'archived after the retry');
     expect((await tasksOf(app, ending.relationshipId)).GENERATE_MANDATORY_DATA).toMatchObject({ state: 'SUCCEEDED', attempts: 1, lastError: null });
     expect(await auditCount(app, 'TASK_RETRIED', ending.relationshipId)).toBe(1);
     // Retrying a task that is not FAILED is refused.
-    expect(await runTasksCommand(app.opened.runtime, ['retry', generation.id], (l) => lines.push(l))).toBe(1);
+    expect(await runTasksCommand(taskCommandDeps(app), ['retry', generation.id], (l) => lines.push(l))).toBe(1);
   });
 });
