@@ -1,5 +1,3 @@
-import { DomainError } from '../common/domain-errors';
-
 /**
  * Generates a relationship's mandatory accounting data into the archive (DESIGN S3). The SAF-T feature provides it to
  * the runtime; the GENERATE_MANDATORY_DATA task calls it.
@@ -11,12 +9,3 @@ import { DomainError } from '../common/domain-errors';
 export interface MandatoryDataGenerator {
   generate(relationshipId: string): Promise<void>;
 }
-
-export const GENERATION_NOT_AVAILABLE = 'generation of mandatory accounting data is not available in this version';
-
-/** Until the SAF-T feature provides a generator: fail visibly, never report success for nothing. */
-export const unavailableMandatoryDataGenerator: MandatoryDataGenerator = {
-  async generate() {
-    throw new DomainError(GENERATION_NOT_AVAILABLE);
-  },
-};

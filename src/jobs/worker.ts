@@ -5,7 +5,6 @@ import type { Opened } from '../boot';
 import { BUSINESS_ZONE, osloToday } from '../common/clock';
 import { createMailer, Mailer, sendNotificationEmail } from '../notifications/email';
 import { runTask, TaskAttemptFailed } from '../tasks/task-runner';
-import { unavailableMandatoryDataGenerator } from './mandatory-data';
 import { DEFAULT_RETRY_POLICY, EmailJobData, openProducerQueues, QUEUE, queueOptions, RetryPolicy, TaskJobData } from './queues';
 import { DEFAULT_SWEEP_HORIZON_MS, sweep, SweepResult } from './sweeper';
 import { WorkerMetrics } from './worker-metrics';
@@ -56,7 +55,6 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   maintenance.on('error', (err) => logger.warn({ err, queue: QUEUE.maintenance }, 'queue connection error'));
   const metrics = new WorkerMetrics(options.registry ?? new Registry(), [producers.tasks, producers.emails]);
   const mailer = options.mailer ?? createMailer(config, logger);
-  const generator = runtime.mandatoryDataGenerator ?? unavailableMandatoryDataGenerator;
 
   const workerOptions = {
     ...queueOptions(config),
@@ -74,7 +72,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
       try {
         const result = await runTask(taskDeps, job.data.taskId, {
           maxAttempts: policy.taskAttempts,
-          generator,
+          generator: runtime.mandatoryDataGenerator,
           onStart: (task, lateByMs) => {
             metrics.taskStartDelay.observe({ kind: task.kind }, Math.max(0, lateByMs) / 1000);
             logger.info({ taskId: task.id, kind: task.kind, attempt: task.attempts, lateByMs }, 'task started');
@@ -168,7 +166,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
 
   // At start-up: sweep once here, whatever other processes do (work lost while every worker was down runs now).
   await sweepNow().catch((err) => logger.error({ err }, 'start-up sweep failed; the scheduled sweep will retry'));
-  logger.info({ prefix: config.queuePrefix, sweepEveryMs, generator: runtime.mandatoryDataGenerator ? 'provided' : 'not available' }, 'workers started');
+  logger.info({ prefix: config.queuePrefix, sweepEveryMs }, 'workers started');
 
   let stopped: Promise<void> | undefined;
   return {

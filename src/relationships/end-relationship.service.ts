@@ -89,7 +89,7 @@ export class EndRelationshipService {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly subscriptionAdmin: SubscriptionAdminService,
-    private readonly taskTrigger: () => TaskTrigger,
+    private readonly taskTrigger: TaskTrigger,
     private readonly derivedGroupings: DerivedGroupingLookup,
   ) {}
 
@@ -282,7 +282,7 @@ export class EndRelationshipService {
       },
     });
 
-    uow.onCommit(() => this.taskTrigger().created(tasks));
+    uow.onCommit(() => this.taskTrigger.created(tasks));
     return { relationship, client, deactivations, warnings, userErrors: [] };
   }
 

@@ -57,7 +57,7 @@ export class EndedRelationshipService {
     private readonly visibility: VisibilityService,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
-    private readonly taskTrigger: () => TaskTrigger,
+    private readonly taskTrigger: TaskTrigger,
   ) {}
 
   /**
@@ -139,7 +139,7 @@ export class EndedRelationshipService {
         .update({ deactivationRelationshipId: relationship.id, deactivatedAt: IsNull() }, { deactivationDate: generationDate });
       await uow.repo(ScheduledTask).update({ relationshipId: relationship.id, state: TaskState.SCHEDULED }, { dueAt: osloMidnight(generationDate) });
       const tasks = await uow.repo(ScheduledTask).findBy({ relationshipId: relationship.id });
-      uow.onCommit(() => this.taskTrigger().sync(tasks));
+      uow.onCommit(() => this.taskTrigger.sync(tasks));
     }
     await this.audit.record(uow, caller.actor, { action: 'RELATIONSHIP_ENDING_UPDATED', clientId: client.id, relationshipId: relationship.id, before, after });
     return { relationship, client, userErrors: [] };
@@ -186,7 +186,7 @@ export class EndedRelationshipService {
     }
     await uow.repo(ScheduledTask).update({ relationshipId: relationship.id, state: TaskState.SCHEDULED }, { state: TaskState.CANCELLED, finishedAt: now });
     const tasks = await uow.repo(ScheduledTask).findBy({ relationshipId: relationship.id });
-    uow.onCommit(() => this.taskTrigger().sync(tasks));
+    uow.onCommit(() => this.taskTrigger.sync(tasks));
 
     await this.audit.record(uow, caller.actor, {
       action: 'RELATIONSHIP_END_CANCELLED',

@@ -5,6 +5,7 @@ import { dataOf } from '../support/test-app';
 import { taskCommandDeps } from '../support/deps';
 import { openProducerQueues } from '../../src/jobs/queues';
 import { manyClients } from '../support/fixtures';
+import { recordingGeneratorFactory } from './recording-generator';
 import { TcpProxy } from './tcp-proxy';
 import {
   auditCount,
@@ -15,7 +16,6 @@ import {
   FAST_POLICY,
   JobsApp,
   openSecondRuntime,
-  recordingGenerator,
   relationshipStatus,
   startJobsApp,
   tasksOf,
@@ -79,12 +79,10 @@ it('S2: after every queue key is deleted, the sweeper restores the jobs and ever
 });
 
 it('S2: two worker processes (separate connections) run each task exactly once', async () => {
-  app = await startJobsApp({ data: manyClients(12) });
-  const second = await openSecondRuntime(app);
-  extra.push(second);
   const calls: string[] = [];
-  app.opened.runtime.mandatoryDataGenerator = recordingGenerator(app, calls);
-  second.runtime.mandatoryDataGenerator = recordingGenerator({ sql: (q, p) => second.runtime.dataSource.query(q, p), clock: app.clock }, calls);
+  app = await startJobsApp({ data: manyClients(12), createMandatoryDataGenerator: recordingGeneratorFactory(calls) });
+  const second = await openSecondRuntime(app, undefined, recordingGeneratorFactory(calls));
+  extra.push(second);
   const w1 = await app.start({ taskConcurrency: 4 });
   const w2 = await app.start({ taskConcurrency: 4 }, second);
 
@@ -150,14 +148,15 @@ it('MySQL unreachable for a while: the worker retries with backoff, the sweeper 
 });
 
 it('a generation failing with a file system error shows partners and operators a public message with a reference; the path is only in the log line with that reference', async () => {
-  app = await startJobsApp();
   const logged: Array<{ reference?: string; err?: { message: string } }> = [];
-  app.opened.runtime.logger = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) });
-  app.opened.runtime.mandatoryDataGenerator = {
-    async generate() {
-      throw Object.assign(new Error("EACCES: permission denied, open '/srv/x'"), { code: 'EACCES' });
-    },
-  };
+  app = await startJobsApp({
+    logger: pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) }),
+    createMandatoryDataGenerator: () => ({
+      async generate() {
+        throw Object.assign(new Error("EACCES: permission denied, open '/srv/x'"), { code: 'EACCES' });
+      },
+    }),
+  });
   await app.start();
   const ending = await endRelationship(app, 'c-fjord', '2026-11-28', app.clock.now());
   await eventually(async () => {

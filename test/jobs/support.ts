@@ -1,11 +1,11 @@
 import { ScheduledTask, TaskKind, TaskState } from '../../src/tasks/scheduled-task.entity';
-import type { TaskTrigger } from '../../src/tasks/task-trigger';
 import { openRuntime, Opened } from '../../src/boot';
 import { osloMidnight } from '../../src/common/clock';
 import { runInTransaction } from '../../src/db/unit-of-work';
-import { openQueueTriggers, QueueTriggers } from '../../src/jobs/triggers';
+import type { QueueTriggers } from '../../src/jobs/triggers';
 import { RetryPolicy } from '../../src/jobs/queues';
-import { recordingGenerator } from './recording-generator';
+import type { RuntimeParts } from '../../src/runtime';
+import { recordingGenerator, recordingGeneratorFactory } from './recording-generator';
 import { startWorkers, RunningWorkers, WorkerOptions } from '../../src/jobs/worker';
 import { startTestApp, TestApp, TestAppOptions } from '../support/test-app';
 import { smallWorld } from '../support/fixtures';
@@ -13,32 +13,20 @@ import { smallWorld } from '../support/fixtures';
 /** Short retries so failure paths finish in well under a second. */
 export const FAST_POLICY: RetryPolicy = { taskAttempts: 3, taskBackoffMs: 50, emailAttempts: 3, emailBackoffMs: 50 };
 
-/** A TaskTrigger that forwards to one made once the app (and so its queue prefix and clock) exists. */
-class LateTaskTrigger implements TaskTrigger {
-  target?: TaskTrigger;
-  async sync(tasks: ScheduledTask[]): Promise<void> {
-    await this.target?.sync(tasks);
-  }
-  async created(tasks: ScheduledTask[]): Promise<void> {
-    await this.target?.created(tasks);
-  }
-}
-
 export interface JobsApp extends TestApp {
   triggers: QueueTriggers;
   workers: RunningWorkers[];
   start(options?: WorkerOptions, opened?: Opened): Promise<RunningWorkers>;
 }
 
-/** A test app (own database and queue prefix) whose runtime queues tasks and e-mails after commit. */
+/**
+ * A test app (own database and queue prefix) whose runtime queues tasks and e-mails after commit. The SAF-T generator
+ * has its own tests; here a recording one (unless `createMandatoryDataGenerator` says otherwise) shows what the task
+ * runner does.
+ */
 export async function startJobsApp(options: TestAppOptions = {}): Promise<JobsApp> {
-  const late = new LateTaskTrigger();
-  const app = await startTestApp({ data: smallWorld(), ...options, taskTrigger: late });
-  const triggers = openQueueTriggers(app.opened.runtime.config, app.clock, undefined, FAST_POLICY);
-  late.target = triggers.taskTrigger;
-  app.opened.runtime.emailTrigger = triggers.emailTrigger;
-  // The SAF-T generator has its own tests; here a recording one shows what the task runner does.
-  app.opened.runtime.mandatoryDataGenerator = recordingGenerator(app);
+  const app = await startTestApp({ data: smallWorld(), createMandatoryDataGenerator: recordingGeneratorFactory(), ...options, queues: FAST_POLICY });
+  const triggers = app.triggers!;
   const workers: RunningWorkers[] = [];
   const close = app.close;
   return Object.assign(app, {
@@ -51,7 +39,6 @@ export async function startJobsApp(options: TestAppOptions = {}): Promise<JobsAp
     },
     async close() {
       for (const w of workers.splice(0)) await w.stop();
-      await triggers.close();
       await close();
     },
   });
@@ -121,11 +108,16 @@ export async function auditCount(app: TestApp, action: string, relationshipId: s
   return Number(row.n);
 }
 
-/** A second process's view: its own connections to the app's database (and, optionally, another DATABASE_URL). */
-export async function openSecondRuntime(app: TestApp, databaseUrl = app.opened.runtime.config.databaseUrl): Promise<Opened> {
-  const opened = await openRuntime({ ...app.opened.runtime.config, databaseUrl }, { clock: app.clock, migrate: false, dataSource: { poolSize: 10 } });
-  opened.runtime.mandatoryDataGenerator = recordingGenerator({ sql: (q, p) => opened.runtime.dataSource.query(q, p), clock: app.clock });
-  return opened;
+/**
+ * A second process's view: its own connections to the app's database (and, optionally, another DATABASE_URL), with a
+ * recording generator (or the one `createMandatoryDataGenerator` makes).
+ */
+export async function openSecondRuntime(
+  app: TestApp,
+  databaseUrl = app.opened.runtime.config.databaseUrl,
+  createMandatoryDataGenerator: RuntimeParts['createMandatoryDataGenerator'] = recordingGeneratorFactory(),
+): Promise<Opened> {
+  return openRuntime({ ...app.opened.runtime.config, databaseUrl }, { clock: app.clock, migrate: false, dataSource: { poolSize: 10 }, createMandatoryDataGenerator });
 }
 
 /** Polls until `check` holds (no timing assertion: the jest timeout is the only limit). */

@@ -3,11 +3,15 @@ import { randomBytes } from 'node:crypto';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { openRuntime, Opened } from '../../src/boot';
 import { ManualClock } from '../../src/common/clock';
+import type { Logger } from '../../src/common/logger';
 import { loadConfig } from '../../src/config/config';
 import { splitDatabaseUrl } from '../../src/db/data-source';
 import { createHttpApp, HttpApp } from '../../src/http/app';
 import { ImportFile, parseImportFile } from '../../src/import/import-file';
 import { importFile, ImportSummary } from '../../src/import/importer';
+import type { RetryPolicy } from '../../src/jobs/queues';
+import { openQueueTriggers, QueueTriggers } from '../../src/jobs/triggers';
+import type { RuntimeParts } from '../../src/runtime';
 import type { TaskTrigger } from '../../src/tasks/task-trigger';
 
 /** Counts the SQL statements the process sends (the N+1 check). */
@@ -44,6 +48,8 @@ export interface TestApp {
   statements: StatementCounter;
   queuePrefix: string;
   databaseName: string;
+  /** The queues the runtime puts tasks and e-mails on after commit (with the `queues` option), closed with the app. */
+  triggers: QueueTriggers | null;
   /** A bearer token for the user (valid one hour from the clock's now). */
   tokenFor(userId: string): Promise<string>;
   /** POST /graphql as the user (or with a raw Authorization header, or none). */
@@ -60,7 +66,14 @@ export interface TestAppOptions {
   /** The clock's start; default 2026-11-28T12:00:00Z. */
   now?: string;
   data?: unknown;
+  /** Put tasks and e-mails on the app's own queues after commit, retried by this policy; default: nothing is queued. */
+  queues?: RetryPolicy;
+  /** Where tasks go after commit instead (a recording stand-in); not with `queues`. */
   taskTrigger?: TaskTrigger;
+  /** Makes the runtime's generator of mandatory accounting data; default the SAF-T generator. */
+  createMandatoryDataGenerator?: RuntimeParts['createMandatoryDataGenerator'];
+  /** The runtime's logger; default one at LOG_LEVEL (silent). */
+  logger?: Logger;
   env?: Record<string, string>;
 }
 
@@ -83,7 +96,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const clock = new ManualClock(options.now ?? '2026-11-28T12:00:00Z');
   const statements = new StatementCounter();
-  const opened = await openRuntime(config, { clock, migrate: true, taskTrigger: options.taskTrigger, dataSource: { logger: statements, poolSize: 30 } });
+  // The triggers exist before the runtime, which is built once with them.
+  const triggers = options.queues ? openQueueTriggers(config, clock, undefined, options.queues) : null;
+  const opened = await openRuntime(config, {
+    clock,
+    logger: options.logger,
+    migrate: true,
+    taskTrigger: triggers?.taskTrigger ?? options.taskTrigger,
+    emailTrigger: triggers?.emailTrigger,
+    createMandatoryDataGenerator: options.createMandatoryDataGenerator,
+    dataSource: { logger: statements, poolSize: 30 },
+  });
   const http = await createHttpApp(opened.runtime, opened.redis);
   const server = await new Promise<Server>((resolve) => {
     const s = http.app.listen(0, '127.0.0.1', () => resolve(s));
@@ -101,6 +124,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     statements,
     queuePrefix,
     databaseName: database,
+    triggers,
     tokenFor: (userId) => opened.runtime.tokens.issue(userId),
     async gql(query, variables, as) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -121,6 +145,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await http.apollo.stop();
+      await triggers?.close();
       const keys = await opened.redis.keys(`${queuePrefix}:*`);
       if (keys.length) await opened.redis.del(...keys);
       await opened.runtime.dataSource.query(`DROP DATABASE IF EXISTS \`${database}\``);
