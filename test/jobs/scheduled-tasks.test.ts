@@ -6,7 +6,7 @@ import { runTasksCommand } from '../../src/tasks/task-commands';
 import { dataOf } from '../support/test-app';
 import { taskCommandDeps, taskRunnerDeps } from '../support/deps';
 import { recordingGeneratorFactory } from './recording-generator';
-import { auditCount, endRelationship, eventually, FAST_POLICY, JobsApp, recordingGenerator, relationshipStatus, startJobsApp, tasksOf } from './support';
+import { auditCount, endRelationship, eventually, EVENING_BEFORE, FAST_POLICY, JobsApp, recordingGenerator, relationshipStatus, startJobsApp, tasksOf } from './support';
 
 let app: JobsApp;
 afterEach(async () => {
@@ -60,11 +60,12 @@ describe('S2: after commit each task is a delayed job with a deterministic id', 
 describe('S4: at the generation date', () => {
   it("deactivates the partner's users, keeps the subscription administrator, and archives after both tasks", async () => {
     const generated: string[] = [];
-    app = await startJobsApp({ createMandatoryDataGenerator: recordingGeneratorFactory(generated) });
+    // 300 ms before 00:00 Oslo on 28 November, the generation date.
+    app = await startJobsApp({ now: '2026-11-27T22:59:59.700Z', createMandatoryDataGenerator: recordingGeneratorFactory(generated) });
     await app.start();
     // Due 300 ms after the clock's now: the job waits that long in real time; the clock is moved to the due instant.
-    const dueAt = new Date(app.clock.now().getTime() + 300);
-    const ending = await endRelationship(app, 'c-fjord', '2026-11-28', dueAt);
+    const ending = await endRelationship(app, 'c-fjord', '2026-11-28');
+    const { dueAt } = ending.tasks[0];
     app.clock.set(dueAt);
 
     await eventually(async () => (await relationshipStatus(app, ending.relationshipId)) === 'ARCHIVED', 'relationship archived');
@@ -109,6 +110,7 @@ describe('S3: a generation that keeps failing fails visibly, never succeeds for 
     const GENERATION_FAILED = "the client's books do not cover the responsibility period";
     let mended = false;
     app = await startJobsApp({
+      now: EVENING_BEFORE,
       createMandatoryDataGenerator: (deps) => {
         const recording = recordingGeneratorFactory()(deps);
         return {
@@ -120,7 +122,8 @@ describe('S3: a generation that keeps failing fails visibly, never succeeds for 
       },
     });
     await app.start();
-    const ending = await endRelationship(app, 'c-fjord', '2026-11-28', app.clock.now());
+    const ending = await endRelationship(app, 'c-fjord', '2026-11-28');
+    app.clock.set(ending.tasks[0].dueAt);
     await eventually(async () => (await tasksOf(app, ending.relationshipId)).GENERATE_MANDATORY_DATA.attempts === FAST_POLICY.taskAttempts, 'all tries used');
     await eventually(async () => (await tasksOf(app, ending.relationshipId)).APPLY_DEACTIVATIONS.state === 'SUCCEEDED', 'deactivations done');
     const generation = await eventually(async () => {
