@@ -5,8 +5,8 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import type { EmailTrigger } from '../notifications/email-trigger';
 import { NotificationService } from '../notifications/notification.service';
 import type { TaskTrigger } from '../tasks/task-trigger';
-import { DerivedGroupingLookup, EndRelationshipService } from './end-relationship.service';
-import { EndedRelationshipService } from './ended-relationship.service';
+import { DerivedGroupingLookup, EndingService } from './ending.service';
+import { PendingEndingService } from './pending-ending.service';
 import { PartnerLinkService } from './partner-link.service';
 import { SubscriptionAdminService } from './subscription-admin.service';
 import { UserDeactivationService } from './user-deactivation.service';
@@ -15,8 +15,8 @@ import { UserDeactivationService } from './user-deactivation.service';
 export interface RelationshipServices {
   readonly notifications: NotificationService;
   readonly idempotency: IdempotencyService;
-  readonly endings: EndRelationshipService;
-  readonly endedRelationships: EndedRelationshipService;
+  readonly endings: EndingService;
+  readonly pendingEndings: PendingEndingService;
   readonly subscriptionAdmin: SubscriptionAdminService;
   readonly userDeactivations: UserDeactivationService;
   readonly partnerLinks: PartnerLinkService;
@@ -42,8 +42,8 @@ export function createRelationshipServices(parts: RelationshipServiceParts): Rel
     notifications,
     idempotency,
     subscriptionAdmin,
-    endings: new EndRelationshipService(clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger, parts.derivedGroupings),
-    endedRelationships: new EndedRelationshipService(clock, visibility, audit, idempotency, taskTrigger),
+    endings: new EndingService(clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger, parts.derivedGroupings),
+    pendingEndings: new PendingEndingService(clock, visibility, audit, idempotency, taskTrigger),
     userDeactivations: new UserDeactivationService(clock, visibility, audit, idempotency),
     partnerLinks: new PartnerLinkService(clock, visibility, audit, idempotency),
   };

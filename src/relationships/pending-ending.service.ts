@@ -51,7 +51,7 @@ interface LockedEnding {
  * A pending ending, changed or cancelled by its partner from the archive before the generation date (DESIGN E7, E12).
  * Both need ARCHIVE in the ending partner, and neither is possible once the client has been linked since (E14).
  */
-export class EndedRelationshipService {
+export class PendingEndingService {
   constructor(
     private readonly clock: Clock,
     private readonly visibility: VisibilityService,

@@ -82,7 +82,7 @@ export const ENDING_TASKS = [TaskKind.GENERATE_MANDATORY_DATA, TaskKind.APPLY_DE
  * Ending a customer relationship (DESIGN E1–E5, E9–E11, E13): the preview, and the ending itself in the caller's
  * transaction.
  */
-export class EndRelationshipService {
+export class EndingService {
   constructor(
     private readonly clock: Clock,
     private readonly visibility: VisibilityService,
