@@ -1,6 +1,7 @@
 import { IsNull } from 'typeorm';
 import type { VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
+import type { Caller } from '../auth/caller';
 import { ClientAccess } from '../clients/client-access.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloMidnight, osloToday } from '../common/clock';
@@ -11,8 +12,8 @@ import { idempotencyScope, IdempotencyScope, IdempotencyService, OnceSteps } fro
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
 import type { TaskTrigger } from '../tasks/task-trigger';
-import { Caller, lockClient, relationshipsOf } from './client-lock';
-import { CustomerRelationship, RelationshipStatus } from './customer-relationship.entity';
+import { lockClient } from './client-lock';
+import { CustomerRelationship, relationshipsOf, RelationshipStatus } from './customer-relationship.entity';
 import { checkMovedGenerationDate, checkResponsibilityPeriod, dayOfEnding, linkedSinceEnding } from './ending-rules';
 
 export interface UpdateEndingInput {

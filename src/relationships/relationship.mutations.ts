@@ -1,8 +1,8 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { Caller } from '../auth/caller';
 import type { Client } from '../clients/client.entity';
 import type { RequestContext } from '../graphql/context';
 import { runMutation } from '../graphql/run-mutation';
-import type { Caller } from './client-lock';
 import {
   CancelRelationshipEndInput,
   CancelRelationshipEndPayload,
