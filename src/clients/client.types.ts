@@ -5,7 +5,7 @@ import { DateScalar } from '../graphql/scalars';
 import { PartnerType } from '../partners/partner.types';
 import { UserType } from '../users/user.types';
 import { ClientRole } from './client-access.entity';
-import { ClientTab } from './clients.service';
+import { ClientTab } from './client-tab';
 
 registerEnumType(ClientTab, {
   name: 'ClientTab',

@@ -4,12 +4,8 @@ import type { Viewer } from '../auth/viewer';
 import { ForbiddenError } from '../common/domain-errors';
 import { decodeCursor, emptyPage, encodeCursor, escapeLike, Page } from '../common/pages';
 import { PartnerRight } from '../partners/partner-membership.entity';
+import { ClientTab } from './client-tab';
 import { Client } from './client.entity';
-
-export enum ClientTab {
-  ACTIVE = 'ACTIVE',
-  ARCHIVE = 'ARCHIVE',
-}
 
 export interface ClientListFilter {
   tab?: ClientTab | null;

@@ -1,32 +1,18 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, ID } from 'type-graphql';
+import { Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import type { ArchiveDocument } from '../archive/archive-document.entity';
 import type { Client } from '../clients/client.entity';
 import { reachedThrough } from '../clients/client-view';
 import { ClientType } from '../clients/client.types';
 import { toGlobalId } from '../common/global-id';
-import { pageSize, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
 import type { Partner } from '../partners/partner.entity';
 import type { ScheduledTask } from '../tasks/scheduled-task.entity';
 import type { User } from '../users/user.entity';
 import type { CustomerRelationship } from './customer-relationship.entity';
-import { ArchiveDocumentType, ArchiveFilterInput, CustomerRelationshipConnection, CustomerRelationshipType } from './relationship.types';
+import { CustomerRelationshipType } from './relationship.types';
 
 @Resolver(() => CustomerRelationshipType)
 export class CustomerRelationshipResolver {
-  @Query(() => CustomerRelationshipConnection, {
-    description: "Ended relationships of the viewer's partners, pending and generated. Needs the ARCHIVE right.",
-  })
-  async archive(
-    @Ctx() ctx: RequestContext,
-    @Arg('filter', () => ArchiveFilterInput, { nullable: true }) filter?: ArchiveFilterInput | null,
-    @Arg('first', () => Int, { nullable: true }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
-  ) {
-    const page = await ctx.services.archive.list(ctx.viewer, filter ?? {}, pageSize(first), after ?? null);
-    return toConnection(page);
-  }
-
   @FieldResolver(() => ID, { description: 'Opaque global id.' })
   id(@Root() relationship: CustomerRelationship): string {
     return toGlobalId('CustomerRelationship', relationship.id);
@@ -56,19 +42,6 @@ export class CustomerRelationshipResolver {
   @FieldResolver()
   async documents(@Root() relationship: CustomerRelationship, @Ctx() ctx: RequestContext): Promise<ArchiveDocument[]> {
     return ctx.loaders.documentsByRelationship.load(relationship.id);
-  }
-}
-
-@Resolver(() => ArchiveDocumentType)
-export class ArchiveDocumentResolver {
-  @FieldResolver(() => ID, { description: 'Opaque global id.' })
-  id(@Root() document: ArchiveDocument): string {
-    return toGlobalId('ArchiveDocument', document.id);
-  }
-
-  @FieldResolver()
-  downloadPath(@Root() document: ArchiveDocument): string {
-    return `/archive/documents/${toGlobalId('ArchiveDocument', document.id)}`;
   }
 }
 
