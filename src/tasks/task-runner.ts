@@ -6,7 +6,7 @@ import type { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-errors';
 import type { Logger } from '../common/logger';
 import { runInTransaction, UnitOfWork } from '../db/unit-of-work';
-import type { MandatoryDataGenerator } from '../jobs/mandatory-data';
+import type { MandatoryDataGenerator } from '../archive/mandatory-data';
 import { lockClient } from '../relationships/client-lock';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
 import { applyDeactivations } from './apply-deactivations';

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../src/common/clock';
-import type { MandatoryDataGenerator } from '../../src/jobs/mandatory-data';
+import type { MandatoryDataGenerator } from '../../src/archive/mandatory-data';
 
 type Sql = (query: string, params?: unknown[]) => Promise<unknown>;
 
