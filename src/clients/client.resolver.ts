@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, ID } from 'type-graphql';
 import { isAccessActive } from '../access/access-rules';
-import { localIdOf, toGlobalId } from '../common/global-id';
+import { toGlobalId } from '../common/global-id';
 import { pageSize, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
 import type { Partner } from '../partners/partner.entity';
@@ -22,8 +22,7 @@ export class ClientResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ) {
-    const partnerId = filter?.partnerId ? (localIdOf(filter.partnerId, 'Partner') ?? '\u0000') : null;
-    const page = await ctx.services.clients.list(ctx.viewer, { ...filter, partnerId }, pageSize(first), after ?? null);
+    const page = await ctx.services.clients.list(ctx.viewer, filter ?? {}, pageSize(first), after ?? null);
     ctx.loaders.primeClients(page.items);
     return toConnection(page);
   }
