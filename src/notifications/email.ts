@@ -21,17 +21,19 @@ export interface Mailer {
   close(): void;
 }
 
-export function createMailer(config: Config, logger: Logger): Mailer {
+export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpFrom'>, logger: Logger): Mailer {
   if (!config.smtpUrl) {
     logger.info('SMTP_URL is not set: notification e-mails are logged, not sent');
     return { transporter: nodemailer.createTransport({ jsonTransport: true }), from: config.smtpFrom, logOnly: true, close: () => undefined };
   }
-  const transporter = nodemailer.createTransport(config.smtpUrl, {
+  const transporter = nodemailer.createTransport({
+    url: config.smtpUrl,
     // Bounded, so a hung SMTP server fails the try (retried) instead of holding the notification row lock for long.
+    // Transport options: the second argument of createTransport would only be defaults for each message.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
-  } as never);
+  });
   return { transporter, from: config.smtpFrom, logOnly: false, close: () => transporter.close() };
 }
 
