@@ -19,7 +19,7 @@ import { loadConfig } from '../src/config/config';
 import { runInTransaction } from '../src/db/unit-of-work';
 import { parseImportFile } from '../src/import/import-file';
 import { importFile } from '../src/import/importer';
-import { writeSyntheticSaftFile } from '../src/saft';
+import { writeSyntheticSaftFile } from '../test/support/synthetic-books';
 
 const dir = process.env.BENCH_DIR ?? '/tmp';
 const saftFile = path.join(dir, 'ka-bench-ledger.xml');

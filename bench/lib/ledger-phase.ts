@@ -13,7 +13,7 @@ import mysql from 'mysql2';
 import { openRuntime } from '../../src/boot';
 import { systemClock } from '../../src/common/clock';
 import { runInTransaction } from '../../src/db/unit-of-work';
-import { writeSyntheticSaftFile } from '../../src/saft';
+import { writeSyntheticSaftFile } from '../../test/support/synthetic-books';
 import { benchConfig } from './database';
 
 export interface PhaseResult {

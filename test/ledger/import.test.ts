@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ImportError } from '../../src/import/import-file';
 import { loadImportFile } from '../../src/import/load-import-file';
-import { SaftFormatError, writeSyntheticSaftFile } from '../../src/saft';
+import { SaftFormatError } from '../../src/saft';
+import { writeSyntheticSaftFile } from '../support/synthetic-books';
 import { startTestApp, TestApp } from '../support/test-app';
 import { EXAMPLE_130, importSaft, ledgerRowCounts, ledgerWorld } from './ledger-helpers';
 
