@@ -86,7 +86,7 @@ async function main(phase: string, arg?: string): Promise<void> {
     await runtime.dataSource.query('DELETE FROM archive_documents WHERE relationship_id = ?', [relationship.id]);
     const [{ n }] = await runtime.dataSource.query('SELECT COUNT(*) AS n FROM ledger_lines');
     const started = process.hrtime.bigint();
-    await runtime.mandatoryDataGenerator!.generate(String(relationship.id));
+    await runtime.mandatoryDataGenerator.generate(String(relationship.id));
     const [document] = await runtime.dataSource.query('SELECT byte_size FROM archive_documents WHERE relationship_id = ?', [relationship.id]);
     report('generate', Number(n), started, { megabytes: Math.round(Number(document.byte_size) / 1e6) });
     await opened.close();

@@ -72,10 +72,8 @@ async function main(phase: string, args: string[]): Promise<void> {
     const [url, relationshipId, archiveDir] = args;
     const opened = await openRuntime(benchConfig(url, `ka-bench-phase-${process.pid}`, { ARCHIVE_DIR: archiveDir }), { clock: systemClock, migrate: false });
     try {
-      const generator = opened.runtime.mandatoryDataGenerator;
-      if (!generator) throw new Error('this version has no mandatory data generator');
       const started = start();
-      await generator.generate(relationshipId);
+      await opened.runtime.mandatoryDataGenerator.generate(relationshipId);
       return done(phase, started, {});
     } finally {
       await opened.close();

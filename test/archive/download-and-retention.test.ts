@@ -20,7 +20,7 @@ describe('archive documents: download (A2) and retention (S5)', () => {
     app = await startTestApp({ data: ledgerWorld() });
     await importSaft(app, 'c-example', EXAMPLE_130);
     relationshipId = await endRelationship(app, 'c-example', '2025-01', '2025-12', '2026-02-01');
-    await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
+    await app.opened.runtime.mandatoryDataGenerator.generate(relationshipId);
     [document] = await saftDocumentsOf(app, relationshipId);
   });
   afterAll(async () => {
