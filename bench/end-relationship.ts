@@ -40,7 +40,7 @@ interface Ending {
 }
 
 /**
- * The SQL the ending service sends for one successful ending (src/relationships/end-relationship.service.ts, with an
+ * The SQL the ending service sends for one successful ending (src/relationships/ending.service.ts, with an
  * idempotency key and removePartnerOwnedExtensions), in one READ COMMITTED transaction, without the ORM, GraphQL,
  * authentication or the queue: lock the client, read its relationships and accesses, look the key up, end the
  * relationship, unlink the client, date the accesses, write and re-read the two tasks, remove the partner's

@@ -19,7 +19,7 @@ import { loadConfig } from '../src/config/config';
 import { runInTransaction } from '../src/db/unit-of-work';
 import { parseImportFile } from '../src/import/import-file';
 import { importFile } from '../src/import/importer';
-import { writeSyntheticSaftFile } from '../src/saft';
+import { writeSyntheticSaftFile } from '../test/support/synthetic-books';
 
 const dir = process.env.BENCH_DIR ?? '/tmp';
 const saftFile = path.join(dir, 'ka-bench-ledger.xml');
@@ -63,7 +63,7 @@ async function main(phase: string, arg?: string): Promise<void> {
     const opened = await open();
     const { runtime } = opened;
     await importFile(
-      runtime,
+      { dataSource: runtime.dataSource, logger: runtime.logger, audit: runtime.services.audit, ledger: runtime.services.ledger },
       parseImportFile({
         partners: [{ id: 'p-bench', name: 'Benk Regnskap AS', partnerCode: 'BENCH', organizationNumber: '912345678' }],
         users: [{ id: 'u-bench', name: 'Kari Benk', email: 'kari@bench.example', memberships: [{ partner: 'p-bench', rights: ['CLIENT_ADMIN', 'ARCHIVE'] }] }],
@@ -86,7 +86,7 @@ async function main(phase: string, arg?: string): Promise<void> {
     await runtime.dataSource.query('DELETE FROM archive_documents WHERE relationship_id = ?', [relationship.id]);
     const [{ n }] = await runtime.dataSource.query('SELECT COUNT(*) AS n FROM ledger_lines');
     const started = process.hrtime.bigint();
-    await runtime.mandatoryDataGenerator!.generate(String(relationship.id));
+    await runtime.mandatoryDataGenerator.generate(String(relationship.id));
     const [document] = await runtime.dataSource.query('SELECT byte_size FROM archive_documents WHERE relationship_id = ?', [relationship.id]);
     report('generate', Number(n), started, { megabytes: Math.round(Number(document.byte_size) / 1e6) });
     await opened.close();

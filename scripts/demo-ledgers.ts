@@ -4,7 +4,7 @@
  *   node <dir>/scripts/demo-ledgers.js demo/ledgers
  */
 import * as path from 'node:path';
-import { writeSyntheticSaftFile, type SyntheticBooksOptions } from '../src/saft';
+import { writeSyntheticSaftFile, type SyntheticBooksOptions } from '../test/support/synthetic-books';
 
 
 export const DEMO_BOOKS: Array<{ file: string; options: SyntheticBooksOptions }> = [

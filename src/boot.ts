@@ -5,10 +5,7 @@ import { redactCredentials } from './common/redact';
 import { createLogger, Logger } from './common/logger';
 import type { Config } from './config/config';
 import { createDataSource, ensureDatabase, DataSourceOptions } from './db/data-source';
-import { createRuntime, Runtime } from './runtime';
-import type { MandatoryDataGenerator } from './jobs/mandatory-data';
-import type { EmailTrigger } from './notifications/email-trigger';
-import type { TaskTrigger } from './tasks/task-trigger';
+import { createRuntime, Runtime, RuntimeParts } from './runtime';
 
 /** A start-up failure with a message for the person starting the process (no stack trace needed). */
 export class StartupError extends Error {
@@ -94,9 +91,9 @@ export async function openRuntime(
     clock: Clock;
     logger?: Logger;
     migrate: boolean;
-    taskTrigger?: TaskTrigger;
-    emailTrigger?: EmailTrigger;
-    mandatoryDataGenerator?: MandatoryDataGenerator | null;
+    taskTrigger?: RuntimeParts['taskTrigger'];
+    emailTrigger?: RuntimeParts['emailTrigger'];
+    createMandatoryDataGenerator?: RuntimeParts['createMandatoryDataGenerator'];
     dataSource?: Partial<DataSourceOptions>;
   },
 ): Promise<Opened> {
@@ -117,7 +114,7 @@ export async function openRuntime(
     logger,
     taskTrigger: options.taskTrigger,
     emailTrigger: options.emailTrigger,
-    mandatoryDataGenerator: options.mandatoryDataGenerator,
+    createMandatoryDataGenerator: options.createMandatoryDataGenerator,
   });
   return {
     runtime,

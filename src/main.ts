@@ -32,7 +32,8 @@ function demoDataWanted(env: NodeJS.ProcessEnv, nodeEnv: string): boolean {
 async function loadDemoDataIfEmpty(opened: Opened): Promise<boolean> {
   if (!demoDataWanted(process.env, opened.runtime.config.nodeEnv)) return false;
   if ((await opened.runtime.dataSource.getRepository(Partner).count()) > 0) return false;
-  await importFile(opened.runtime, await loadImportFile(DEMO_FILE), opened.runtime.services.ledger);
+  const { dataSource, logger, services } = opened.runtime;
+  await importFile({ dataSource, logger, audit: services.audit, ledger: services.ledger }, await loadImportFile(DEMO_FILE));
   return true;
 }
 

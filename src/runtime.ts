@@ -5,11 +5,11 @@ import { TokenService } from './auth/jwt';
 import { ClientsService } from './clients/clients.service';
 import { ArchiveService } from './archive/archive.service';
 import { LocalFolderStorage, type ArchiveStorage } from './archive/archive-storage';
-import { SaftMandatoryDataGenerator } from './archive/saft-generator';
+import type { MandatoryDataGenerator } from './archive/mandatory-data';
+import { SaftMandatoryDataGenerator, type SaftGeneratorDeps } from './archive/saft-generator';
 import type { Clock } from './common/clock';
 import type { Logger } from './common/logger';
 import type { Config } from './config/config';
-import type { MandatoryDataGenerator } from './jobs/mandatory-data';
 import { LedgerService } from './ledger/ledger.service';
 import { EmailTrigger, noEmailTrigger } from './notifications/email-trigger';
 import { createRelationshipServices, RelationshipServices } from './relationships/relationship-services';
@@ -17,29 +17,30 @@ import { noTaskTrigger, TaskTrigger } from './tasks/task-trigger';
 
 /** The product's services, built once per process; resolvers and jobs call them. */
 export interface Services extends RelationshipServices {
-  visibility: VisibilityService;
-  audit: AuditService;
-  clients: ClientsService;
-  archive: ArchiveService;
+  readonly visibility: VisibilityService;
+  readonly audit: AuditService;
+  readonly clients: ClientsService;
+  readonly archive: ArchiveService;
   /** The clients' books: SAF-T import, derived-grouping warnings. */
-  ledger: LedgerService;
+  readonly ledger: LedgerService;
   /** Where archive files live (ARCHIVE_DIR). */
-  archiveStorage: ArchiveStorage;
+  readonly archiveStorage: ArchiveStorage;
 }
 
-/** Everything a process (API, worker, CLI) runs on. */
+/** Everything a process (API, worker, CLI) runs on: composed once by `createRuntime`, never changed after. */
 export interface Runtime {
-  config: Config;
-  dataSource: DataSource;
-  clock: Clock;
-  logger: Logger;
-  tokens: TokenService;
-  taskTrigger: TaskTrigger;
-  /** Queues notification e-mails after commit (DESIGN S6): `uow.onCommit(() => runtime.emailTrigger.sync(ids))`. */
-  emailTrigger: EmailTrigger;
-  /** Generates the mandatory accounting data (S3); null until a generator is provided — the task then fails visibly. */
-  mandatoryDataGenerator: MandatoryDataGenerator | null;
-  services: Services;
+  readonly config: Config;
+  readonly dataSource: DataSource;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly tokens: TokenService;
+  /** Queues scheduled tasks after commit (DESIGN S2). */
+  readonly taskTrigger: TaskTrigger;
+  /** Queues notification e-mails after commit (DESIGN S6): `uow.onCommit(() => emailTrigger.sync(ids))`. */
+  readonly emailTrigger: EmailTrigger;
+  /** Generates the mandatory accounting data (S3); the GENERATE_MANDATORY_DATA task calls it. */
+  readonly mandatoryDataGenerator: MandatoryDataGenerator;
+  readonly services: Services;
 }
 
 export interface RuntimeParts {
@@ -47,42 +48,49 @@ export interface RuntimeParts {
   dataSource: DataSource;
   clock: Clock;
   logger: Logger;
+  /** Default: nothing is queued at commit; a worker's sweeper finds the rows (the CLI). */
   taskTrigger?: TaskTrigger;
+  /** Default: nothing is queued at commit; a worker's sweeper finds the rows. */
   emailTrigger?: EmailTrigger;
-  mandatoryDataGenerator?: MandatoryDataGenerator | null;
+  /** Makes the generator of mandatory accounting data from the runtime's parts; default the SAF-T generator. */
+  createMandatoryDataGenerator?: (deps: SaftGeneratorDeps) => MandatoryDataGenerator;
 }
 
+/** Builds the services once, in order, from the parts given: nothing is looked up or set later. */
 export function createRuntime(parts: RuntimeParts): Runtime {
-  const { dataSource, clock } = parts;
+  const { config, dataSource, clock, logger } = parts;
+  const taskTrigger = parts.taskTrigger ?? noTaskTrigger;
+  const emailTrigger = parts.emailTrigger ?? noEmailTrigger;
   const visibility = new VisibilityService();
   const audit = new AuditService(clock);
   const ledger = new LedgerService(dataSource);
-  const services: Services = {
+  const archiveStorage = new LocalFolderStorage(config.archiveDir);
+  const services: Services = Object.freeze({
     visibility,
     audit,
     clients: new ClientsService(dataSource),
     archive: new ArchiveService(dataSource),
     ledger,
-    archiveStorage: new LocalFolderStorage(parts.config.archiveDir),
+    archiveStorage,
     ...createRelationshipServices({
       clock,
       visibility,
       audit,
-      taskTrigger: () => runtime.taskTrigger,
-      emailTrigger: () => runtime.emailTrigger,
+      taskTrigger,
+      emailTrigger,
       derivedGroupings: async (manager, clientId) => (await ledger.derivedGroupingAccounts(clientId, manager)).map((a) => a.accountId),
     }),
-  };
-  const runtime: Runtime = {
-    ...parts,
-    taskTrigger: parts.taskTrigger ?? noTaskTrigger,
-    emailTrigger: parts.emailTrigger ?? noEmailTrigger,
-    mandatoryDataGenerator:
-      parts.mandatoryDataGenerator !== undefined
-        ? parts.mandatoryDataGenerator
-        : new SaftMandatoryDataGenerator({ dataSource, storage: services.archiveStorage, audit, clock, logger: parts.logger }),
-    tokens: new TokenService(parts.config, clock),
+  });
+  const createGenerator = parts.createMandatoryDataGenerator ?? ((deps: SaftGeneratorDeps) => new SaftMandatoryDataGenerator(deps));
+  return Object.freeze({
+    config,
+    dataSource,
+    clock,
+    logger,
+    tokens: new TokenService(config, clock),
+    taskTrigger,
+    emailTrigger,
+    mandatoryDataGenerator: createGenerator({ dataSource, storage: archiveStorage, audit, clock, logger }),
     services,
-  };
-  return runtime;
+  });
 }

@@ -1,4 +1,4 @@
-import type { ClientAccess } from '../clients/client-access.entity';
+import { ClientRole, type ClientAccess } from '../clients/client-access.entity';
 
 /**
  * Whether an access grants anything today (DESIGN A3, S4): not once its deactivation date has come — unless the user
@@ -13,7 +13,7 @@ export function isAccessActive(access: ClientAccess, subscriptionAdminUserId: st
 
 /** Whether the access makes its user an administrator of the client today (DESIGN A5). */
 export function isActiveAdministrator(access: ClientAccess, subscriptionAdminUserId: string | null, today: string): boolean {
-  return access.roles.includes('ADMINISTRATOR' as never) && isAccessActive(access, subscriptionAdminUserId, today);
+  return access.roles.includes(ClientRole.ADMINISTRATOR) && isAccessActive(access, subscriptionAdminUserId, today);
 }
 
 /** As whom an access lets its user change the client: see `administratorWhoMayChange`. */

@@ -1,9 +1,10 @@
 import type { Express, Request, Response } from 'express';
-import { bearerToken } from '../auth/jwt';
+import type { DataSource } from 'typeorm';
+import type { VisibilityService } from '../access/visibility.service';
+import { bearerToken, type TokenService } from '../auth/jwt';
 import { Viewer } from '../auth/viewer';
 import { localIdOf } from '../common/global-id';
 import { CustomerRelationship } from '../relationships/customer-relationship.entity';
-import type { Runtime } from '../runtime';
 import { ArchiveDocument } from './archive-document.entity';
 import type { ArchiveStorage } from './archive-storage';
 
@@ -31,19 +32,30 @@ export function contentDisposition(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
+/** What the download route needs. */
+export interface ArchiveDownloadDeps {
+  dataSource: DataSource;
+  tokens: TokenService;
+  /** Who may see the document: the same question `node(id:)` asks. */
+  visibility: VisibilityService;
+  /** Where the files are. */
+  storage: ArchiveStorage;
+}
+
 /**
  * `GET /archive/documents/<globalId>` (contract: HTTP): the archive file, streamed, to whom the visibility service lets
  * see the document, as `node(id:)` asks it: members of the relationship's partner with ARCHIVE (DESIGN A2). No or a
  * bad token → 401; anyone else, or a document that does not exist (any more) → 404, the same answer, so nothing leaks.
  * One byte range is served (206/416).
  */
-export function archiveDownloadRoutes(runtime: Runtime, storage: ArchiveStorage): (app: Express) => void {
+export function archiveDownloadRoutes(deps: ArchiveDownloadDeps): (app: Express) => void {
+  const { dataSource, tokens, visibility, storage } = deps;
   const notFound = (res: Response) => res.status(404).json({ error: 'NOT_FOUND', message: 'No such document.' });
 
   async function download(req: Request, res: Response): Promise<void> {
     const token = bearerToken(req.header('authorization'));
-    const userId = token ? await runtime.tokens.verify(token) : null;
-    const viewer = userId ? await Viewer.load(runtime.dataSource, userId) : null;
+    const userId = token ? await tokens.verify(token) : null;
+    const viewer = userId ? await Viewer.load(dataSource, userId) : null;
     if (!viewer) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       res.status(401).json({ error: 'UNAUTHENTICATED', message: token ? 'The bearer token is invalid or expired.' : 'A bearer token is required.' });
@@ -51,10 +63,10 @@ export function archiveDownloadRoutes(runtime: Runtime, storage: ArchiveStorage)
     }
     const id = localIdOf(String(req.params.id), 'ArchiveDocument');
     if (!id || !/^\d{1,20}$/.test(id)) return void notFound(res);
-    const document = await runtime.dataSource.getRepository(ArchiveDocument).findOneBy({ id });
+    const document = await dataSource.getRepository(ArchiveDocument).findOneBy({ id });
     if (!document) return void notFound(res);
-    const relationship = await runtime.dataSource.getRepository(CustomerRelationship).findOneBy({ id: document.relationshipId });
-    if (!relationship || !runtime.services.visibility.canSeeArchiveDocument(viewer, relationship)) return void notFound(res);
+    const relationship = await dataSource.getRepository(CustomerRelationship).findOneBy({ id: document.relationshipId });
+    if (!relationship || !visibility.canSeeArchiveDocument(viewer, relationship)) return void notFound(res);
 
     const size = await storage.size(document.storageKey);
     if (size === null) {

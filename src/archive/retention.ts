@@ -1,10 +1,20 @@
 import { DateTime } from 'luxon';
-import { SYSTEM_ACTOR } from '../audit/audit.service';
+import type { DataSource } from 'typeorm';
+import { SYSTEM_ACTOR, type AuditService } from '../audit/audit.service';
+import type { Logger } from '../common/logger';
 import { runInTransaction } from '../db/unit-of-work';
 import { keepUntil, MINIMUM_RETENTION_YEARS } from '../ledger/fiscal-years';
-import type { Runtime } from '../runtime';
 import { ArchiveDocument } from './archive-document.entity';
 import type { ArchiveStorage } from './archive-storage';
+
+/** What applying retention needs. */
+export interface RetentionDeps {
+  dataSource: DataSource;
+  /** Where the documents' files are. */
+  storage: ArchiveStorage;
+  audit: AuditService;
+  logger: Logger;
+}
 
 export interface RetentionResult {
   deleted: number;
@@ -18,8 +28,8 @@ export interface RetentionResult {
  * The file goes first, then the row and its audit event in one transaction: a crash in between leaves a row whose
  * file is gone, which the next run deletes; never a file nobody knows about.
  */
-export async function applyRetention(runtime: Runtime, today: string, storage: ArchiveStorage = runtime.services.archiveStorage): Promise<RetentionResult> {
-  const { dataSource, services, logger } = runtime;
+export async function applyRetention(deps: RetentionDeps, today: string): Promise<RetentionResult> {
+  const { dataSource, storage, audit, logger } = deps;
   // Only documents at least 5 years past their fiscal year's end can be due; the per-client duty is checked below.
   const candidateBefore = DateTime.fromISO(today, { zone: 'UTC' }).minus({ years: MINIMUM_RETENTION_YEARS }).toISODate()!;
   const candidates: Array<{ id: string; fiscal_year_end: string; retention_years: number }> = await dataSource.query(
@@ -38,7 +48,7 @@ export async function applyRetention(runtime: Runtime, today: string, storage: A
       async (uow) => {
         const result = await uow.repo(ArchiveDocument).delete({ id: document.id });
         if (!result.affected) return;
-        await services.audit.record(uow, SYSTEM_ACTOR, {
+        await audit.record(uow, SYSTEM_ACTOR, {
           action: 'ARCHIVE_DOCUMENT_DELETED',
           clientId: document.clientId,
           relationshipId: document.relationshipId,

@@ -5,7 +5,6 @@ import { osloToday, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { inReadSnapshot } from '../db/read-snapshot';
 import { runInTransaction } from '../db/unit-of-work';
-import type { MandatoryDataGenerator } from '../jobs/mandatory-data';
 import { fiscalYearsToArchive, type ArchivedFiscalYear } from '../ledger/fiscal-years';
 import { ledgerSaftSource } from '../ledger/ledger-source';
 import { Partner } from '../partners/partner.entity';
@@ -15,6 +14,7 @@ import { User } from '../users/user.entity';
 import { ArchiveDocument, ArchiveDocumentKind } from './archive-document.entity';
 import { isStored, storeFile, type ArchiveStorage } from './archive-storage';
 import { recordGeneratedDocuments, type GeneratedDocument } from './generated-documents';
+import type { MandatoryDataGenerator } from './mandatory-data';
 import { writeSpecifications } from './specifications/generator';
 
 export const SAFT_CONTENT_TYPE = 'application/xml';

@@ -46,7 +46,8 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'import': {
         if (args.length !== 1) break;
-        const summary = await importFile(opened.runtime, await loadImportFile(args[0]), opened.runtime.services.ledger);
+        const { dataSource, services } = opened.runtime;
+        const summary = await importFile({ dataSource, logger, audit: services.audit, ledger: services.ledger }, await loadImportFile(args[0]));
         console.log(`Imported ${summary.partners} partners, ${summary.users} users, ${summary.clients} clients, ${summary.accesses} accesses, ${summary.extensions} extensions, ${summary.ledgers} ledger files.`);
         return 0;
       }
@@ -66,7 +67,8 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'apply-retention': {
         if (args.length > 1 || (args[0] !== undefined && !isValidDate(args[0]))) break;
-        const result = await applyRetention(opened.runtime, args[0] ?? osloToday(opened.runtime.clock));
+        const { dataSource, services, clock } = opened.runtime;
+        const result = await applyRetention({ dataSource, storage: services.archiveStorage, audit: services.audit, logger }, args[0] ?? osloToday(clock));
         console.log(`Deleted ${result.deleted} archive documents.`);
         return 0;
       }
@@ -81,7 +83,8 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'tasks': {
-        const code = await runTasksCommand(opened.runtime, args);
+        const { dataSource, services, taskTrigger } = opened.runtime;
+        const code = await runTasksCommand({ dataSource, audit: services.audit, taskTrigger, logger }, args);
         if (code !== 2) return code;
         break;
       }

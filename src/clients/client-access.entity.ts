@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn, Unique, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, EntityManager, Index, PrimaryGeneratedColumn, Unique, JoinColumn, ManyToOne } from 'typeorm';
 import { Client } from './client.entity';
 import { Partner } from '../partners/partner.entity';
 import { User } from '../users/user.entity';
@@ -58,4 +58,9 @@ export class ClientAccess {
   @ManyToOne(() => CustomerRelationship, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'deactivation_relationship_id' })
   deactivationRelationship?: CustomerRelationship;
+}
+
+/** The client's accesses, oldest first, read through `manager` (a mutation's transaction). */
+export function accessesOf(manager: EntityManager, clientId: string): Promise<ClientAccess[]> {
+  return manager.getRepository(ClientAccess).find({ where: { clientId }, order: { id: 'ASC' } });
 }

@@ -1,10 +1,9 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, ID } from 'type-graphql';
 import { isAccessActive } from '../access/access-rules';
-import { localIdOf, toGlobalId } from '../common/global-id';
+import { toGlobalId } from '../common/global-id';
 import { pageSize, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
 import type { Partner } from '../partners/partner.entity';
-import type { CustomerRelationship } from '../relationships/customer-relationship.entity';
 import type { User } from '../users/user.entity';
 import type { ClientAccess } from './client-access.entity';
 import type { ClientExtension } from './client-extension.entity';
@@ -23,8 +22,7 @@ export class ClientResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ) {
-    const partnerId = filter?.partnerId ? (localIdOf(filter.partnerId, 'Partner') ?? '\u0000') : null;
-    const page = await ctx.services.clients.list(ctx.viewer, { ...filter, partnerId }, pageSize(first), after ?? null);
+    const page = await ctx.services.clients.list(ctx.viewer, filter ?? {}, pageSize(first), after ?? null);
     ctx.loaders.primeClients(page.items);
     return toConnection(page);
   }
@@ -84,16 +82,6 @@ export class ClientResolver {
   async extensions(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<ClientExtension[]> {
     if ((await ctx.clientView(client)).kind !== 'present') return [];
     return ctx.loaders.extensionsByClient.load(client.id);
-  }
-
-  @FieldResolver()
-  async relationships(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<CustomerRelationship[]> {
-    const view = await ctx.clientView(client);
-    // Through the archive: the relationships of the partners in which the viewer has ARCHIVE, nobody else's.
-    if (view.kind === 'archive') return view.relationships;
-    const [all, accesses] = await Promise.all([ctx.loaders.relationshipsByClient.load(client.id), ctx.loaders.accessesByClient.load(client.id)]);
-    const isAdministrator = ctx.services.visibility.administersClient(ctx.viewer, client, accesses, ctx.today());
-    return all.filter((r) => ctx.services.visibility.canSeeRelationship(ctx.viewer, r, isAdministrator));
   }
 }
 

@@ -3,10 +3,9 @@ import { PageInfo } from '../graphql/connection';
 import { NodeInterface } from '../graphql/node';
 import { DateScalar } from '../graphql/scalars';
 import { PartnerType } from '../partners/partner.types';
-import { CustomerRelationshipType } from '../relationships/relationship.types';
 import { UserType } from '../users/user.types';
 import { ClientRole } from './client-access.entity';
-import { ClientTab } from './clients.service';
+import { ClientTab } from './client-tab';
 
 registerEnumType(ClientTab, {
   name: 'ClientTab',
@@ -56,9 +55,6 @@ export class ClientType extends NodeInterface {
 
   @Field(() => [ClientExtensionType], { description: 'Integrations and settings on the client.' })
   extensions!: ClientExtensionType[];
-
-  @Field(() => [CustomerRelationshipType], { description: 'The relationships with partners the viewer may see, newest first.' })
-  relationships!: CustomerRelationshipType[];
 }
 
 @ObjectType('ClientUser', { description: "A user's access to one client." })

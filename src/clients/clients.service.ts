@@ -2,19 +2,16 @@ import { DataSource, In, SelectQueryBuilder } from 'typeorm';
 import { ARCHIVE_STATUSES } from '../access/visibility.service';
 import type { Viewer } from '../auth/viewer';
 import { ForbiddenError } from '../common/domain-errors';
+import { localIdOf } from '../common/global-id';
 import { decodeCursor, emptyPage, encodeCursor, escapeLike, Page } from '../common/pages';
 import { PartnerRight } from '../partners/partner-membership.entity';
+import { ClientTab } from './client-tab';
 import { Client } from './client.entity';
-
-export enum ClientTab {
-  ACTIVE = 'ACTIVE',
-  ARCHIVE = 'ARCHIVE',
-}
 
 export interface ClientListFilter {
   tab?: ClientTab | null;
   search?: string | null;
-  /** Only this partner's clients (a viewer may belong to several). */
+  /** Only this partner's clients (a viewer may belong to several): its global id. */
   partnerId?: string | null;
 }
 
@@ -64,10 +61,12 @@ export class ClientsService {
       throw new ForbiddenError('The archive needs the ARCHIVE right in one of your partners.');
     }
     if (filter.partnerId) {
-      if (tab === ClientTab.ARCHIVE && viewer.isMemberOf(filter.partnerId) && !partnerIds.includes(filter.partnerId)) {
+      // An id that names no partner is like a partner the viewer is not in: no clients, an empty page.
+      const partnerId = localIdOf(filter.partnerId, 'Partner');
+      if (tab === ClientTab.ARCHIVE && partnerId !== null && viewer.isMemberOf(partnerId) && !partnerIds.includes(partnerId)) {
         throw new ForbiddenError("The archive needs the ARCHIVE right in this partner.");
       }
-      partnerIds = partnerIds.filter((id) => id === filter.partnerId);
+      partnerIds = partnerIds.filter((id) => id === partnerId);
     }
     if (partnerIds.length === 0) return emptyPage();
 

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { DataSource, In, ObjectLiteral, EntityTarget } from 'typeorm';
+import { DataSource, EntityTarget, FindOptionsOrder, FindOptionsWhere, In, ObjectLiteral } from 'typeorm';
 import { ArchiveDocument } from '../archive/archive-document.entity';
 import { ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
@@ -13,7 +13,8 @@ type Keyed = ObjectLiteral & { id: string };
 
 function byId<T extends Keyed>(dataSource: DataSource, entity: EntityTarget<T>): DataLoader<string, T | null> {
   return new DataLoader(async (ids) => {
-    const rows = await dataSource.getRepository(entity).findBy({ id: In([...ids]) } as never);
+    // TypeScript cannot map a where clause over a type parameter; every T here has a string `id`.
+    const rows = await dataSource.getRepository(entity).findBy({ id: In([...ids]) } as FindOptionsWhere<T>);
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -23,10 +24,11 @@ function groupedBy<T extends ObjectLiteral>(
   dataSource: DataSource,
   entity: EntityTarget<T>,
   key: keyof T & string,
-  order: Partial<Record<keyof T & string, 'ASC' | 'DESC'>>,
+  order: FindOptionsOrder<T>,
 ): DataLoader<string, T[]> {
   return new DataLoader(async (keys) => {
-    const rows = await dataSource.getRepository(entity).find({ where: { [key]: In([...keys]) } as never, order: order as never });
+    // As in `byId`: `key` is a column of T, so this is a where clause of T.
+    const rows = await dataSource.getRepository(entity).find({ where: { [key]: In([...keys]) } as FindOptionsWhere<T>, order });
     const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
     for (const row of rows) groups.get(String(row[key]))?.push(row);
     return keys.map((k) => groups.get(k)!);

@@ -1,11 +1,12 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync, NonEmptyArray } from 'type-graphql';
+import { ArchiveDocumentResolver, ArchiveResolver } from '../archive/archive.resolver';
 import { AuditEventResolver, ClientAuditResolver } from '../audit/audit.resolver';
 import { ViewerResolver } from '../auth/viewer.resolver';
 import { ClientExtensionResolver, ClientResolver, ClientUserResolver } from '../clients/client.resolver';
 import { NotificationResolver } from '../notifications/notification.resolver';
 import { PartnerMembershipResolver, PartnerResolver, UserResolver } from '../partners/partner.resolver';
-import { ArchiveDocumentResolver, CustomerRelationshipResolver } from '../relationships/relationship.resolver';
+import { ClientRelationshipsResolver, CustomerRelationshipResolver } from '../relationships/relationship.resolver';
 import { RelationshipMutations } from '../relationships/relationship.mutations';
 import { NodeResolver } from './node.resolver';
 import { DateTimeScalar } from './scalars';
@@ -21,10 +22,12 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   PartnerMembershipResolver,
   UserResolver,
   CustomerRelationshipResolver,
+  ArchiveResolver,
   ArchiveDocumentResolver,
   NotificationResolver,
   RelationshipMutations,
   ClientAuditResolver,
+  ClientRelationshipsResolver,
   AuditEventResolver,
 ];
 

@@ -5,7 +5,7 @@ import express, { Express, NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { archiveDownloadRoutes } from '../archive/download-route';
-import { bearerToken } from '../auth/jwt';
+import { bearerToken, type TokenService } from '../auth/jwt';
 import { Viewer } from '../auth/viewer';
 import { asApiError, PUBLIC_ERROR_CODES, unauthenticated } from '../graphql/api-errors';
 import type { Logger } from '../common/logger';
@@ -93,22 +93,22 @@ function metricsRoute(app: Express, config: Config, metrics: Metrics, place: Met
 }
 
 /** `/healthz`, `/readyz` (MySQL and Redis) and `/metrics`: what an operator's probes and Prometheus read. */
-function operationsRoutes(app: Express, runtime: Runtime, redis: Redis, metrics: Metrics, place: MetricsPlace): void {
+function operationsRoutes(app: Express, { dataSource, config }: Pick<Runtime, 'dataSource' | 'config'>, redis: Redis, metrics: Metrics, place: MetricsPlace): void {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const report = await checkReadiness(runtime.dataSource, redis);
+    const report = await checkReadiness(dataSource, redis);
     res.status(report.mysql && report.redis ? 200 : 503).json(report);
   });
-  metricsRoute(app, runtime.config, metrics, place);
+  metricsRoute(app, config, metrics, place);
 }
 
 /** Gives each request an id and a logger, and records its latency by route when it finishes. */
-function requestLog(runtime: Runtime, metrics: Metrics) {
+function requestLog(logger: Logger, metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction) => {
     req.requestId = requestIdOf(req.header('x-request-id'));
-    req.log = runtime.logger.child({ requestId: req.requestId });
+    req.log = logger.child({ requestId: req.requestId });
     res.setHeader('X-Request-Id', req.requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -123,11 +123,11 @@ function requestLog(runtime: Runtime, metrics: Metrics) {
 }
 
 /** The user of a valid bearer token, found once per request: the rate limit and the API both need it. */
-function identifyCaller(runtime: Runtime) {
+function identifyCaller(tokens: TokenService) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const token = bearerToken(req.header('authorization'));
     req.bearerTokenGiven = token !== null;
-    req.userId = token ? await runtime.tokens.verify(token) : null;
+    req.userId = token ? await tokens.verify(token) : null;
     next();
   };
 }
@@ -139,7 +139,7 @@ function identifyCaller(runtime: Runtime) {
 export function createOperationsApp(runtime: Runtime, redis: Redis, metrics = new Metrics(runtime.dataSource)): { app: Express; metrics: Metrics } {
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestLog(runtime, metrics));
+  app.use(requestLog(runtime.logger, metrics));
   operationsRoutes(app, runtime, redis, metrics, 'operations');
   app.use(notFoundRoute);
   app.use(jsonErrorHandler);
@@ -184,19 +184,19 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(requestLog(runtime, metrics));
+  app.use(requestLog(runtime.logger, metrics));
 
   operationsRoutes(app, runtime, redis, metrics, 'api');
 
   // GET <ArchiveDocument.downloadPath>: the archive file, streamed (contract: HTTP).
-  app.use('/archive', limitByIp, identifyCaller(runtime), limitByUser);
-  archiveDownloadRoutes(runtime, runtime.services.archiveStorage)(app);
+  app.use('/archive', limitByIp, identifyCaller(runtime.tokens), limitByUser);
+  archiveDownloadRoutes({ dataSource: runtime.dataSource, tokens: runtime.tokens, visibility: runtime.services.visibility, storage: runtime.services.archiveStorage })(app);
   extraRoutes?.(app);
 
   app.use(
     '/graphql',
     limitByIp,
-    identifyCaller(runtime),
+    identifyCaller(runtime.tokens),
     limitByUser,
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {

@@ -21,9 +21,9 @@ export class IdempotencyRecord {
   @Column({ name: 'request_hash', type: 'char', length: 64 })
   requestHash!: string;
 
-  /** What is needed to rebuild the first result. */
+  /** What is needed to rebuild the first result: its shape is the operation's (`OnceSteps.remember`). */
   @Column({ type: 'json' })
-  result!: Record<string, unknown>;
+  result!: object;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;

@@ -110,7 +110,7 @@ export class IdempotencyService {
         operation: scope.operation,
         idempotencyKey: scope.key,
         requestHash: requestHash(scope.input),
-        result: result as never,
+        result,
         createdAt: this.clock.now(),
       })
       .updateEntity(false)

@@ -1,20 +1,27 @@
+import * as path from 'node:path';
 import { DataSource, In } from 'typeorm';
-import { SYSTEM_ACTOR } from '../audit/audit.service';
+import { SYSTEM_ACTOR, type AuditService } from '../audit/audit.service';
 import { ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
 import { Client } from '../clients/client.entity';
+import type { Logger } from '../common/logger';
 import { runInTransaction, UnitOfWork } from '../db/unit-of-work';
+import type { LedgerService } from '../ledger/ledger.service';
 import { storedPartnerCode } from '../partners/partner-code';
 import { PartnerMembership } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
-import type { Runtime } from '../runtime';
+import { SaftFormatError } from '../saft';
 import { User } from '../users/user.entity';
 import { ImportError, ImportFile, ImportProblem } from './import-file';
 
-/** Imports a client's books from the files its `ledger` names; provided by the ledger feature. */
-export interface LedgerImport {
-  importClientLedger(uow: UnitOfWork, clientId: string, files: string[], jsonPath: string): Promise<void>;
+/** What importing a file needs. */
+export interface ImportDeps {
+  dataSource: DataSource;
+  audit: AuditService;
+  /** Loads the SAF-T files a client's `ledger.saft` names into its books. */
+  ledger: Pick<LedgerService, 'importSaftFile'>;
+  logger: Logger;
 }
 
 export interface ImportSummary {
@@ -56,8 +63,8 @@ async function checkUniqueAgainstDatabase(dataSource: DataSource, file: ImportFi
  * the API changes after the first import — partner links, subscription administrators, roles, deactivations — is left
  * as it is. Any dangling reference refuses the whole file, naming its JSON path.
  */
-export async function importFile(runtime: Runtime, file: ImportFile, ledger?: LedgerImport): Promise<ImportSummary> {
-  const { dataSource } = runtime;
+export async function importFile(deps: ImportDeps, file: ImportFile): Promise<ImportSummary> {
+  const { dataSource, audit, ledger, logger } = deps;
   const problems: ImportProblem[] = [];
   const partnerIds = new Set(file.partners.map((p) => p.id));
   const userIds = new Set(file.users.map((u) => u.id));
@@ -88,9 +95,6 @@ export async function importFile(runtime: Runtime, file: ImportFile, ledger?: Le
       }
     });
     c.extensions.forEach((e, j) => partnerRef(e.ownerPartner, `$.clients[${i}].extensions[${j}].ownerPartner`));
-    if (c.ledger && c.ledger.saft.length > 0 && !ledger) {
-      problems.push({ path: `$.clients[${i}].ledger`, message: 'importing ledgers is not available in this version; remove the ledger section' });
-    }
   });
   await checkUniqueAgainstDatabase(dataSource, file, problems);
   if (problems.length > 0) throw new ImportError(problems);
@@ -144,15 +148,33 @@ export async function importFile(runtime: Runtime, file: ImportFile, ledger?: Le
       await uow.repo(ClientExtension).createQueryBuilder().insert().values(extensions).orUpdate(['name', 'owner_partner_id'], ['client_id', 'key']).execute();
     }
     for (const [i, c] of file.clients.entries()) {
-      if (c.ledger && c.ledger.saft.length > 0 && ledger) {
-        await ledger.importClientLedger(uow, c.id, c.ledger.saft, `$.clients[${i}].ledger.saft`);
+      if (c.ledger && c.ledger.saft.length > 0) {
+        await importLedger(ledger, uow, c.id, c.ledger.saft, `$.clients[${i}].ledger.saft`);
         summary.ledgers += c.ledger.saft.length;
       }
     }
     summary.clients = file.clients.length;
     summary.accesses = accesses.length;
     summary.extensions = extensions.length;
-    await runtime.services.audit.record(uow, SYSTEM_ACTOR, { action: 'IMPORT', after: { ...summary } });
+    await audit.record(uow, SYSTEM_ACTOR, { action: 'IMPORT', after: { ...summary } });
     return summary;
-  }, { logger: runtime.logger });
+  }, { logger });
+}
+
+/**
+ * A client's `ledger.saft` files into its books, in the import's transaction: a bad file refuses the whole import,
+ * naming it by its JSON path, its file name, its line and the reason.
+ */
+async function importLedger(ledger: ImportDeps['ledger'], uow: UnitOfWork, clientId: string, files: string[], jsonPath: string): Promise<void> {
+  for (const [i, file] of files.entries()) {
+    const problem = (message: string): ImportProblem => ({ path: `${jsonPath}[${i}]`, message: `${path.basename(file)}: ${message}` });
+    try {
+      await ledger.importSaftFile(uow, clientId, file);
+    } catch (error) {
+      if (error instanceof SaftFormatError) throw new ImportError([problem(error.message)]);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new ImportError([problem(`cannot be read (${code})`)]);
+      throw error;
+    }
+  }
 }

@@ -1,6 +1,7 @@
-import { In } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
 import { unsentNotificationIds } from '../notifications/email';
-import type { Runtime } from '../runtime';
 import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
 import { ensureEmailJob } from './email-queue';
 import type { ProducerQueues, RetryPolicy } from './queues';
@@ -18,6 +19,13 @@ export interface SweepResult {
   emailsRequeued: number;
 }
 
+/** What a sweep needs (besides the queues it fills). */
+export interface SweepDeps {
+  dataSource: DataSource;
+  clock: Clock;
+  logger: Logger;
+}
+
 export interface SweepOptions {
   policy: RetryPolicy;
   horizonMs?: number;
@@ -30,8 +38,8 @@ export interface SweepOptions {
  * - notifications whose e-mail has not been sent.
  * "Due" is decided by the process clock, passed to SQL as a parameter — never NOW() (S7).
  */
-export async function sweep(runtime: Runtime, queues: ProducerQueues, options: SweepOptions): Promise<SweepResult> {
-  const { clock, dataSource } = runtime;
+export async function sweep(deps: SweepDeps, queues: ProducerQueues, options: SweepOptions): Promise<SweepResult> {
+  const { clock, dataSource, logger } = deps;
   const horizon = new Date(clock.now().getTime() + (options.horizonMs ?? DEFAULT_SWEEP_HORIZON_MS));
   const tasks = await dataSource
     .getRepository(ScheduledTask)
@@ -50,15 +58,15 @@ export async function sweep(runtime: Runtime, queues: ProducerQueues, options: S
     const outcome = await ensureTaskJob(queues.tasks, options.policy, clock, task);
     if (outcome === 'added' || outcome === 'readded' || outcome === 'moved') {
       result.tasksRequeued++;
-      runtime.logger.warn({ taskId: task.id, state: task.state, dueAt: task.dueAt, outcome }, 'sweeper queued a task that had no job');
+      logger.warn({ taskId: task.id, state: task.state, dueAt: task.dueAt, outcome }, 'sweeper queued a task that had no job');
     }
   }
 
-  for (const id of await unsentNotificationIds(runtime, SWEEP_BATCH)) {
+  for (const id of await unsentNotificationIds(dataSource, SWEEP_BATCH)) {
     result.emailsChecked++;
     if (await ensureEmailJob(queues.emails, options.policy, id)) {
       result.emailsRequeued++;
-      runtime.logger.info({ notificationId: id }, 'sweeper queued a notification e-mail');
+      logger.info({ notificationId: id }, 'sweeper queued a notification e-mail');
     }
   }
   return result;

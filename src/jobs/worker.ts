@@ -5,7 +5,6 @@ import type { Opened } from '../boot';
 import { BUSINESS_ZONE, osloToday } from '../common/clock';
 import { createMailer, Mailer, sendNotificationEmail } from '../notifications/email';
 import { runTask, TaskAttemptFailed } from '../tasks/task-runner';
-import { unavailableMandatoryDataGenerator } from './mandatory-data';
 import { DEFAULT_RETRY_POLICY, EmailJobData, openProducerQueues, QUEUE, queueOptions, RetryPolicy, TaskJobData } from './queues';
 import { DEFAULT_SWEEP_HORIZON_MS, sweep, SweepResult } from './sweeper';
 import { WorkerMetrics } from './worker-metrics';
@@ -48,7 +47,7 @@ const RETENTION_SCHEDULE = { pattern: '0 0 1 1 *', tz: BUSINESS_ZONE };
  */
 export async function startWorkers(opened: Opened, options: WorkerOptions = {}): Promise<RunningWorkers> {
   const { runtime } = opened;
-  const { config, logger, clock } = runtime;
+  const { config, logger, clock, dataSource, services } = runtime;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
   const sweepEveryMs = options.sweepEveryMs ?? 60_000;
   const producers = openProducerQueues(config, logger);
@@ -56,7 +55,6 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   maintenance.on('error', (err) => logger.warn({ err, queue: QUEUE.maintenance }, 'queue connection error'));
   const metrics = new WorkerMetrics(options.registry ?? new Registry(), [producers.tasks, producers.emails]);
   const mailer = options.mailer ?? createMailer(config, logger);
-  const generator = runtime.mandatoryDataGenerator ?? unavailableMandatoryDataGenerator;
 
   const workerOptions = {
     ...queueOptions(config),
@@ -64,6 +62,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     stalledInterval: options.stalledIntervalMs ?? Math.floor((options.lockDurationMs ?? 30_000) / 2),
   };
   const readyAt = (job: Job) => job.timestamp + (job.delay ?? 0);
+  const taskDeps = { dataSource, clock, logger, audit: services.audit };
 
   const tasks = new Worker<TaskJobData>(
     QUEUE.tasks,
@@ -71,9 +70,9 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
       metrics.jobWait.observe({ queue: QUEUE.tasks }, Math.max(0, Date.now() - readyAt(job)) / 1000);
       const end = metrics.jobDuration.startTimer({ queue: QUEUE.tasks });
       try {
-        const result = await runTask(runtime, job.data.taskId, {
+        const result = await runTask(taskDeps, job.data.taskId, {
           maxAttempts: policy.taskAttempts,
-          generator,
+          generator: runtime.mandatoryDataGenerator,
           onStart: (task, lateByMs) => {
             metrics.taskStartDelay.observe({ kind: task.kind }, Math.max(0, lateByMs) / 1000);
             logger.info({ taskId: task.id, kind: task.kind, attempt: task.attempts, lateByMs }, 'task started');
@@ -109,7 +108,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
       metrics.jobWait.observe({ queue: QUEUE.emails }, Math.max(0, Date.now() - readyAt(job)) / 1000);
       const end = metrics.jobDuration.startTimer({ queue: QUEUE.emails });
       try {
-        const outcome = await sendNotificationEmail(runtime, mailer, job.data.notificationId);
+        const outcome = await sendNotificationEmail({ dataSource, clock, logger, config }, mailer, job.data.notificationId);
         end({ outcome });
         return outcome;
       } catch (error) {
@@ -132,7 +131,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   const sweepNow = async (): Promise<SweepResult> => {
     await ensureScheduler().catch((err) => logger.warn({ err }, 'could not check the sweep scheduler'));
     try {
-      const result = await sweep(runtime, producers, { policy, horizonMs: options.sweepHorizonMs ?? DEFAULT_SWEEP_HORIZON_MS });
+      const result = await sweep({ dataSource, clock, logger }, producers, { policy, horizonMs: options.sweepHorizonMs ?? DEFAULT_SWEEP_HORIZON_MS });
       metrics.sweeps.inc({ outcome: 'ok' });
       metrics.sweptJobs.inc({ queue: QUEUE.tasks }, result.tasksRequeued);
       metrics.sweptJobs.inc({ queue: QUEUE.emails }, result.emailsRequeued);
@@ -148,7 +147,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     QUEUE.maintenance,
     async (job) => {
       if (job.name !== 'retention') return sweepNow();
-      const result = await applyRetention(runtime, osloToday(clock));
+      const result = await applyRetention({ dataSource, storage: services.archiveStorage, audit: services.audit, logger }, osloToday(clock));
       logger.info({ ...result }, 'archive retention applied');
       return result;
     },
@@ -167,7 +166,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
 
   // At start-up: sweep once here, whatever other processes do (work lost while every worker was down runs now).
   await sweepNow().catch((err) => logger.error({ err }, 'start-up sweep failed; the scheduled sweep will retry'));
-  logger.info({ prefix: config.queuePrefix, sweepEveryMs, generator: runtime.mandatoryDataGenerator ? 'provided' : 'not available' }, 'workers started');
+  logger.info({ prefix: config.queuePrefix, sweepEveryMs }, 'workers started');
 
   let stopped: Promise<void> | undefined;
   return {

@@ -1,12 +1,9 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/domain-errors';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { ImportError, type ImportProblem } from '../import/import-file';
-import type { LedgerImport } from '../import/importer';
 import { lockClient } from '../relationships/client-lock';
-import { readSaft, SaftFormatError, type SaftReadSummary } from '../saft';
+import { readSaft, type SaftReadSummary } from '../saft';
 import { LedgerImportSink } from './ledger-import';
 import { LedgerAccount } from './ledger.entities';
 
@@ -27,7 +24,7 @@ export class UnknownClientError extends NotFoundError {
 }
 
 /** A client's books: importing SAF-T files into them and questions about them. */
-export class LedgerService implements LedgerImport {
+export class LedgerService {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
@@ -52,21 +49,6 @@ export class LedgerService implements LedgerImport {
       throw error;
     } finally {
       input.destroy();
-    }
-  }
-
-  /** `LedgerImport` for the import file's `ledger.saft`: a bad file refuses the whole import, naming it, its line and the reason. */
-  async importClientLedger(uow: UnitOfWork, clientId: string, files: string[], jsonPath: string): Promise<void> {
-    for (const [i, file] of files.entries()) {
-      const problem = (message: string): ImportProblem => ({ path: `${jsonPath}[${i}]`, message: `${path.basename(file)}: ${message}` });
-      try {
-        await this.importSaftFile(uow, clientId, file);
-      } catch (error) {
-        if (error instanceof SaftFormatError) throw new ImportError([problem(error.message)]);
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new ImportError([problem(`cannot be read (${code})`)]);
-        throw error;
-      }
     }
   }
 

@@ -1,8 +1,9 @@
 import nodemailer, { Transporter } from 'nodemailer';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
 import { runInTransaction } from '../db/unit-of-work';
-import type { Runtime } from '../runtime';
 import { User } from '../users/user.entity';
 import { Notification, NotificationKind } from './notification.entity';
 
@@ -20,21 +21,32 @@ export interface Mailer {
   close(): void;
 }
 
-export function createMailer(config: Config, logger: Logger): Mailer {
+export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpFrom'>, logger: Logger): Mailer {
   if (!config.smtpUrl) {
     logger.info('SMTP_URL is not set: notification e-mails are logged, not sent');
     return { transporter: nodemailer.createTransport({ jsonTransport: true }), from: config.smtpFrom, logOnly: true, close: () => undefined };
   }
-  const transporter = nodemailer.createTransport(config.smtpUrl, {
+  const transporter = nodemailer.createTransport({
+    url: config.smtpUrl,
     // Bounded, so a hung SMTP server fails the try (retried) instead of holding the notification row lock for long.
+    // Transport options: the second argument of createTransport would only be defaults for each message.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
-  } as never);
+  });
   return { transporter, from: config.smtpFrom, logOnly: false, close: () => transporter.close() };
 }
 
 export type EmailOutcome = 'sent' | 'already-sent' | 'missing';
+
+/** What sending a notification's e-mail needs besides the mailer. */
+export interface EmailDeps {
+  dataSource: DataSource;
+  clock: Clock;
+  logger: Logger;
+  /** The queue prefix makes the Message-ID unique per install; in production the log says less. */
+  config: Pick<Config, 'queuePrefix' | 'nodeEnv'>;
+}
 
 /**
  * Sends one notification's e-mail, at most once as far as it can tell (DESIGN S6): the row is locked
@@ -43,9 +55,10 @@ export type EmailOutcome = 'sent' | 'already-sent' | 'missing';
  * accepted the message and before the commit, the retry sends it again — the Message-ID is the same, so mail
  * systems that de-duplicate by Message-ID show it once.
  */
-export async function sendNotificationEmail(runtime: Runtime, mailer: Mailer, notificationId: string): Promise<EmailOutcome> {
+export async function sendNotificationEmail(deps: EmailDeps, mailer: Mailer, notificationId: string): Promise<EmailOutcome> {
+  const { dataSource, clock, logger, config } = deps;
   return runInTransaction(
-    runtime.dataSource,
+    dataSource,
     async (uow) => {
       const notification = await uow
         .repo(Notification)
@@ -62,23 +75,23 @@ export async function sendNotificationEmail(runtime: Runtime, mailer: Mailer, no
         to: { name: user.name, address: user.email },
         subject: `Klient Admin: ${SUBJECTS[notification.kind] ?? 'a notice'}`,
         text: `${notification.message}\n\n— Klient Admin`,
-        messageId: `<notification-${notification.id}.${runtime.config.queuePrefix}@klientadmin>`,
+        messageId: `<notification-${notification.id}.${config.queuePrefix}@klientadmin>`,
       });
       if (mailer.logOnly) {
         // Production logs are kept and read by many: there, which notice it was, never to whom or what it said.
-        if (runtime.config.nodeEnv === 'production') runtime.logger.info({ notificationId, kind: notification.kind }, 'notification e-mail (not sent: no SMTP_URL)');
-        else runtime.logger.info({ notificationId, to: user.email, message: info.message?.toString() }, 'notification e-mail (not sent: no SMTP_URL)');
+        if (config.nodeEnv === 'production') logger.info({ notificationId, kind: notification.kind }, 'notification e-mail (not sent: no SMTP_URL)');
+        else logger.info({ notificationId, to: user.email, message: info.message?.toString() }, 'notification e-mail (not sent: no SMTP_URL)');
       }
-      await uow.repo(Notification).update({ id: notification.id }, { emailSentAt: runtime.clock.now() });
+      await uow.repo(Notification).update({ id: notification.id }, { emailSentAt: clock.now() });
       return 'sent';
     },
-    { logger: runtime.logger },
+    { logger },
   );
 }
 
 /** Notifications whose e-mail has not been sent yet, oldest first (the sweeper's list). */
-export async function unsentNotificationIds(runtime: Runtime, limit: number): Promise<string[]> {
-  const rows = await runtime.dataSource
+export async function unsentNotificationIds(dataSource: DataSource, limit: number): Promise<string[]> {
+  const rows = await dataSource
     .getRepository(Notification)
     .createQueryBuilder('notification')
     .select('notification.id', 'id')

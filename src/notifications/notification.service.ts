@@ -1,5 +1,6 @@
 import type { Clock } from '../common/clock';
 import type { UnitOfWork } from '../db/unit-of-work';
+import type { EmailTrigger } from './email-trigger';
 import { Notification, NotificationKind } from './notification.entity';
 
 export interface NotificationDraft {
@@ -17,7 +18,7 @@ export class NotificationService {
   constructor(
     private readonly clock: Clock,
     /** Queues the rows' e-mails after commit; the sweeper sends what it misses. */
-    private readonly emailTrigger: () => { sync(notificationIds: string[]): Promise<void> } | undefined = () => undefined,
+    private readonly emailTrigger: EmailTrigger,
   ) {}
 
   async notify(uow: UnitOfWork, ...drafts: NotificationDraft[]): Promise<string[]> {
@@ -33,7 +34,7 @@ export class NotificationService {
         .execute();
       ids.push(String(inserted.raw.insertId));
     }
-    if (ids.length > 0) uow.onCommit(() => this.emailTrigger()?.sync(ids));
+    if (ids.length > 0) uow.onCommit(() => this.emailTrigger.sync(ids));
     return ids;
   }
 }

@@ -1,15 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../audit/audit.service';
-import type { Viewer } from '../auth/viewer';
-import { ClientAccess } from '../clients/client-access.entity';
 import { Client } from '../clients/client.entity';
-import { CustomerRelationship } from './customer-relationship.entity';
-
-/** Who calls a service: the viewer (for rights) and the actor (for the audit log). */
-export interface Caller {
-  viewer: Viewer;
-  actor: Actor;
-}
 
 /**
  * Locks the client row (SELECT ... FOR UPDATE) in the transaction of `manager` and returns it; null when there is no
@@ -24,12 +14,3 @@ export async function lockClient(manager: EntityManager, clientId: string | null
   return manager.getRepository(Client).createQueryBuilder('client').setLock('pessimistic_write').where('client.id = :clientId', { clientId }).getOne();
 }
 
-/** The client's accesses, oldest first. */
-export function accessesOf(manager: EntityManager, clientId: string): Promise<ClientAccess[]> {
-  return manager.getRepository(ClientAccess).find({ where: { clientId }, order: { id: 'ASC' } });
-}
-
-/** The client's relationships, newest first. */
-export function relationshipsOf(manager: EntityManager, clientId: string): Promise<CustomerRelationship[]> {
-  return manager.getRepository(CustomerRelationship).find({ where: { clientId }, order: { id: 'DESC' } });
-}

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, CreateDateColumn, Entity, EntityManager, Index, PrimaryGeneratedColumn, UpdateDateColumn, JoinColumn, ManyToOne } from 'typeorm';
 import { Client } from '../clients/client.entity';
 import { Partner } from '../partners/partner.entity';
 import { User } from '../users/user.entity';
@@ -80,4 +80,9 @@ export class CustomerRelationship {
   @ManyToOne(() => User, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'ended_by_user_id' })
   endedBy?: User;
+}
+
+/** The client's relationships, newest first, read through `manager` (a mutation's transaction). */
+export function relationshipsOf(manager: EntityManager, clientId: string): Promise<CustomerRelationship[]> {
+  return manager.getRepository(CustomerRelationship).find({ where: { clientId }, order: { id: 'DESC' } });
 }

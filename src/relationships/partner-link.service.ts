@@ -2,7 +2,8 @@ import { In } from 'typeorm';
 import { ClientAdministrator } from '../access/access-rules';
 import type { VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
-import { ClientAccess } from '../clients/client-access.entity';
+import type { Caller } from '../auth/caller';
+import { accessesOf, ClientAccess } from '../clients/client-access.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
@@ -12,7 +13,7 @@ import { idempotencyScope, IdempotencyService } from '../idempotency/idempotency
 import { normalizePartnerCode } from '../partners/partner-code';
 import { PartnerMembership } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
-import { accessesOf, Caller, lockClient } from './client-lock';
+import { lockClient } from './client-lock';
 import { CustomerRelationship, RelationshipStatus } from './customer-relationship.entity';
 
 export interface LinkClientInput {

@@ -2,32 +2,34 @@ import type { VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
 import type { Clock } from '../common/clock';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import type { EmailTrigger } from '../notifications/email-trigger';
 import { NotificationService } from '../notifications/notification.service';
 import type { TaskTrigger } from '../tasks/task-trigger';
-import { DerivedGroupingLookup, EndRelationshipService } from './end-relationship.service';
-import { EndedRelationshipService } from './ended-relationship.service';
+import { DerivedGroupingLookup, EndingService } from './ending.service';
+import { PendingEndingService } from './pending-ending.service';
 import { PartnerLinkService } from './partner-link.service';
 import { SubscriptionAdminService } from './subscription-admin.service';
 import { UserDeactivationService } from './user-deactivation.service';
 
 /** The services of the customer-relationship flow. */
 export interface RelationshipServices {
-  notifications: NotificationService;
-  idempotency: IdempotencyService;
-  endings: EndRelationshipService;
-  endedRelationships: EndedRelationshipService;
-  subscriptionAdmin: SubscriptionAdminService;
-  userDeactivations: UserDeactivationService;
-  partnerLinks: PartnerLinkService;
+  readonly notifications: NotificationService;
+  readonly idempotency: IdempotencyService;
+  readonly endings: EndingService;
+  readonly pendingEndings: PendingEndingService;
+  readonly subscriptionAdmin: SubscriptionAdminService;
+  readonly userDeactivations: UserDeactivationService;
+  readonly partnerLinks: PartnerLinkService;
 }
 
 export interface RelationshipServiceParts {
   clock: Clock;
   visibility: VisibilityService;
   audit: AuditService;
-  /** Read when a transaction commits, so a process may set its triggers after building the services. */
-  taskTrigger: () => TaskTrigger;
-  emailTrigger?: () => { sync(notificationIds: string[]): Promise<void> } | undefined;
+  /** Queues the tasks an ending writes, moves or cancels, after commit. */
+  taskTrigger: TaskTrigger;
+  /** Queues the e-mails of the notifications written, after commit. */
+  emailTrigger: EmailTrigger;
   derivedGroupings: DerivedGroupingLookup;
 }
 
@@ -40,8 +42,8 @@ export function createRelationshipServices(parts: RelationshipServiceParts): Rel
     notifications,
     idempotency,
     subscriptionAdmin,
-    endings: new EndRelationshipService(clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger, parts.derivedGroupings),
-    endedRelationships: new EndedRelationshipService(clock, visibility, audit, idempotency, taskTrigger),
+    endings: new EndingService(clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger, parts.derivedGroupings),
+    pendingEndings: new PendingEndingService(clock, visibility, audit, idempotency, taskTrigger),
     userDeactivations: new UserDeactivationService(clock, visibility, audit, idempotency),
     partnerLinks: new PartnerLinkService(clock, visibility, audit, idempotency),
   };

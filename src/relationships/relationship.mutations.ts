@@ -1,8 +1,8 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { Caller } from '../auth/caller';
 import type { Client } from '../clients/client.entity';
 import type { RequestContext } from '../graphql/context';
 import { runMutation } from '../graphql/run-mutation';
-import type { Caller } from './client-lock';
 import {
   CancelRelationshipEndInput,
   CancelRelationshipEndPayload,
@@ -54,12 +54,12 @@ export class RelationshipMutations {
 
   @Mutation(() => UpdateEndedRelationshipPayload, { description: 'Changes the responsibility period or the generation date of a pending ending; a new date moves the deactivation dates and the scheduled generation with it. Needs ARCHIVE in the ending partner.' })
   async updateEndedRelationship(@Arg('input', () => UpdateEndedRelationshipInput) input: UpdateEndedRelationshipInput, @Ctx() ctx: RequestContext) {
-    return primed(ctx, await runMutation(ctx, (uow) => ctx.services.endedRelationships.update(uow, callerOf(ctx), input)));
+    return primed(ctx, await runMutation(ctx, (uow) => ctx.services.pendingEndings.update(uow, callerOf(ctx), input)));
   }
 
   @Mutation(() => CancelRelationshipEndPayload, { description: 'Cancels a pending ending before its generation date: the partner code comes back on the client, the deactivation dates the ending set are removed and its scheduled work is cancelled. Needs ARCHIVE in the ending partner.' })
   async cancelRelationshipEnd(@Arg('input', () => CancelRelationshipEndInput) input: CancelRelationshipEndInput, @Ctx() ctx: RequestContext) {
-    return primed(ctx, await runMutation(ctx, (uow) => ctx.services.endedRelationships.cancel(uow, callerOf(ctx), input)));
+    return primed(ctx, await runMutation(ctx, (uow) => ctx.services.pendingEndings.cancel(uow, callerOf(ctx), input)));
   }
 
   @Mutation(() => LinkClientToPartnerPayload, { description: "Links a client without a partner to the partner with the code; for the client's own administrators. Pending deactivation dates of the new partner's members on the client are removed." })

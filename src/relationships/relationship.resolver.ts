@@ -1,31 +1,18 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, ID } from 'type-graphql';
+import { Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import type { ArchiveDocument } from '../archive/archive-document.entity';
 import type { Client } from '../clients/client.entity';
 import { reachedThrough } from '../clients/client-view';
+import { ClientType } from '../clients/client.types';
 import { toGlobalId } from '../common/global-id';
-import { pageSize, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
 import type { Partner } from '../partners/partner.entity';
 import type { ScheduledTask } from '../tasks/scheduled-task.entity';
 import type { User } from '../users/user.entity';
 import type { CustomerRelationship } from './customer-relationship.entity';
-import { ArchiveDocumentType, ArchiveFilterInput, CustomerRelationshipConnection, CustomerRelationshipType } from './relationship.types';
+import { CustomerRelationshipType } from './relationship.types';
 
 @Resolver(() => CustomerRelationshipType)
 export class CustomerRelationshipResolver {
-  @Query(() => CustomerRelationshipConnection, {
-    description: "Ended relationships of the viewer's partners, pending and generated. Needs the ARCHIVE right.",
-  })
-  async archive(
-    @Ctx() ctx: RequestContext,
-    @Arg('filter', () => ArchiveFilterInput, { nullable: true }) filter?: ArchiveFilterInput | null,
-    @Arg('first', () => Int, { nullable: true }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
-  ) {
-    const page = await ctx.services.archive.list(ctx.viewer, filter ?? {}, pageSize(first), after ?? null);
-    return toConnection(page);
-  }
-
   @FieldResolver(() => ID, { description: 'Opaque global id.' })
   id(@Root() relationship: CustomerRelationship): string {
     return toGlobalId('CustomerRelationship', relationship.id);
@@ -58,15 +45,16 @@ export class CustomerRelationshipResolver {
   }
 }
 
-@Resolver(() => ArchiveDocumentType)
-export class ArchiveDocumentResolver {
-  @FieldResolver(() => ID, { description: 'Opaque global id.' })
-  id(@Root() document: ArchiveDocument): string {
-    return toGlobalId('ArchiveDocument', document.id);
-  }
-
-  @FieldResolver()
-  downloadPath(@Root() document: ArchiveDocument): string {
-    return `/archive/documents/${toGlobalId('ArchiveDocument', document.id)}`;
+/** The client's relationships, declared here so that the clients' types need not know the relationships' (as `auditEvents`). */
+@Resolver(() => ClientType)
+export class ClientRelationshipsResolver {
+  @FieldResolver(() => [CustomerRelationshipType], { description: 'The relationships with partners the viewer may see, newest first.' })
+  async relationships(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<CustomerRelationship[]> {
+    const view = await ctx.clientView(client);
+    // Through the archive: the relationships of the partners in which the viewer has ARCHIVE, nobody else's.
+    if (view.kind === 'archive') return view.relationships;
+    const [all, accesses] = await Promise.all([ctx.loaders.relationshipsByClient.load(client.id), ctx.loaders.accessesByClient.load(client.id)]);
+    const isAdministrator = ctx.services.visibility.administersClient(ctx.viewer, client, accesses, ctx.today());
+    return all.filter((r) => ctx.services.visibility.canSeeRelationship(ctx.viewer, r, isAdministrator));
   }
 }

@@ -1,7 +1,8 @@
 import { isAccessActive } from '../access/access-rules';
 import type { VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
-import { ClientAccess, ClientRole } from '../clients/client-access.entity';
+import type { Caller } from '../auth/caller';
+import { accessesOf, ClientAccess, ClientRole } from '../clients/client-access.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
@@ -11,8 +12,8 @@ import { idempotencyScope, IdempotencyService } from '../idempotency/idempotency
 import { NotificationKind } from '../notifications/notification.entity';
 import type { NotificationService } from '../notifications/notification.service';
 import { PartnerRight } from '../partners/partner-membership.entity';
-import { accessesOf, Caller, lockClient, relationshipsOf } from './client-lock';
-import { RelationshipStatus } from './customer-relationship.entity';
+import { lockClient } from './client-lock';
+import { relationshipsOf, RelationshipStatus } from './customer-relationship.entity';
 import { linkedSinceEnding } from './ending-rules';
 
 /**

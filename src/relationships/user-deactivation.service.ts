@@ -1,7 +1,8 @@
 import { ClientAdministrator } from '../access/access-rules';
 import type { VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
-import { ClientAccess } from '../clients/client-access.entity';
+import type { Caller } from '../auth/caller';
+import { accessesOf, ClientAccess } from '../clients/client-access.entity';
 import type { Client } from '../clients/client.entity';
 import { Clock, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
@@ -9,7 +10,7 @@ import { noSuchClient, Refusal, refusal, refused, UserErrorCode } from '../commo
 import type { UnitOfWork } from '../db/unit-of-work';
 import { idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { PartnerRight } from '../partners/partner-membership.entity';
-import { accessesOf, Caller, lockClient } from './client-lock';
+import { lockClient } from './client-lock';
 import { CustomerRelationship } from './customer-relationship.entity';
 
 export interface ClearDeactivationInput {

@@ -1,4 +1,4 @@
-/** SAF-T Financial (Norwegian "SAF-T Regnskap"): model, reading, writing and synthetic books. */
+/** SAF-T Financial (Norwegian "SAF-T Regnskap"): model, reading and writing. */
 export * from './model';
 export { SaftFormatError, SaftIntegrityError } from './errors';
 export { deriveGrouping, isKnownGrouping, isKnownStandardTaxCode, type Grouping } from './grouping';
@@ -11,11 +11,3 @@ export {
   type SaftVersion,
 } from './reader';
 export { writeSaft, type Many, type SaftSource, type SaftWriteSummary } from './writer';
-export {
-  syntheticBooks,
-  syntheticSaftSource,
-  writeSyntheticSaftFile,
-  type SyntheticBooks,
-  type SyntheticBooksOptions,
-  type SyntheticEntry,
-} from './synthetic-books';

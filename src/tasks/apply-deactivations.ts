@@ -1,10 +1,9 @@
-import { SYSTEM_ACTOR } from '../audit/audit.service';
+import { SYSTEM_ACTOR, type AuditService } from '../audit/audit.service';
 import { ClientAccess } from '../clients/client-access.entity';
 import type { Client } from '../clients/client.entity';
 import { osloDateOf } from '../common/clock';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { CustomerRelationship } from '../relationships/customer-relationship.entity';
-import type { Runtime } from '../runtime';
 
 export interface DeactivationResult {
   deactivatedUserIds: string[];
@@ -20,7 +19,7 @@ export interface DeactivationResult {
  * the second time (already-deactivated accesses are not selected).
  */
 export async function applyDeactivations(
-  runtime: Runtime,
+  audit: AuditService,
   uow: UnitOfWork,
   client: Client,
   relationship: CustomerRelationship,
@@ -51,7 +50,7 @@ export async function applyDeactivations(
   }
   const result = { deactivatedUserIds: deactivate.map((a) => a.userId), keptUserIds: kept.map((a) => a.userId) };
   if (due.length > 0) {
-    await runtime.services.audit.record(uow, SYSTEM_ACTOR, {
+    await audit.record(uow, SYSTEM_ACTOR, {
       action: 'ACCESSES_DEACTIVATED',
       clientId: client.id,
       relationshipId: relationship.id,

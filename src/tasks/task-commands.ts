@@ -1,7 +1,18 @@
-import { SYSTEM_ACTOR } from '../audit/audit.service';
+import type { DataSource } from 'typeorm';
+import { SYSTEM_ACTOR, type AuditService } from '../audit/audit.service';
+import type { Logger } from '../common/logger';
 import { runInTransaction } from '../db/unit-of-work';
-import type { Runtime } from '../runtime';
 import { ScheduledTask, TaskState } from './scheduled-task.entity';
+import type { TaskTrigger } from './task-trigger';
+
+/** What the operators' task commands need. */
+export interface TaskCommandDeps {
+  dataSource: DataSource;
+  audit: AuditService;
+  /** Queues a retried task at once. */
+  taskTrigger: TaskTrigger;
+  logger: Logger;
+}
 
 export interface TaskListing {
   id: string;
@@ -16,8 +27,8 @@ export interface TaskListing {
 }
 
 /** The scheduled tasks, newest due first (operators: `npm run cli -- tasks [STATE]`). */
-export async function listTasks(runtime: Runtime, state?: TaskState, limit = 200): Promise<TaskListing[]> {
-  const query = runtime.dataSource
+export async function listTasks(dataSource: DataSource, state?: TaskState, limit = 200): Promise<TaskListing[]> {
+  const query = dataSource
     .getRepository(ScheduledTask)
     .createQueryBuilder('task')
     .innerJoinAndSelect('task.relationship', 'relationship')
@@ -46,9 +57,10 @@ export type RetryOutcome = { ok: true; task: ScheduledTask } | { ok: false; reas
  * tries (the attempts before are kept in the audit event), then queued after commit. Only FAILED tasks: a running,
  * done or cancelled one is refused.
  */
-export async function retryTask(runtime: Runtime, taskId: string): Promise<RetryOutcome> {
+export async function retryTask(deps: TaskCommandDeps, taskId: string): Promise<RetryOutcome> {
+  const { dataSource, audit, taskTrigger, logger } = deps;
   return runInTransaction(
-    runtime.dataSource,
+    dataSource,
     async (uow): Promise<RetryOutcome> => {
       const task = await uow.repo(ScheduledTask).createQueryBuilder('task').setLock('pessimistic_write').where('task.id = :taskId', { taskId }).getOne();
       if (!task) return { ok: false, reason: 'NOT_FOUND' };
@@ -59,27 +71,27 @@ export async function retryTask(runtime: Runtime, taskId: string): Promise<Retry
       task.finishedAt = null;
       await uow.repo(ScheduledTask).update({ id: task.id }, { state: task.state, attempts: 0, finishedAt: null });
       const relationship = await uow.manager.query('SELECT client_id AS clientId FROM customer_relationships WHERE id = ?', [task.relationshipId]);
-      await runtime.services.audit.record(uow, SYSTEM_ACTOR, {
+      await audit.record(uow, SYSTEM_ACTOR, {
         action: 'TASK_RETRIED',
         clientId: relationship[0]?.clientId ?? null,
         relationshipId: task.relationshipId,
         before,
         after: { state: task.state, attempts: 0, kind: task.kind },
       });
-      uow.onCommit(() => runtime.taskTrigger.sync([task]));
+      uow.onCommit(() => taskTrigger.sync([task]));
       return { ok: true, task };
     },
-    { logger: runtime.logger },
+    { logger },
   );
 }
 
 const STATES = Object.values(TaskState) as string[];
 
 /** `tasks [STATE]` lists; `tasks retry <id>` re-runs a failed task. Returns the exit code. */
-export async function runTasksCommand(runtime: Runtime, args: string[], out: (line: string) => void = console.log): Promise<number> {
+export async function runTasksCommand(deps: TaskCommandDeps, args: string[], out: (line: string) => void = console.log): Promise<number> {
   if (args[0] === 'retry') {
     if (args.length !== 2) return 2;
-    const outcome = await retryTask(runtime, args[1]);
+    const outcome = await retryTask(deps, args[1]);
     if (outcome.ok) {
       out(`Task ${args[1]} (${outcome.task.kind}) is SCHEDULED again and queued; a worker runs it now.`);
       return 0;
@@ -89,7 +101,7 @@ export async function runTasksCommand(runtime: Runtime, args: string[], out: (li
   }
   const state = args[0]?.toUpperCase();
   if (args.length > 1 || (state && !STATES.includes(state))) return 2;
-  const tasks = await listTasks(runtime, state as TaskState | undefined);
+  const tasks = await listTasks(deps.dataSource, state as TaskState | undefined);
   if (tasks.length === 0) {
     out('No tasks.');
     return 0;

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { SYSTEM_ACTOR } from '../audit/audit.service';
+import type { DataSource } from 'typeorm';
+import { SYSTEM_ACTOR, type AuditService } from '../audit/audit.service';
 import type { Client } from '../clients/client.entity';
+import type { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-errors';
+import type { Logger } from '../common/logger';
 import { runInTransaction, UnitOfWork } from '../db/unit-of-work';
-import type { MandatoryDataGenerator } from '../jobs/mandatory-data';
+import type { MandatoryDataGenerator } from '../archive/mandatory-data';
 import { lockClient } from '../relationships/client-lock';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
-import type { Runtime } from '../runtime';
 import { applyDeactivations } from './apply-deactivations';
 import { ScheduledTask, TaskKind, TaskState } from './scheduled-task.entity';
 
@@ -30,6 +32,15 @@ export class TaskAttemptFailed extends DomainError {
   ) {
     super(message);
   }
+}
+
+/** What running a task needs. */
+export interface TaskRunnerDeps {
+  dataSource: DataSource;
+  clock: Clock;
+  logger: Logger;
+  /** Records the deactivations and the archiving (DESIGN A4). */
+  audit: AuditService;
 }
 
 export interface TaskRunnerOptions {
@@ -62,8 +73,8 @@ function publicMessage(error: unknown, task: ScheduledTask, reference: string): 
  * claimed again. The work is finished in one transaction that locks client → relationship → task (the product's lock
  * order) and re-checks the row, so two runners racing (two workers, a duplicate job) commit it once.
  */
-export async function runTask(runtime: Runtime, taskId: string, options: TaskRunnerOptions): Promise<TaskRunResult> {
-  const { dataSource, clock } = runtime;
+export async function runTask(deps: TaskRunnerDeps, taskId: string, options: TaskRunnerOptions): Promise<TaskRunResult> {
+  const { dataSource, clock, logger } = deps;
   const claimed = await runInTransaction(dataSource, async (uow) => {
     const task = await uow.repo(ScheduledTask).createQueryBuilder('task').setLock('pessimistic_write').where('task.id = :taskId', { taskId }).getOne();
     if (!task) return { outcome: 'skipped', state: 'MISSING' } as const;
@@ -87,9 +98,9 @@ export async function runTask(runtime: Runtime, taskId: string, options: TaskRun
     if (task.kind === TaskKind.GENERATE_MANDATORY_DATA) {
       // Long work outside a transaction; the generator is idempotent by contract.
       await options.generator.generate(task.relationshipId);
-      await finish(runtime, task, async () => undefined);
+      await finish(deps, task, async () => undefined);
     } else if (task.kind === TaskKind.APPLY_DEACTIVATIONS) {
-      await finish(runtime, task, (uow, client, relationship) => applyDeactivations(runtime, uow, client, relationship, clock.now()));
+      await finish(deps, task, (uow, client, relationship) => applyDeactivations(deps.audit, uow, client, relationship, clock.now()));
     } else {
       throw new TaskAttemptFailed(`unknown task kind ${String(task.kind)}`, true, null);
     }
@@ -99,7 +110,7 @@ export async function runTask(runtime: Runtime, taskId: string, options: TaskRun
     const reference = randomBytes(5).toString('hex');
     const message = publicMessage(error, task, reference);
     if (!(error instanceof DomainError)) {
-      runtime.logger.error({ err: error, taskId: task.id, kind: task.kind, attempt: task.attempts, reference }, `task failed with an internal error (reference ${reference})`);
+      logger.error({ err: error, taskId: task.id, kind: task.kind, attempt: task.attempts, reference }, `task failed with an internal error (reference ${reference})`);
     }
     try {
       await dataSource
@@ -110,7 +121,7 @@ export async function runTask(runtime: Runtime, taskId: string, options: TaskRun
         .where('id = :id AND state = :running', { id: task.id, running: TaskState.RUNNING })
         .execute();
     } catch (recordError) {
-      runtime.logger.warn({ err: recordError, taskId: task.id }, 'could not record the failed try (the database may be away)');
+      logger.warn({ err: recordError, taskId: task.id }, 'could not record the failed try (the database may be away)');
     }
     throw error instanceof TaskAttemptFailed ? error : new TaskAttemptFailed(message, permanent, error);
   }
@@ -121,11 +132,11 @@ export async function runTask(runtime: Runtime, taskId: string, options: TaskRun
  * relationship when every one of its tasks has succeeded (whichever finishes last does it).
  */
 async function finish(
-  runtime: Runtime,
+  deps: TaskRunnerDeps,
   task: ScheduledTask,
   work: (uow: UnitOfWork, client: Client, relationship: CustomerRelationship) => Promise<unknown>,
 ): Promise<void> {
-  const { dataSource, clock } = runtime;
+  const { dataSource, clock, logger, audit } = deps;
   await runInTransaction(
     dataSource,
     async (uow) => {
@@ -157,7 +168,7 @@ async function finish(
         .getCount();
       if (unfinished === 0 && relationship.status === RelationshipStatus.ENDED) {
         await uow.repo(CustomerRelationship).update({ id: relationship.id }, { status: RelationshipStatus.ARCHIVED });
-        await runtime.services.audit.record(uow, SYSTEM_ACTOR, {
+        await audit.record(uow, SYSTEM_ACTOR, {
           action: 'RELATIONSHIP_ARCHIVED',
           clientId: client.id,
           relationshipId: relationship.id,
@@ -166,6 +177,6 @@ async function finish(
         });
       }
     },
-    { logger: runtime.logger },
+    { logger },
   );
 }

@@ -4,6 +4,7 @@ import { applyRetention } from '../../src/archive/retention';
 import { toGlobalId } from '../../src/common/global-id';
 import type { ArchiveDocument } from '../../src/archive/archive-document.entity';
 import { startTestApp, TestApp } from '../support/test-app';
+import { retentionDeps } from '../support/deps';
 import { archivePath, documentsOf, saftDocumentsOf, endRelationship, EXAMPLE_130, importSaft, ledgerWorld, readArchived } from '../ledger/ledger-helpers';
 
 describe('archive documents: download (A2) and retention (S5)', () => {
@@ -19,7 +20,7 @@ describe('archive documents: download (A2) and retention (S5)', () => {
     app = await startTestApp({ data: ledgerWorld() });
     await importSaft(app, 'c-example', EXAMPLE_130);
     relationshipId = await endRelationship(app, 'c-example', '2025-01', '2025-12', '2026-02-01');
-    await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
+    await app.opened.runtime.mandatoryDataGenerator.generate(relationshipId);
     [document] = await saftDocumentsOf(app, relationshipId);
   });
   afterAll(async () => {
@@ -74,18 +75,17 @@ describe('archive documents: download (A2) and retention (S5)', () => {
   });
 
   it('retention keeps a document within 5 years of its fiscal year end, then deletes it, its folder, and audits it', async () => {
-    const { runtime } = app.opened;
     // The year's folder holds the SAF-T file and its six specifications: retention treats them alike.
-    expect(await applyRetention(runtime, '2030-12-31')).toEqual({ deleted: 0 });
+    expect(await applyRetention(retentionDeps(app), '2030-12-31')).toEqual({ deleted: 0 });
     expect(await documentsOf(app, relationshipId)).toHaveLength(7);
 
     // A client with a longer legal duty keeps it longer.
     await app.sql("UPDATE clients SET retention_years = 10 WHERE id = 'c-example'");
-    expect(await applyRetention(runtime, '2031-01-01')).toEqual({ deleted: 0 });
+    expect(await applyRetention(retentionDeps(app), '2031-01-01')).toEqual({ deleted: 0 });
     await app.sql("UPDATE clients SET retention_years = 5 WHERE id = 'c-example'");
 
     const file = archivePath(app, document);
-    expect(await applyRetention(runtime, '2031-01-01')).toEqual({ deleted: 7 });
+    expect(await applyRetention(retentionDeps(app), '2031-01-01')).toEqual({ deleted: 7 });
     expect(await documentsOf(app, relationshipId)).toEqual([]);
     expect(fs.existsSync(file)).toBe(false);
     expect(fs.existsSync(path.dirname(file))).toBe(false);
@@ -96,7 +96,7 @@ describe('archive documents: download (A2) and retention (S5)', () => {
     expect(befores).toContainEqual(expect.objectContaining({ fiscalYear: 2025, fileName: document.fileName, sha256: document.sha256 }));
 
     // Idempotent; and the download is gone.
-    expect(await applyRetention(runtime, '2031-01-01')).toEqual({ deleted: 0 });
+    expect(await applyRetention(retentionDeps(app), '2031-01-01')).toEqual({ deleted: 0 });
     expect((await download('u-kari')).status).toBe(404);
   });
 });

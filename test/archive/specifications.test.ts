@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { ArchiveDocumentKind, type ArchiveDocument } from '../../src/archive/archive-document.entity';
-import { parseAmount, writeSyntheticSaftFile, type Ore, type SaftLineTax } from '../../src/saft';
+import { parseAmount, type Ore, type SaftLineTax } from '../../src/saft';
+import { writeSyntheticSaftFile } from '../support/synthetic-books';
 import { toGlobalId } from '../../src/common/global-id';
 import { readFileIntoMemory, type BooksInMemory } from '../saft/books-in-memory';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -73,7 +74,7 @@ describe('the specifications next to each SAF-T file (S3)', () => {
     await importSaft(app, 'c-example', EXAMPLE_130);
     // 2024 has no entries; 2025 is the example's year.
     relationshipId = await endRelationship(app, 'c-example', '2024-01', '2025-12', '2026-02-01');
-    await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
+    await app.opened.runtime.mandatoryDataGenerator.generate(relationshipId);
     saft = (await readFileIntoMemory(archivePath(app, await documentOf(ArchiveDocumentKind.SAFT_FINANCIAL, 2025)))).books;
   });
   afterAll(async () => {
@@ -226,7 +227,7 @@ describe('the specifications next to each SAF-T file (S3)', () => {
 
   it('a retry creates no duplicates, and a lost file is written again with the very same bytes', async () => {
     const before = await docs();
-    await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
+    await app.opened.runtime.mandatoryDataGenerator.generate(relationshipId);
     expect(await docs()).toEqual(before);
 
     const lost: ArchiveDocument[] = before.filter((d) => d.fiscalYear === 2025 && d.kind !== ArchiveDocumentKind.SAFT_FINANCIAL);
@@ -234,7 +235,7 @@ describe('the specifications next to each SAF-T file (S3)', () => {
     for (const d of lost) fs.rmSync(archivePath(app, d));
     await app.sql('DELETE FROM archive_documents WHERE id = ?', [lost.find((d) => d.kind === ArchiveDocumentKind.JOURNAL)!.id]);
     app.clock.advance(86_400_000);
-    await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
+    await app.opened.runtime.mandatoryDataGenerator.generate(relationshipId);
 
     const after = await docs();
     expect(after).toHaveLength(before.length);
@@ -255,7 +256,7 @@ describe('the specifications next to each SAF-T file (S3)', () => {
     const journalInode = fs.statSync(archivePath(app, journal)).ino;
     fs.rmSync(archivePath(app, vat));
 
-    await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
+    await app.opened.runtime.mandatoryDataGenerator.generate(relationshipId);
 
     const after = await docs();
     expect(after).toHaveLength(before.length);
@@ -293,7 +294,7 @@ describe('specifications of a part of a fiscal year, with balances carried in', 
     await importSaft(app, 'c-havbris', file);
     // The second half of the fiscal year July 2024 – June 2025: the first half is carried in as opening balances.
     const relationshipId = await endRelationship(app, 'c-havbris', '2025-01', '2025-06', '2025-09-01');
-    await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
+    await app.opened.runtime.mandatoryDataGenerator.generate(relationshipId);
     const [saftDocument] = await saftDocumentsOf(app, relationshipId);
     const { books } = await readFileIntoMemory(archivePath(app, saftDocument));
     const documents = await documentsOf(app, relationshipId);

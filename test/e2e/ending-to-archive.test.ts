@@ -25,15 +25,7 @@ describe('an ending, at its generation date, fills the archive (E4, S1–S4, A2)
   let tmp: string;
   beforeAll(async () => {
     // 23:59:59 in Oslo on 28 November: the earliest generation date, 29 November, is due in one second.
-    app = await startJobsApp({ data: ledgerWorld(), now: '2026-11-28T22:59:59.000Z' });
-    const { runtime } = app.opened;
-    runtime.mandatoryDataGenerator = new SaftMandatoryDataGenerator({
-      dataSource: runtime.dataSource,
-      storage: runtime.services.archiveStorage,
-      audit: runtime.services.audit,
-      clock: runtime.clock,
-      logger: runtime.logger,
-    });
+    app = await startJobsApp({ data: ledgerWorld(), now: '2026-11-28T22:59:59.000Z', createMandatoryDataGenerator: (deps) => new SaftMandatoryDataGenerator(deps) });
     tmp = mkdtempSync(path.join(tmpdir(), 'ka-e2e-'));
   });
   afterAll(async () => {

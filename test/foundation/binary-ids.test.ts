@@ -1,7 +1,6 @@
 import { SignJWT } from 'jose';
 import { toGlobalId } from '../../src/common/global-id';
 import { ImportError, parseImportFile } from '../../src/import/import-file';
-import { importFile } from '../../src/import/importer';
 import { smallWorld } from '../support/fixtures';
 import { dataOf, errorCode, startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
 import { clientId, END, fjordEnding, LINK, snapshot } from '../relationships/relationship-helpers';
@@ -119,7 +118,7 @@ describe('ids, keys and codes compare exactly; names the Danish way', () => {
       }],
     };
     const refusal = await Promise.resolve()
-      .then(() => importFile(app.opened.runtime, parseImportFile(file)))
+      .then(() => app.importFile(parseImportFile(file)))
       .then(() => null, (error: unknown) => error);
     expect(refusal).toBeInstanceOf(ImportError);
     expect((refusal as ImportError).problems.map((p) => p.path)).toEqual([

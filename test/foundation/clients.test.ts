@@ -34,6 +34,15 @@ describe('clients (DESIGN A2, A5; contract: connections)', () => {
     expect(notMine.clients.totalCount).toBe(0);
   });
 
+  it('a partner id that names no partner (not a Partner id, or none at all) narrows to nothing: an empty page', async () => {
+    for (const partnerId of [toGlobalId('Client', 'c-fjord'), 'not-a-global-id', toGlobalId('Partner', 'p-ghost')]) {
+      for (const tab of ['ACTIVE', 'ARCHIVE']) {
+        const page = dataOf(await app.gql(CLIENTS, { filter: { partnerId, tab } }, 'u-kari')).clients;
+        expect([page.totalCount, page.edges]).toEqual([0, []]);
+      }
+    }
+  });
+
   it('a user with no partner sees no clients in the lists', async () => {
     expect(dataOf(await app.gql(CLIENTS, {}, 'u-ola')).clients.totalCount).toBe(0);
   });

@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ImportError, parseImportFile } from '../../src/import/import-file';
-import { importFile } from '../../src/import/importer';
 import { loadImportFile } from '../../src/import/load-import-file';
 import { smallWorld } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -62,7 +61,7 @@ describe('import file (contract: Import file)', () => {
     const file: any = smallWorld();
     file.clients[1].access.push({ user: 'u-ghost', roles: [] });
     file.clients[2].extensions[0].ownerPartner = 'p-ghost';
-    const problems = await asyncProblemsOf(() => importFile(app.opened.runtime, parseImportFile(file)));
+    const problems = await asyncProblemsOf(() => app.importFile(parseImportFile(file)));
     expect(problems).toEqual([
       { path: '$.clients[1].access[2].user', message: 'no user "u-ghost" in the file or the database' },
       { path: '$.clients[2].extensions[0].ownerPartner', message: 'no partner "p-ghost" in the file or the database' },
@@ -74,25 +73,18 @@ describe('import file (contract: Import file)', () => {
   it('an access through a partner the user is not a member of is refused', () => {
     const file: any = smallWorld();
     file.clients[0].access.push({ user: 'u-lars', roles: [], viaPartner: 'p-nordlys' });
-    return expect(asyncProblemsOf(() => importFile(app.opened.runtime, parseImportFile(file)))).resolves.toEqual([
+    return expect(asyncProblemsOf(() => app.importFile(parseImportFile(file)))).resolves.toEqual([
       { path: '$.clients[0].access[5].viaPartner', message: 'user "u-lars" is not a member of partner "p-nordlys"' },
     ]);
   });
 
-  it('a file with a ledger is refused with a clear message when no ledger import is given', async () => {
-    const file: any = smallWorld();
-    file.clients[0].ledger = { saft: ['ledgers/fjord-2025.xml'] };
-    const problems = await asyncProblemsOf(() => importFile(app.opened.runtime, parseImportFile(file)));
-    expect(problems).toEqual([{ path: '$.clients[0].ledger', message: 'importing ledgers is not available in this version; remove the ledger section' }]);
-  });
-
   it('importing twice is an upsert by the file ids: names update, nothing is duplicated', async () => {
-    await importFile(app.opened.runtime, parseImportFile(smallWorld()));
+    await app.importFile(parseImportFile(smallWorld()));
     const [first] = await app.sql(COUNTS);
     const again: any = smallWorld();
     again.clients[0].name = 'Fjord Bakeri og Konditori AS';
     again.users[0].memberships[0].rights = ['CLIENT_ADMIN'];
-    await importFile(app.opened.runtime, parseImportFile(again));
+    await app.importFile(parseImportFile(again));
     const [second] = await app.sql(COUNTS);
     expect(second).toEqual(first);
     expect(Number(first.clients)).toBe(4);
@@ -103,13 +95,13 @@ describe('import file (contract: Import file)', () => {
 
   it('a re-import leaves what the API changed since (here: a removed partner link) as it is', async () => {
     await app.sql("UPDATE clients SET partner_id = NULL, partner_since = NULL WHERE id = 'c-tinde'");
-    await importFile(app.opened.runtime, parseImportFile(smallWorld()));
+    await app.importFile(parseImportFile(smallWorld()));
     expect(await app.sql("SELECT partner_id FROM clients WHERE id = 'c-tinde'")).toEqual([{ partner_id: null }]);
   });
 
   it('a partner code or organization number that belongs to another id in the database is refused', async () => {
     const file: any = { partners: [{ id: 'p-other', name: 'Other AS', partnerCode: 'nordlys' }], clients: [{ id: 'c-other', name: 'Other AS', organizationNumber: '987654321' }] };
-    const problems = await asyncProblemsOf(() => importFile(app.opened.runtime, parseImportFile(file)));
+    const problems = await asyncProblemsOf(() => app.importFile(parseImportFile(file)));
     expect(problems).toEqual([
       { path: '$.partners[0].partnerCode', message: 'partner code "nordlys" belongs to partner "p-nordlys"' },
       { path: '$.clients[0].organizationNumber', message: 'organization number 987654321 belongs to client "c-fjord"' },

@@ -118,10 +118,10 @@ describe('without SMTP_URL, notification e-mails are logged instead of sent', ()
   /** Starts an app without SMTP whose log lines are kept, sends one notification, and returns the lines about it. */
   /** The log lines about the notification (the sweeper may log its queuing too), and the e-mail's own among them. */
   async function logOf(nodeEnv: string): Promise<{ notificationId: string; lines: Array<Record<string, unknown>>; emailLines: Array<Record<string, unknown>> }> {
-    const quiet = await startJobsApp({ env: { NODE_ENV: nodeEnv, AUTH_JWT_SECRET: randomBytes(32).toString('base64') } });
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const quiet = await startJobsApp({ env: { NODE_ENV: nodeEnv, AUTH_JWT_SECRET: randomBytes(32).toString('base64') }, logger });
     try {
-      const lines: Array<Record<string, unknown>> = [];
-      quiet.opened.runtime.logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
       await quiet.start();
       const notificationId = await notify('u-ola', 'Du er nå abonnementsadministrator for Fjord Bakeri AS.', quiet);
       await eventually(async () => (await quiet.sql('SELECT email_sent_at AS at FROM notifications WHERE id = ?', [notificationId]))[0].at, 'e-mail logged');

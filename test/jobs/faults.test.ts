@@ -2,8 +2,10 @@ import pino from 'pino';
 import type { Opened } from '../../src/boot';
 import { runTasksCommand } from '../../src/tasks/task-commands';
 import { dataOf } from '../support/test-app';
+import { taskCommandDeps } from '../support/deps';
 import { openProducerQueues } from '../../src/jobs/queues';
 import { manyClients } from '../support/fixtures';
+import { recordingGeneratorFactory } from './recording-generator';
 import { TcpProxy } from './tcp-proxy';
 import {
   auditCount,
@@ -11,10 +13,10 @@ import {
   endRelationship,
   Ending,
   eventually,
+  EVENING_BEFORE,
   FAST_POLICY,
   JobsApp,
   openSecondRuntime,
-  recordingGenerator,
   relationshipStatus,
   startJobsApp,
   tasksOf,
@@ -44,11 +46,12 @@ async function expectEachTaskRanOnce(endings: Ending[]): Promise<void> {
 }
 
 it('S2: after every queue key is deleted, the sweeper restores the jobs and every pending task runs once, at its time', async () => {
-  app = await startJobsApp();
+  // 5 s before 00:00 Oslo on 28 November: the first ending's tasks are due 5 s after the clock's now; Redis loses their
+  // jobs long before they would fire.
+  app = await startJobsApp({ now: '2026-11-27T22:59:55.000Z' });
   const workers = await app.start();
-  // Due 5 s after the clock's now; Redis loses the job long before it would fire.
-  const soon = new Date(app.clock.now().getTime() + 5000);
-  const a = await endRelationship(app, 'c-fjord', '2026-11-28', soon);
+  const a = await endRelationship(app, 'c-fjord', '2026-11-28');
+  const soon = a.tasks[0].dueAt;
   const b = await endRelationship(app, 'c-tinde', '2026-12-15'); // due 00:00 Oslo, 15 Dec: far beyond the sweep horizon
   // Redis loses everything (FLUSHALL, a failover without AOF) before the jobs fire.
   expect(await deleteQueueKeys(app)).toBeGreaterThan(0);
@@ -78,17 +81,16 @@ it('S2: after every queue key is deleted, the sweeper restores the jobs and ever
 });
 
 it('S2: two worker processes (separate connections) run each task exactly once', async () => {
-  app = await startJobsApp({ data: manyClients(12) });
-  const second = await openSecondRuntime(app);
-  extra.push(second);
   const calls: string[] = [];
-  app.opened.runtime.mandatoryDataGenerator = recordingGenerator(app, calls);
-  second.runtime.mandatoryDataGenerator = recordingGenerator({ sql: (q, p) => second.runtime.dataSource.query(q, p), clock: app.clock }, calls);
+  app = await startJobsApp({ data: manyClients(12), now: EVENING_BEFORE, createMandatoryDataGenerator: recordingGeneratorFactory(calls) });
+  const second = await openSecondRuntime(app, undefined, recordingGeneratorFactory(calls));
+  extra.push(second);
   const w1 = await app.start({ taskConcurrency: 4 });
   const w2 = await app.start({ taskConcurrency: 4 }, second);
 
   const endings: Ending[] = [];
-  for (let i = 0; i < 12; i++) endings.push(await endRelationship(app, `c-${String(i).padStart(5, '0')}`, '2026-11-28', app.clock.now()));
+  for (let i = 0; i < 12; i++) endings.push(await endRelationship(app, `c-${String(i).padStart(5, '0')}`, '2026-11-28'));
+  app.clock.set(endings[0].tasks[0].dueAt);
   // Duplicate triggers from every side at once: both sweepers, a second sync and a second queuing of every task.
   const tasks = endings.flatMap((e) => e.tasks);
   await Promise.all([w1.sweepNow(), w2.sweepNow(), app.opened.runtime.taskTrigger.sync(tasks), app.opened.runtime.taskTrigger.created(tasks)]);
@@ -102,7 +104,7 @@ it('S2: two worker processes (separate connections) run each task exactly once',
 });
 
 it('MySQL unreachable for a while: the worker retries with backoff, the sweeper takes over when retries run out, no task is lost', async () => {
-  app = await startJobsApp();
+  app = await startJobsApp({ now: EVENING_BEFORE });
   const db = new URL(app.opened.runtime.config.databaseUrl);
   const proxy = new TcpProxy(db.hostname, Number(db.port || 3306));
   const proxied = new URL(db);
@@ -115,7 +117,8 @@ it('MySQL unreachable for a while: the worker retries with backoff, the sweeper 
   try {
     // 1. A short outage: BullMQ's retries (100, 200, 400, 800 ms …) outlast it.
     proxy.down();
-    const a = await endRelationship(app, 'c-fjord', '2026-11-28', app.clock.now());
+    const a = await endRelationship(app, 'c-fjord', '2026-11-28');
+    app.clock.set(a.tasks[0].dueAt);
     await eventually(async () => {
       const counted = await workers.metrics.jobFailures.get();
       return counted.values.reduce((sum, v) => sum + v.value, 0) >= 2;
@@ -126,7 +129,10 @@ it('MySQL unreachable for a while: the worker retries with backoff, the sweeper 
     // 2. A long outage: every retry fails and BullMQ gives the jobs up; the rows are still SCHEDULED, so the
     //    sweeper (every minute in production; called here) queues them again once MySQL is back.
     proxy.down();
-    const b = await endRelationship(app, 'c-tinde', '2026-11-28', app.clock.now());
+    // A day later, again a second before Oslo midnight, another ending due at that midnight.
+    app.clock.set('2026-11-28T22:59:59.000Z');
+    const b = await endRelationship(app, 'c-tinde', '2026-11-29');
+    app.clock.set(b.tasks[0].dueAt);
     const queues = openProducerQueues(app.opened.runtime.config);
     try {
       await eventually(
@@ -149,16 +155,19 @@ it('MySQL unreachable for a while: the worker retries with backoff, the sweeper 
 });
 
 it('a generation failing with a file system error shows partners and operators a public message with a reference; the path is only in the log line with that reference', async () => {
-  app = await startJobsApp();
   const logged: Array<{ reference?: string; err?: { message: string } }> = [];
-  app.opened.runtime.logger = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) });
-  app.opened.runtime.mandatoryDataGenerator = {
-    async generate() {
-      throw Object.assign(new Error("EACCES: permission denied, open '/srv/x'"), { code: 'EACCES' });
-    },
-  };
+  app = await startJobsApp({
+    now: EVENING_BEFORE,
+    logger: pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) }),
+    createMandatoryDataGenerator: () => ({
+      async generate() {
+        throw Object.assign(new Error("EACCES: permission denied, open '/srv/x'"), { code: 'EACCES' });
+      },
+    }),
+  });
   await app.start();
-  const ending = await endRelationship(app, 'c-fjord', '2026-11-28', app.clock.now());
+  const ending = await endRelationship(app, 'c-fjord', '2026-11-28');
+  app.clock.set(ending.tasks[0].dueAt);
   await eventually(async () => {
     const t = (await tasksOf(app, ending.relationshipId)).GENERATE_MANDATORY_DATA;
     return t.state === 'FAILED' && t.attempts === FAST_POLICY.taskAttempts;
@@ -172,7 +181,7 @@ it('a generation failing with a file system error shows partners and operators a
   expect(reference).toBeDefined();
 
   const listed: string[] = [];
-  expect(await runTasksCommand(app.opened.runtime, ['FAILED'], (line) => listed.push(line))).toBe(0);
+  expect(await runTasksCommand(taskCommandDeps(app), ['FAILED'], (line) => listed.push(line))).toBe(0);
   expect(listed.join('\n')).toContain(`Internal error while generating the archive (reference ${reference})`);
   expect(listed.join('\n')).not.toContain('/srv/x');
 

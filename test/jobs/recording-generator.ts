@@ -1,5 +1,6 @@
+import type { DataSource } from 'typeorm';
 import type { Clock } from '../../src/common/clock';
-import type { MandatoryDataGenerator } from '../../src/jobs/mandatory-data';
+import type { MandatoryDataGenerator } from '../../src/archive/mandatory-data';
 
 type Sql = (query: string, params?: unknown[]) => Promise<unknown>;
 
@@ -19,4 +20,9 @@ export function recordingGenerator(app: { sql: Sql; clock: Clock }, calls: strin
       );
     },
   };
+}
+
+/** Makes a recording generator for a runtime being built, recording through its own connections into `calls`. */
+export function recordingGeneratorFactory(calls: string[] = []): (deps: { dataSource: DataSource; clock: Clock }) => MandatoryDataGenerator & { calls: string[] } {
+  return ({ dataSource, clock }) => recordingGenerator({ sql: (query, params) => dataSource.query(query, params), clock }, calls);
 }

@@ -1,15 +1,14 @@
 import { openProducerQueues } from '../../src/jobs/queues';
 import { runTask } from '../../src/tasks/task-runner';
 import { TaskState } from '../../src/tasks/scheduled-task.entity';
-import { GENERATION_NOT_AVAILABLE } from '../../src/jobs/mandatory-data';
+import { DomainError } from '../../src/common/domain-errors';
 import { runTasksCommand } from '../../src/tasks/task-commands';
 import { dataOf } from '../support/test-app';
-import { auditCount, endRelationship, eventually, FAST_POLICY, JobsApp, recordingGenerator, relationshipStatus, startJobsApp, tasksOf } from './support';
+import { taskCommandDeps, taskRunnerDeps } from '../support/deps';
+import { recordingGeneratorFactory } from './recording-generator';
+import { auditCount, endRelationship, eventually, EVENING_BEFORE, FAST_POLICY, JobsApp, recordingGenerator, relationshipStatus, startJobsApp, tasksOf } from './support';
 
 let app: JobsApp;
-beforeEach(async () => {
-  app = await startJobsApp();
-});
 afterEach(async () => {
   await app.close();
 });
@@ -19,6 +18,7 @@ const accessesOf = (clientId: string) =>
 
 describe('S2: after commit each task is a delayed job with a deterministic id', () => {
   it('queues task-<id> delayed until its due instant, moves it with the date, removes it on cancel', async () => {
+    app = await startJobsApp();
     const ending = await endRelationship(app, 'c-fjord', '2026-12-15');
     const queues = openProducerQueues(app.opened.runtime.config);
     const { tasks } = queues;
@@ -59,12 +59,13 @@ describe('S2: after commit each task is a delayed job with a deterministic id', 
 
 describe('S4: at the generation date', () => {
   it("deactivates the partner's users, keeps the subscription administrator, and archives after both tasks", async () => {
-    const generator = recordingGenerator(app);
-    app.opened.runtime.mandatoryDataGenerator = generator;
+    const generated: string[] = [];
+    // 300 ms before 00:00 Oslo on 28 November, the generation date.
+    app = await startJobsApp({ now: '2026-11-27T22:59:59.700Z', createMandatoryDataGenerator: recordingGeneratorFactory(generated) });
     await app.start();
     // Due 300 ms after the clock's now: the job waits that long in real time; the clock is moved to the due instant.
-    const dueAt = new Date(app.clock.now().getTime() + 300);
-    const ending = await endRelationship(app, 'c-fjord', '2026-11-28', dueAt);
+    const ending = await endRelationship(app, 'c-fjord', '2026-11-28');
+    const { dueAt } = ending.tasks[0];
     app.clock.set(dueAt);
 
     await eventually(async () => (await relationshipStatus(app, ending.relationshipId)) === 'ARCHIVED', 'relationship archived');
@@ -88,32 +89,48 @@ describe('S4: at the generation date', () => {
     const after = typeof audit.after === 'string' ? JSON.parse(audit.after) : audit.after;
     expect(after).toEqual({ deactivatedUserIds: ['u-per', 'u-ingrid'], keptUserIds: ['u-kari'], date: '2026-11-28' });
     expect(await auditCount(app, 'RELATIONSHIP_ARCHIVED', ending.relationshipId)).toBe(1);
-    expect(generator.calls).toEqual([ending.relationshipId]);
+    expect(generated).toEqual([ending.relationshipId]);
   });
 
   it('a task woken before its due instant does nothing and waits (S7: due by the process clock)', async () => {
+    app = await startJobsApp();
     const ending = await endRelationship(app, 'c-fjord', '2026-12-15');
     const task = ending.tasks[1];
     app.clock.set(new Date(task.dueAt.getTime() - 1));
-    const result = await runTask(app.opened.runtime, task.id, { maxAttempts: 3, generator: recordingGenerator(app) });
+    const result = await runTask(taskRunnerDeps(app), task.id, { maxAttempts: 3, generator: recordingGenerator(app) });
     expect(result).toEqual({ outcome: 'not-due', dueAt: task.dueAt });
     expect((await tasksOf(app, ending.relationshipId)).APPLY_DEACTIVATIONS).toMatchObject({ state: 'SCHEDULED', attempts: 0 });
     expect((await accessesOf('c-fjord')).every((a) => a.deactivatedAt === null)).toBe(true);
   });
 });
 
-describe('S3 without a generator: generation fails visibly, never succeeds for nothing', () => {
+describe('S3: a generation that keeps failing fails visibly, never succeeds for nothing', () => {
   it('retries with backoff, stays FAILED with a clear lastError (visible in the archive), and `tasks retry` re-runs it', async () => {
-    app.opened.runtime.mandatoryDataGenerator = null;
+    // The generator fails with a message for users until what it lacks is mended (here: a switch an operator turns).
+    const GENERATION_FAILED = "the client's books do not cover the responsibility period";
+    let mended = false;
+    app = await startJobsApp({
+      now: EVENING_BEFORE,
+      createMandatoryDataGenerator: (deps) => {
+        const recording = recordingGeneratorFactory()(deps);
+        return {
+          async generate(relationshipId) {
+            if (!mended) throw new DomainError(GENERATION_FAILED);
+            await recording.generate(relationshipId);
+          },
+        };
+      },
+    });
     await app.start();
-    const ending = await endRelationship(app, 'c-fjord', '2026-11-28', app.clock.now());
+    const ending = await endRelationship(app, 'c-fjord', '2026-11-28');
+    app.clock.set(ending.tasks[0].dueAt);
     await eventually(async () => (await tasksOf(app, ending.relationshipId)).GENERATE_MANDATORY_DATA.attempts === FAST_POLICY.taskAttempts, 'all tries used');
     await eventually(async () => (await tasksOf(app, ending.relationshipId)).APPLY_DEACTIVATIONS.state === 'SUCCEEDED', 'deactivations done');
     const generation = await eventually(async () => {
       const t = (await tasksOf(app, ending.relationshipId)).GENERATE_MANDATORY_DATA;
       return t.state === 'FAILED' && t;
     }, 'generation failed');
-    expect(generation.lastError).toBe(GENERATION_NOT_AVAILABLE);
+    expect(generation.lastError).toBe(GENERATION_FAILED);
     expect(await relationshipStatus(app, ending.relationshipId)).toBe('ENDED');
 
     // The sweeper leaves a task that used up its tries alone.
@@ -123,22 +140,19 @@ describe('S3 without a generator: generation fails visibly, never succeeds for n
     const node = archive.archive.edges[0].node;
     expect(node.status).toBe('ENDED');
     expect(node.tasks).toEqual(
-      expect.arrayContaining([{ kind: 'GENERATE_MANDATORY_DATA', state: 'FAILED', attempts: FAST_POLICY.taskAttempts, lastError: GENERATION_NOT_AVAILABLE }]),
+      expect.arrayContaining([{ kind: 'GENERATE_MANDATORY_DATA', state: 'FAILED', attempts: FAST_POLICY.taskAttempts, lastError: GENERATION_FAILED }]),
     );
 
-    // The feature arrives; an operator re-runs the task.
-    app.opened.runtime.mandatoryDataGenerator = recordingGenerator(app);
-    await app.workers[0].stop();
-    app.workers.pop();
-    await app.start();
+    // The cause is mended; an operator re-runs the task.
+    mended = true;
     const lines: string[] = [];
-    expect(await runTasksCommand(app.opened.runtime, ['FAILED'], (l) => lines.push(l))).toBe(0);
+    expect(await runTasksCommand(taskCommandDeps(app), ['FAILED'], (l) => lines.push(l))).toBe(0);
     expect(lines.join('\n')).toContain(`${generation.id}\tFAILED\tGENERATE_MANDATORY_DATA`);
-    expect(await runTasksCommand(app.opened.runtime, ['retry', generation.id], (l) => lines.push(l))).toBe(0);
+    expect(await runTasksCommand(taskCommandDeps(app), ['retry', generation.id], (l) => lines.push(l))).toBe(0);
     await eventually(async () => (await relationshipStatus(app, ending.relationshipId)) === 'ARCHIVED', 'archived after the retry');
     expect((await tasksOf(app, ending.relationshipId)).GENERATE_MANDATORY_DATA).toMatchObject({ state: 'SUCCEEDED', attempts: 1, lastError: null });
     expect(await auditCount(app, 'TASK_RETRIED', ending.relationshipId)).toBe(1);
     // Retrying a task that is not FAILED is refused.
-    expect(await runTasksCommand(app.opened.runtime, ['retry', generation.id], (l) => lines.push(l))).toBe(1);
+    expect(await runTasksCommand(taskCommandDeps(app), ['retry', generation.id], (l) => lines.push(l))).toBe(1);
   });
 });

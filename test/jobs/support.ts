@@ -1,11 +1,14 @@
 import { ScheduledTask, TaskKind, TaskState } from '../../src/tasks/scheduled-task.entity';
-import type { TaskTrigger } from '../../src/tasks/task-trigger';
+import { Viewer } from '../../src/auth/viewer';
 import { openRuntime, Opened } from '../../src/boot';
-import { osloMidnight } from '../../src/common/clock';
+import { Client } from '../../src/clients/client.entity';
+import { toGlobalId } from '../../src/common/global-id';
 import { runInTransaction } from '../../src/db/unit-of-work';
-import { openQueueTriggers, QueueTriggers } from '../../src/jobs/triggers';
+import { PartnerMembership, PartnerRight } from '../../src/partners/partner-membership.entity';
+import type { QueueTriggers } from '../../src/jobs/triggers';
 import { RetryPolicy } from '../../src/jobs/queues';
-import { recordingGenerator } from './recording-generator';
+import type { RuntimeParts } from '../../src/runtime';
+import { recordingGenerator, recordingGeneratorFactory } from './recording-generator';
 import { startWorkers, RunningWorkers, WorkerOptions } from '../../src/jobs/worker';
 import { startTestApp, TestApp, TestAppOptions } from '../support/test-app';
 import { smallWorld } from '../support/fixtures';
@@ -13,32 +16,20 @@ import { smallWorld } from '../support/fixtures';
 /** Short retries so failure paths finish in well under a second. */
 export const FAST_POLICY: RetryPolicy = { taskAttempts: 3, taskBackoffMs: 50, emailAttempts: 3, emailBackoffMs: 50 };
 
-/** A TaskTrigger that forwards to one made once the app (and so its queue prefix and clock) exists. */
-class LateTaskTrigger implements TaskTrigger {
-  target?: TaskTrigger;
-  async sync(tasks: ScheduledTask[]): Promise<void> {
-    await this.target?.sync(tasks);
-  }
-  async created(tasks: ScheduledTask[]): Promise<void> {
-    await this.target?.created(tasks);
-  }
-}
-
 export interface JobsApp extends TestApp {
   triggers: QueueTriggers;
   workers: RunningWorkers[];
   start(options?: WorkerOptions, opened?: Opened): Promise<RunningWorkers>;
 }
 
-/** A test app (own database and queue prefix) whose runtime queues tasks and e-mails after commit. */
+/**
+ * A test app (own database and queue prefix) whose runtime queues tasks and e-mails after commit. The SAF-T generator
+ * has its own tests; here a recording one (unless `createMandatoryDataGenerator` says otherwise) shows what the task
+ * runner does.
+ */
 export async function startJobsApp(options: TestAppOptions = {}): Promise<JobsApp> {
-  const late = new LateTaskTrigger();
-  const app = await startTestApp({ data: smallWorld(), ...options, taskTrigger: late });
-  const triggers = openQueueTriggers(app.opened.runtime.config, app.clock, undefined, FAST_POLICY);
-  late.target = triggers.taskTrigger;
-  app.opened.runtime.emailTrigger = triggers.emailTrigger;
-  // The SAF-T generator has its own tests; here a recording one shows what the task runner does.
-  app.opened.runtime.mandatoryDataGenerator = recordingGenerator(app);
+  const app = await startTestApp({ data: smallWorld(), createMandatoryDataGenerator: recordingGeneratorFactory(), ...options, queues: FAST_POLICY });
+  const triggers = app.triggers!;
   const workers: RunningWorkers[] = [];
   const close = app.close;
   return Object.assign(app, {
@@ -51,7 +42,6 @@ export async function startJobsApp(options: TestAppOptions = {}): Promise<JobsAp
     },
     async close() {
       for (const w of workers.splice(0)) await w.stop();
-      await triggers.close();
       await close();
     },
   });
@@ -65,35 +55,29 @@ export interface Ending {
 }
 
 /**
- * Ends the client's active relationship the way the ending mutation does (E4, S1), written directly: partner code
- * removed, relationship ENDED, the partner's accesses get the deactivation date, two task rows — queued after commit.
- * `dueAt` defaults to 00:00 Europe/Oslo on the generation date.
+ * 23:59:59 in Oslo on 27 November 2026: an app started then ends a relationship with the generation date 2026-11-28
+ * (the earliest, E3) whose tasks are due a second later; moving the clock to `ending.tasks[0].dueAt` makes them due.
  */
-export async function endRelationship(app: TestApp, clientId: string, generationDate: string, dueAt?: Date): Promise<Ending> {
-  const { runtime } = app.opened;
-  return runInTransaction(runtime.dataSource, async (uow) => {
-    const [client] = await uow.manager.query('SELECT partner_id AS partnerId FROM clients WHERE id = ? FOR UPDATE', [clientId]);
-    const [rel] = await uow.manager.query("SELECT id FROM customer_relationships WHERE client_id = ? AND status = 'ACTIVE' FOR UPDATE", [clientId]);
-    await uow.manager.query('UPDATE clients SET partner_id = NULL WHERE id = ?', [clientId]);
-    await uow.manager.query(
-      "UPDATE customer_relationships SET status = 'ENDED', generation_date = ?, responsibility_from = '2025-01', responsibility_to = '2026-10', ended_at = ? WHERE id = ?",
-      [generationDate, runtime.clock.now(), rel.id],
-    );
-    await uow.manager.query('UPDATE client_accesses SET deactivation_date = ?, deactivation_relationship_id = ? WHERE client_id = ? AND via_partner_id = ?', [
-      generationDate,
-      rel.id,
-      clientId,
-      client.partnerId,
-    ]);
-    const due = dueAt ?? osloMidnight(generationDate);
-    const repo = uow.repo(ScheduledTask);
-    const tasks = [TaskKind.GENERATE_MANDATORY_DATA, TaskKind.APPLY_DEACTIVATIONS].map((kind) =>
-      repo.create({ relationshipId: String(rel.id), kind, state: TaskState.SCHEDULED, dueAt: due, attempts: 0, lastError: null, startedAt: null, finishedAt: null }),
-    );
-    await repo.save(tasks);
-    uow.onCommit(() => runtime.taskTrigger.sync(tasks));
-    return { relationshipId: String(rel.id), clientId, generationDate, tasks };
-  });
+export const EVENING_BEFORE = '2026-11-27T22:59:59.000Z';
+
+/**
+ * Ends the client's active relationship through the ending service, as `endCustomerRelationship` does (E4, S1): by a
+ * CLIENT_ADMIN of its partner, for the responsibility period 2025-01 to 2026-10, on the clock's day. Its two tasks are
+ * due at 00:00 Europe/Oslo on the generation date and queued after commit, delayed from the clock's now.
+ */
+export async function endRelationship(app: TestApp, clientId: string, generationDate: string): Promise<Ending> {
+  const { dataSource, services, logger } = app.opened.runtime;
+  const client = await dataSource.getRepository(Client).findOneByOrFail({ id: clientId });
+  const members = await dataSource.getRepository(PartnerMembership).find({ where: { partnerId: client.partnerId ?? '' }, order: { userId: 'ASC' } });
+  const admin = members.find((m) => m.rights.includes(PartnerRight.CLIENT_ADMIN));
+  if (!admin) throw new Error(`client ${clientId} has no partner with a CLIENT_ADMIN member to end it`);
+  const caller = { viewer: (await Viewer.load(dataSource, admin.userId))!, actor: { userId: admin.userId, requestId: null } };
+  const input = { clientId: toGlobalId('Client', clientId), responsibilityFrom: '2025-01', responsibilityTo: '2026-10', generationDate };
+  const result = await runInTransaction(dataSource, (uow) => services.endings.end(uow, caller, input), { rollbackIf: (r) => r.userErrors.length > 0, logger });
+  if (result.userErrors.length > 0) throw new Error(`the ending was refused: ${JSON.stringify(result.userErrors)}`);
+  const relationshipId = result.relationship!.id;
+  const tasks = await dataSource.getRepository(ScheduledTask).find({ where: { relationshipId }, order: { id: 'ASC' } });
+  return { relationshipId, clientId, generationDate, tasks };
 }
 
 export { recordingGenerator };
@@ -121,11 +105,16 @@ export async function auditCount(app: TestApp, action: string, relationshipId: s
   return Number(row.n);
 }
 
-/** A second process's view: its own connections to the app's database (and, optionally, another DATABASE_URL). */
-export async function openSecondRuntime(app: TestApp, databaseUrl = app.opened.runtime.config.databaseUrl): Promise<Opened> {
-  const opened = await openRuntime({ ...app.opened.runtime.config, databaseUrl }, { clock: app.clock, migrate: false, dataSource: { poolSize: 10 } });
-  opened.runtime.mandatoryDataGenerator = recordingGenerator({ sql: (q, p) => opened.runtime.dataSource.query(q, p), clock: app.clock });
-  return opened;
+/**
+ * A second process's view: its own connections to the app's database (and, optionally, another DATABASE_URL), with a
+ * recording generator (or the one `createMandatoryDataGenerator` makes).
+ */
+export async function openSecondRuntime(
+  app: TestApp,
+  databaseUrl = app.opened.runtime.config.databaseUrl,
+  createMandatoryDataGenerator: RuntimeParts['createMandatoryDataGenerator'] = recordingGeneratorFactory(),
+): Promise<Opened> {
+  return openRuntime({ ...app.opened.runtime.config, databaseUrl }, { clock: app.clock, migrate: false, dataSource: { poolSize: 10 }, createMandatoryDataGenerator });
 }
 
 /** Polls until `check` holds (no timing assertion: the jest timeout is the only limit). */

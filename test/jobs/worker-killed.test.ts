@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { auditCount, endRelationship, eventually, JobsApp, relationshipStatus, startJobsApp, tasksOf } from './support';
+import { auditCount, endRelationship, eventually, EVENING_BEFORE, JobsApp, relationshipStatus, startJobsApp, tasksOf } from './support';
 
 let app: JobsApp;
 afterEach(async () => {
@@ -8,9 +8,10 @@ afterEach(async () => {
 });
 
 it('S2: a worker killed (SIGKILL) in the middle of its tasks: they run again to the same end state, nothing duplicated', async () => {
-  app = await startJobsApp();
-  // Queued at once; no worker runs until the child starts.
-  const ending = await endRelationship(app, 'c-fjord', '2026-11-28', app.clock.now());
+  app = await startJobsApp({ now: EVENING_BEFORE });
+  // Queued at once, due a second later; no worker runs until the child starts.
+  const ending = await endRelationship(app, 'c-fjord', '2026-11-28');
+  app.clock.set(ending.tasks[0].dueAt);
   // Hold the client row lock (as a long mutation would), so the child's deactivation blocks inside its transaction.
   const blocker = app.opened.runtime.dataSource.createQueryRunner();
   await blocker.connect();

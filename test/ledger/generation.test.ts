@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { SaftIntegrityError, writeSyntheticSaftFile, type SaftTransaction } from '../../src/saft';
+import { SaftIntegrityError, type SaftTransaction } from '../../src/saft';
+import { writeSyntheticSaftFile } from '../support/synthetic-books';
 import { readFileIntoMemory } from '../saft/books-in-memory';
 import { expectValidSaft130 } from '../saft/xsd';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -27,7 +28,7 @@ describe('mandatory accounting data from the books (S3)', () => {
     await importSaft(app, 'c-example', EXAMPLE_130);
     // Responsibility over 2024 and 2025: 2024 has no entries and still gets its file.
     const relationshipId = await endRelationship(app, 'c-example', '2024-01', '2025-12', '2026-02-01');
-    await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
+    await app.opened.runtime.mandatoryDataGenerator.generate(relationshipId);
 
     const documents = await saftDocumentsOf(app, relationshipId);
     expect(documents.map((d) => [d.fiscalYear, d.fiscalYearEnd, d.fileName, d.contentType])).toEqual([
@@ -71,7 +72,7 @@ describe('mandatory accounting data from the books (S3)', () => {
     const [{ id: relationshipId }] = await app.sql("SELECT id FROM customer_relationships WHERE client_id = 'c-example'");
     const before = await saftDocumentsOf(app, String(relationshipId));
     const firstBytes = readArchived(app, before[1]);
-    await app.opened.runtime.mandatoryDataGenerator!.generate(String(relationshipId));
+    await app.opened.runtime.mandatoryDataGenerator.generate(String(relationshipId));
     const again = await saftDocumentsOf(app, String(relationshipId));
     expect(again).toEqual(before);
 
@@ -79,7 +80,7 @@ describe('mandatory accounting data from the books (S3)', () => {
     fs.rmSync(archivePath(app, before[1]));
     await app.sql('DELETE FROM archive_documents WHERE id = ?', [before[1].id]);
     app.clock.advance(86_400_000);
-    await app.opened.runtime.mandatoryDataGenerator!.generate(String(relationshipId));
+    await app.opened.runtime.mandatoryDataGenerator.generate(String(relationshipId));
     const regenerated = await saftDocumentsOf(app, String(relationshipId));
     expect(regenerated).toHaveLength(2);
     expect(readArchived(app, regenerated[1]).equals(firstBytes)).toBe(true);
@@ -103,7 +104,7 @@ describe('mandatory accounting data from the books (S3)', () => {
     });
     const imported = await importSaft(app, 'c-havbris', file);
     const relationshipId = await endRelationship(app, 'c-havbris', '2024-07', '2025-06', '2025-09-01');
-    await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
+    await app.opened.runtime.mandatoryDataGenerator.generate(relationshipId);
 
     const [document] = await saftDocumentsOf(app, relationshipId);
     expect(await saftDocumentsOf(app, relationshipId)).toHaveLength(1);
@@ -121,7 +122,7 @@ describe('mandatory accounting data from the books (S3)', () => {
     const [row] = await app.sql("SELECT id FROM customer_relationships WHERE client_id = 'c-havbris'");
     await app.sql("UPDATE customer_relationships SET responsibility_from = '2025-01', responsibility_to = '2025-06' WHERE id = ?", [row.id]);
     await app.sql('DELETE FROM archive_documents WHERE relationship_id = ?', [row.id]);
-    await app.opened.runtime.mandatoryDataGenerator!.generate(String(row.id));
+    await app.opened.runtime.mandatoryDataGenerator.generate(String(row.id));
     const [document] = await saftDocumentsOf(app, String(row.id));
     await expectValidSaft130(archivePath(app, document));
     const { books } = await readFileIntoMemory(archivePath(app, document));
@@ -149,7 +150,7 @@ describe('a 1.10-era file', () => {
     expect(derived.length).toBeGreaterThan(0);
 
     const relationshipId = await endRelationship(app, 'c-example', '2015-01', '2015-12', '2016-11-25');
-    await app.opened.runtime.mandatoryDataGenerator!.generate(relationshipId);
+    await app.opened.runtime.mandatoryDataGenerator.generate(relationshipId);
     const [document] = await saftDocumentsOf(app, relationshipId);
     expect(document.fiscalYear).toBe(2015);
     await expectValidSaft130(archivePath(app, document));
@@ -161,7 +162,7 @@ describe('a 1.10-era file', () => {
     const [row] = await app.sql("SELECT id FROM customer_relationships WHERE client_id = 'c-example'");
     await app.sql("UPDATE customer_relationships SET responsibility_from = '2015-01', responsibility_to = '2021-12', generation_date = '2022-03-01' WHERE id = ?", [row.id]);
     await app.sql('DELETE FROM archive_documents WHERE relationship_id = ?', [row.id]);
-    await app.opened.runtime.mandatoryDataGenerator!.generate(String(row.id));
+    await app.opened.runtime.mandatoryDataGenerator.generate(String(row.id));
     // 2016 ended 2016-12-31, more than 5 years before 2022-03-01; 2017 is still kept.
     expect((await saftDocumentsOf(app, String(row.id))).map((d) => d.fiscalYear)).toEqual([2017, 2018, 2019, 2020, 2021]);
   });
@@ -175,7 +176,7 @@ describe('a 1.10-era file', () => {
     const [first, second] = vouchers;
     const generateAgain = async () => {
       await app.sql('DELETE FROM archive_documents WHERE relationship_id = ?', [row.id]);
-      return app.opened.runtime.mandatoryDataGenerator!.generate(String(row.id));
+      return app.opened.runtime.mandatoryDataGenerator.generate(String(row.id));
     };
     try {
       await app.sql('UPDATE ledger_transactions SET transaction_id = ? WHERE id = ?', [first.transaction_id, second.id]);
@@ -201,7 +202,7 @@ describe('a 1.10-era file', () => {
     await app.sql("UPDATE customer_relationships SET responsibility_from = '2015-01', responsibility_to = '2015-12', generation_date = '2016-11-25' WHERE id = ?", [row.id]);
     await app.sql('DELETE FROM archive_documents WHERE relationship_id = ?', [row.id]);
     await app.sql("UPDATE ledger_accounts SET grouping_code = '0001' WHERE client_id = 'c-example' ORDER BY account_id LIMIT 1");
-    await expect(app.opened.runtime.mandatoryDataGenerator!.generate(String(row.id))).rejects.toBeInstanceOf(SaftIntegrityError);
+    await expect(app.opened.runtime.mandatoryDataGenerator.generate(String(row.id))).rejects.toBeInstanceOf(SaftIntegrityError);
     expect(await documentsOf(app, String(row.id))).toEqual([]);
     const folder = path.join(path.resolve(app.opened.runtime.config.archiveDir), 'c-example', String(row.id), '2015');
     // No temporary file, and no specification either, although those were written while the SAF-T file failed (the

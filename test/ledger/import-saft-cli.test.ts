@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeSyntheticSaftFile } from '../../src/saft';
 import { MAX_ELEMENT_DEPTH, MAX_TEXT_CHARS } from '../../src/saft/reader-limits';
+import { writeSyntheticSaftFile } from '../support/synthetic-books';
 import { startTestApp, TestApp } from '../support/test-app';
 import { importSaft, ledgerRowCounts, ledgerWorld } from './ledger-helpers';
 

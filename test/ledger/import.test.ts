@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ImportError } from '../../src/import/import-file';
-import { importFile } from '../../src/import/importer';
 import { loadImportFile } from '../../src/import/load-import-file';
-import { SaftFormatError, writeSyntheticSaftFile } from '../../src/saft';
+import { SaftFormatError } from '../../src/saft';
+import { writeSyntheticSaftFile } from '../support/synthetic-books';
 import { startTestApp, TestApp } from '../support/test-app';
 import { EXAMPLE_130, importSaft, ledgerRowCounts, ledgerWorld } from './ledger-helpers';
 
@@ -92,7 +92,7 @@ describe('importing a SAF-T file into a client\'s books', () => {
     const world: any = ledgerWorld();
     world.clients[0].ledger = { saft: ['example.xml'] };
     fs.writeFileSync(path.join(tmp, 'import.json'), JSON.stringify(world));
-    const summary = await importFile(app.opened.runtime, await loadImportFile(path.join(tmp, 'import.json')), app.opened.runtime.services.ledger);
+    const summary = await app.importFile(await loadImportFile(path.join(tmp, 'import.json')));
     expect(summary.ledgers).toBe(1);
 
     const bad: any = ledgerWorld();
@@ -102,7 +102,7 @@ describe('importing a SAF-T file into a client\'s books', () => {
     const before = await ledgerRowCounts(app);
     let problems: unknown;
     try {
-      await importFile(app.opened.runtime, await loadImportFile(path.join(tmp, 'bad.json')), app.opened.runtime.services.ledger);
+      await app.importFile(await loadImportFile(path.join(tmp, 'bad.json')));
     } catch (error) {
       problems = (error as ImportError).problems;
     }

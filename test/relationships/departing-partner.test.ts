@@ -3,6 +3,7 @@ import { runTask } from '../../src/tasks/task-runner';
 import { recordingGenerator } from '../jobs/recording-generator';
 import { smallWorld } from '../support/fixtures';
 import { dataOf, startTestApp, TestApp } from '../support/test-app';
+import { taskRunnerDeps } from '../support/deps';
 import { CANCEL, CLEAR, clientId, END, fjordEnding, latestRelationshipOf, LINK, relationshipId, resetWorld, snapshot, TRANSFER, UPDATE, userId } from './relationship-helpers';
 
 const CLIENT_USERS = `query Users($id: ID!) { node(id: $id) { ... on Client { partnerCode subscriptionAdmin { name } users { user { name } active deactivationDate } } } }`;
@@ -37,7 +38,7 @@ describe('the departing partner cannot keep or regain access', () => {
   /** Runs Nordlys' deactivation task now, as the worker would at the generation date. */
   async function applyDeactivations(): Promise<void> {
     const [task] = await app.sql('SELECT id FROM scheduled_tasks WHERE kind = ? AND relationship_id = ?', [TaskKind.APPLY_DEACTIVATIONS, ending]);
-    const result = await runTask(app.opened.runtime, String(task.id), { maxAttempts: 3, generator: recordingGenerator(app) });
+    const result = await runTask(taskRunnerDeps(app), String(task.id), { maxAttempts: 3, generator: recordingGenerator(app) });
     expect(result.outcome).toBe('succeeded');
   }
 

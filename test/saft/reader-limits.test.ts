@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { readSaft, SaftFormatError, type SaftReadSummary, writeSyntheticSaftFile } from '../../src/saft';
+import { readSaft, SaftFormatError, type SaftReadSummary } from '../../src/saft';
+import { writeSyntheticSaftFile } from '../support/synthetic-books';
 import { MAX_ELEMENT_DEPTH, MAX_TEXT_CHARS } from '../../src/saft/reader-limits';
 import { collectingSink } from './books-in-memory';
 import { useTempDir } from './temp-dir';

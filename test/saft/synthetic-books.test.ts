@@ -1,15 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  isKnownGrouping,
-  isKnownStandardTaxCode,
-  readSaft,
-  syntheticBooks,
-  transactionTotals,
-  writeSyntheticSaftFile,
-  type SaftSink,
-  type SyntheticBooksOptions,
-} from '../../src/saft';
+import { isKnownGrouping, isKnownStandardTaxCode, readSaft, transactionTotals, type SaftSink } from '../../src/saft';
+import { syntheticBooks, writeSyntheticSaftFile, type SyntheticBooksOptions } from '../support/synthetic-books';
 import { readFileIntoMemory } from './books-in-memory';
 import { useTempDir } from './temp-dir';
 import { expectValidSaft130 } from './xsd';

@@ -1,12 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  SaftIntegrityError,
-  syntheticSaftSource,
-  writeSaft,
-  type SaftSource,
-  type SaftTransaction,
-} from '../../src/saft';
+import { SaftIntegrityError, writeSaft, type SaftSource, type SaftTransaction } from '../../src/saft';
+import { syntheticSaftSource } from '../support/synthetic-books';
 import { readFileIntoMemory, sourceOf, type BooksInMemory } from './books-in-memory';
 import { useTempDir } from './temp-dir';
 import { expectValidSaft130, SAFT_REFERENCE } from './xsd';

@@ -3,11 +3,15 @@ import { randomBytes } from 'node:crypto';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { openRuntime, Opened } from '../../src/boot';
 import { ManualClock } from '../../src/common/clock';
+import type { Logger } from '../../src/common/logger';
 import { loadConfig } from '../../src/config/config';
 import { splitDatabaseUrl } from '../../src/db/data-source';
 import { createHttpApp, HttpApp } from '../../src/http/app';
-import { parseImportFile } from '../../src/import/import-file';
-import { importFile } from '../../src/import/importer';
+import { ImportFile, parseImportFile } from '../../src/import/import-file';
+import { importFile, ImportSummary } from '../../src/import/importer';
+import type { RetryPolicy } from '../../src/jobs/queues';
+import { openQueueTriggers, QueueTriggers } from '../../src/jobs/triggers';
+import type { RuntimeParts } from '../../src/runtime';
 import type { TaskTrigger } from '../../src/tasks/task-trigger';
 
 /** Counts the SQL statements the process sends (the N+1 check). */
@@ -44,11 +48,16 @@ export interface TestApp {
   statements: StatementCounter;
   queuePrefix: string;
   databaseName: string;
+  /** The queues the runtime puts tasks and e-mails on after commit (with the `queues` option), closed with the app. */
+  triggers: QueueTriggers | null;
   /** A bearer token for the user (valid one hour from the clock's now). */
   tokenFor(userId: string): Promise<string>;
   /** POST /graphql as the user (or with a raw Authorization header, or none). */
   gql<T = any>(query: string, variables?: Record<string, unknown>, as?: string | { authorization?: string }): Promise<GraphQLResponse<T>>;
+  /** Checks and loads an import file (JSON as in the contract). */
   load(file: unknown): Promise<void>;
+  /** Loads a checked import file, ledgers too, as `npm run cli -- import` does. */
+  importFile(file: ImportFile): Promise<ImportSummary>;
   sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -57,7 +66,14 @@ export interface TestAppOptions {
   /** The clock's start; default 2026-11-28T12:00:00Z. */
   now?: string;
   data?: unknown;
+  /** Put tasks and e-mails on the app's own queues after commit, retried by this policy; default: nothing is queued. */
+  queues?: RetryPolicy;
+  /** Where tasks go after commit instead (a recording stand-in); not with `queues`. */
   taskTrigger?: TaskTrigger;
+  /** Makes the runtime's generator of mandatory accounting data; default the SAF-T generator. */
+  createMandatoryDataGenerator?: RuntimeParts['createMandatoryDataGenerator'];
+  /** The runtime's logger; default one at LOG_LEVEL (silent). */
+  logger?: Logger;
   env?: Record<string, string>;
 }
 
@@ -80,7 +96,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const clock = new ManualClock(options.now ?? '2026-11-28T12:00:00Z');
   const statements = new StatementCounter();
-  const opened = await openRuntime(config, { clock, migrate: true, taskTrigger: options.taskTrigger, dataSource: { logger: statements, poolSize: 30 } });
+  // The triggers exist before the runtime, which is built once with them.
+  const triggers = options.queues ? openQueueTriggers(config, clock, undefined, options.queues) : null;
+  const opened = await openRuntime(config, {
+    clock,
+    logger: options.logger,
+    migrate: true,
+    taskTrigger: triggers?.taskTrigger ?? options.taskTrigger,
+    emailTrigger: triggers?.emailTrigger,
+    createMandatoryDataGenerator: options.createMandatoryDataGenerator,
+    dataSource: { logger: statements, poolSize: 30 },
+  });
   const http = await createHttpApp(opened.runtime, opened.redis);
   const server = await new Promise<Server>((resolve) => {
     const s = http.app.listen(0, '127.0.0.1', () => resolve(s));
@@ -98,6 +124,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     statements,
     queuePrefix,
     databaseName: database,
+    triggers,
     tokenFor: (userId) => opened.runtime.tokens.issue(userId),
     async gql(query, variables, as) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -107,13 +134,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       return { status: res.status, body: (await res.json()) as GraphQLResponse['body'] };
     },
     async load(file) {
-      await importFile(opened.runtime, parseImportFile(file));
+      await app.importFile(parseImportFile(file));
+    },
+    importFile(file) {
+      const { dataSource, logger, services } = opened.runtime;
+      return importFile({ dataSource, logger, audit: services.audit, ledger: services.ledger }, file);
     },
     sql: (query, params) => opened.runtime.dataSource.query(query, params),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await http.apollo.stop();
+      await triggers?.close();
       const keys = await opened.redis.keys(`${queuePrefix}:*`);
       if (keys.length) await opened.redis.del(...keys);
       await opened.runtime.dataSource.query(`DROP DATABASE IF EXISTS \`${database}\``);

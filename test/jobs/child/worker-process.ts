@@ -12,15 +12,20 @@ import { recordingGenerator } from '../recording-generator';
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.CHILD_CONFIG!) as Config;
   const clock = new ManualClock(process.env.CHILD_NOW!);
-  const opened = await openRuntime(config, { clock, migrate: false });
-  const record = recordingGenerator({ sql: (q, p) => opened.runtime.dataSource.query(q, p), clock });
-  opened.runtime.mandatoryDataGenerator = {
-    async generate(relationshipId) {
-      await record.generate(relationshipId);
-      console.log(`GENERATING ${relationshipId}`);
-      await new Promise(() => undefined);
+  const opened = await openRuntime(config, {
+    clock,
+    migrate: false,
+    createMandatoryDataGenerator: ({ dataSource }) => {
+      const record = recordingGenerator({ sql: (q, p) => dataSource.query(q, p), clock });
+      return {
+        async generate(relationshipId) {
+          await record.generate(relationshipId);
+          console.log(`GENERATING ${relationshipId}`);
+          await new Promise(() => undefined);
+        },
+      };
     },
-  };
+  });
   await startWorkers(opened, { lockDurationMs: 1000, policy: { taskAttempts: 3, taskBackoffMs: 50 } });
   console.log('READY');
 }

@@ -1,19 +1,21 @@
 import * as fs from 'node:fs';
-import type {
-  IsoDate,
-  Ore,
-  SaftAccount,
-  SaftAnalysisTypeEntry,
-  SaftHeader,
-  SaftJournal,
-  SaftLine,
-  SaftLineAnalysis,
-  SaftParty,
-  SaftTaxCode,
-  SaftTransaction,
-} from './model';
-import { lineNet } from './model';
-import { writeSaft, type SaftSource, type SaftWriteSummary } from './writer';
+import {
+  lineNet,
+  writeSaft,
+  type IsoDate,
+  type Ore,
+  type SaftAccount,
+  type SaftAnalysisTypeEntry,
+  type SaftHeader,
+  type SaftJournal,
+  type SaftLine,
+  type SaftLineAnalysis,
+  type SaftParty,
+  type SaftSource,
+  type SaftTaxCode,
+  type SaftTransaction,
+  type SaftWriteSummary,
+} from '../../src/saft';
 
 /**
  * Deterministic, realistic-looking Norwegian books for tests, demos and

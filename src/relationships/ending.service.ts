@@ -1,8 +1,9 @@
 import { EntityManager, In, Not } from 'typeorm';
 import { ARCHIVE_STATUSES, VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
+import type { Caller } from '../auth/caller';
 import type { Viewer } from '../auth/viewer';
-import { ClientAccess } from '../clients/client-access.entity';
+import { accessesOf, ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloMidnight, osloToday } from '../common/clock';
@@ -16,8 +17,8 @@ import { Partner } from '../partners/partner.entity';
 import { ScheduledTask, TaskKind, TaskState } from '../tasks/scheduled-task.entity';
 import type { TaskTrigger } from '../tasks/task-trigger';
 import { User } from '../users/user.entity';
-import { accessesOf, Caller, lockClient, relationshipsOf } from './client-lock';
-import { CustomerRelationship, RelationshipStatus } from './customer-relationship.entity';
+import { lockClient } from './client-lock';
+import { CustomerRelationship, relationshipsOf, RelationshipStatus } from './customer-relationship.entity';
 import {
   checkGenerationDate,
   checkResponsibilityPeriod,
@@ -82,14 +83,14 @@ export const ENDING_TASKS = [TaskKind.GENERATE_MANDATORY_DATA, TaskKind.APPLY_DE
  * Ending a customer relationship (DESIGN E1–E5, E9–E11, E13): the preview, and the ending itself in the caller's
  * transaction.
  */
-export class EndRelationshipService {
+export class EndingService {
   constructor(
     private readonly clock: Clock,
     private readonly visibility: VisibilityService,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly subscriptionAdmin: SubscriptionAdminService,
-    private readonly taskTrigger: () => TaskTrigger,
+    private readonly taskTrigger: TaskTrigger,
     private readonly derivedGroupings: DerivedGroupingLookup,
   ) {}
 
@@ -282,7 +283,7 @@ export class EndRelationshipService {
       },
     });
 
-    uow.onCommit(() => this.taskTrigger().created(tasks));
+    uow.onCommit(() => this.taskTrigger.created(tasks));
     return { relationship, client, deactivations, warnings, userErrors: [] };
   }
 

@@ -1,6 +1,7 @@
 import { IsNull } from 'typeorm';
 import type { VisibilityService } from '../access/visibility.service';
 import type { AuditService } from '../audit/audit.service';
+import type { Caller } from '../auth/caller';
 import { ClientAccess } from '../clients/client-access.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloMidnight, osloToday } from '../common/clock';
@@ -11,8 +12,8 @@ import { idempotencyScope, IdempotencyScope, IdempotencyService, OnceSteps } fro
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
 import type { TaskTrigger } from '../tasks/task-trigger';
-import { Caller, lockClient, relationshipsOf } from './client-lock';
-import { CustomerRelationship, RelationshipStatus } from './customer-relationship.entity';
+import { lockClient } from './client-lock';
+import { CustomerRelationship, relationshipsOf, RelationshipStatus } from './customer-relationship.entity';
 import { checkMovedGenerationDate, checkResponsibilityPeriod, dayOfEnding, linkedSinceEnding } from './ending-rules';
 
 export interface UpdateEndingInput {
@@ -51,13 +52,13 @@ interface LockedEnding {
  * A pending ending, changed or cancelled by its partner from the archive before the generation date (DESIGN E7, E12).
  * Both need ARCHIVE in the ending partner, and neither is possible once the client has been linked since (E14).
  */
-export class EndedRelationshipService {
+export class PendingEndingService {
   constructor(
     private readonly clock: Clock,
     private readonly visibility: VisibilityService,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
-    private readonly taskTrigger: () => TaskTrigger,
+    private readonly taskTrigger: TaskTrigger,
   ) {}
 
   /**
@@ -139,7 +140,7 @@ export class EndedRelationshipService {
         .update({ deactivationRelationshipId: relationship.id, deactivatedAt: IsNull() }, { deactivationDate: generationDate });
       await uow.repo(ScheduledTask).update({ relationshipId: relationship.id, state: TaskState.SCHEDULED }, { dueAt: osloMidnight(generationDate) });
       const tasks = await uow.repo(ScheduledTask).findBy({ relationshipId: relationship.id });
-      uow.onCommit(() => this.taskTrigger().sync(tasks));
+      uow.onCommit(() => this.taskTrigger.sync(tasks));
     }
     await this.audit.record(uow, caller.actor, { action: 'RELATIONSHIP_ENDING_UPDATED', clientId: client.id, relationshipId: relationship.id, before, after });
     return { relationship, client, userErrors: [] };
@@ -186,7 +187,7 @@ export class EndedRelationshipService {
     }
     await uow.repo(ScheduledTask).update({ relationshipId: relationship.id, state: TaskState.SCHEDULED }, { state: TaskState.CANCELLED, finishedAt: now });
     const tasks = await uow.repo(ScheduledTask).findBy({ relationshipId: relationship.id });
-    uow.onCommit(() => this.taskTrigger().sync(tasks));
+    uow.onCommit(() => this.taskTrigger.sync(tasks));
 
     await this.audit.record(uow, caller.actor, {
       action: 'RELATIONSHIP_END_CANCELLED',

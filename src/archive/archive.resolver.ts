@@ -1,0 +1,37 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { toGlobalId } from '../common/global-id';
+import { pageSize, toConnection } from '../graphql/connection';
+import type { RequestContext } from '../graphql/context';
+import { CustomerRelationshipConnection } from '../relationships/relationship.types';
+import type { ArchiveDocument } from './archive-document.entity';
+import { ArchiveDocumentType, ArchiveFilterInput } from './archive.types';
+
+/** The partner's archive tab (DESIGN A2): its ended relationships. */
+@Resolver()
+export class ArchiveResolver {
+  @Query(() => CustomerRelationshipConnection, {
+    description: "Ended relationships of the viewer's partners, pending and generated. Needs the ARCHIVE right.",
+  })
+  async archive(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => ArchiveFilterInput, { nullable: true }) filter?: ArchiveFilterInput | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ) {
+    const page = await ctx.services.archive.list(ctx.viewer, filter ?? {}, pageSize(first), after ?? null);
+    return toConnection(page);
+  }
+}
+
+@Resolver(() => ArchiveDocumentType)
+export class ArchiveDocumentResolver {
+  @FieldResolver(() => ID, { description: 'Opaque global id.' })
+  id(@Root() document: ArchiveDocument): string {
+    return toGlobalId('ArchiveDocument', document.id);
+  }
+
+  @FieldResolver()
+  downloadPath(@Root() document: ArchiveDocument): string {
+    return `/archive/documents/${toGlobalId('ArchiveDocument', document.id)}`;
+  }
+}
