@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn, Unique, JoinColumn, ManyToOne } from 'typeorm';
 import { CustomerRelationship } from '../relationships/customer-relationship.entity';
+import { User } from '../users/user.entity';
 
 export enum ArchiveDocumentKind {
   SAFT_FINANCIAL = 'SAFT_FINANCIAL',
@@ -10,11 +11,34 @@ export enum ArchiveDocumentKind {
   SUPPLIER_SPECIFICATION = 'SUPPLIER_SPECIFICATION',
   TRIAL_BALANCE = 'TRIAL_BALANCE',
   VAT_SPECIFICATION = 'VAT_SPECIFICATION',
+  // Documentation a partner uploads into the folder (DESIGN S8).
+  BANK_STATEMENT = 'BANK_STATEMENT',
+  A_MELDING = 'A_MELDING',
+  VOUCHER_DOCUMENTATION = 'VOUCHER_DOCUMENTATION',
+  OTHER_DOCUMENTATION = 'OTHER_DOCUMENTATION',
 }
 
-/** A file of mandatory accounting data in the archive (DESIGN S3). */
+/** The kinds a partner may upload; every other kind is written by the generation (DESIGN S3, S8). */
+export const UPLOADED_KINDS: readonly ArchiveDocumentKind[] = [
+  ArchiveDocumentKind.BANK_STATEMENT,
+  ArchiveDocumentKind.A_MELDING,
+  ArchiveDocumentKind.VOUCHER_DOCUMENTATION,
+  ArchiveDocumentKind.OTHER_DOCUMENTATION,
+];
+
+/** Where a document came from: generated from the books, or uploaded by a partner's user (DESIGN S8). */
+export enum ArchiveDocumentSource {
+  GENERATED = 'GENERATED',
+  UPLOADED = 'UPLOADED',
+}
+
+/**
+ * A file in an archive folder (DESIGN S3, S8): mandatory accounting data generated from the books, or documentation a
+ * partner uploaded. A generated document is unique on (relationship, kind, fiscal year) — its `uploadId` is 0 — which
+ * the generation's upsert relies on; uploaded ones are told apart by their upload.
+ */
 @Entity('archive_documents')
-@Unique('uq_archive_documents_relationship_kind_year', ['relationshipId', 'kind', 'fiscalYear'])
+@Unique('uq_archive_documents_relationship_kind_year_upload', ['relationshipId', 'kind', 'fiscalYear', 'uploadId'])
 @Index('idx_archive_documents_client', ['clientId'])
 export class ArchiveDocument {
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
@@ -56,7 +80,26 @@ export class ArchiveDocument {
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
 
+  @Column({ type: 'varchar', length: 16, default: ArchiveDocumentSource.GENERATED })
+  source!: ArchiveDocumentSource;
+
+  /** The upload it was recorded from; 0 for a generated document (so the unique key above holds for those). */
+  @Column({ name: 'upload_id', type: 'bigint', unsigned: true, default: 0 })
+  uploadId!: string;
+
+  /** Who uploaded it; null for generated documents. */
+  @Column({ name: 'uploaded_by_user_id', type: 'varchar', length: 64, nullable: true })
+  uploadedByUserId!: string | null;
+
+  /** The name the uploader gave, before it was made safe for every file system (`fileName`); null when generated. */
+  @Column({ name: 'original_file_name', type: 'varchar', length: 1000, nullable: true })
+  originalFileName!: string | null;
+
   @ManyToOne(() => CustomerRelationship, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'relationship_id' })
   relationship?: CustomerRelationship;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'uploaded_by_user_id' })
+  uploadedBy?: User;
 }

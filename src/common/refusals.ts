@@ -18,6 +18,14 @@ export enum UserErrorCode {
   NOT_DEACTIVATING = 'NOT_DEACTIVATING',
   ALREADY_LINKED = 'ALREADY_LINKED',
   CLIENT_LINKED_ELSEWHERE = 'CLIENT_LINKED_ELSEWHERE',
+  // Uploads into the archive and exports out of it (DESIGN S8, S9).
+  TOO_MANY_ITEMS = 'TOO_MANY_ITEMS',
+  FILE_TOO_LARGE = 'FILE_TOO_LARGE',
+  UNSUPPORTED_CONTENT_TYPE = 'UNSUPPORTED_CONTENT_TYPE',
+  CHECKSUM_MISMATCH = 'CHECKSUM_MISMATCH',
+  UPLOAD_INCOMPLETE = 'UPLOAD_INCOMPLETE',
+  UPLOAD_EXPIRED = 'UPLOAD_EXPIRED',
+  INVALID_FISCAL_YEAR = 'INVALID_FISCAL_YEAR',
 }
 
 /** Why a mutation refused its input: for a program (`code`), for a person (`message`), and the input at fault. */

@@ -1,4 +1,6 @@
 import { ArchiveDocument } from '../archive/archive-document.entity';
+import { ArchiveExport, ArchiveExportRelationship } from '../archive/archive-export.entity';
+import { ArchiveUpload } from '../archive/archive-upload.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
@@ -23,6 +25,9 @@ export const ENTITIES = [
   CustomerRelationship,
   ScheduledTask,
   ArchiveDocument,
+  ArchiveUpload,
+  ArchiveExport,
+  ArchiveExportRelationship,
   AuditEvent,
   Notification,
   IdempotencyRecord,

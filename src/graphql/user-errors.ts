@@ -24,6 +24,13 @@ registerEnumType(UserErrorCode, {
     NOT_DEACTIVATING: { description: 'The user has no pending deactivation on the client.' },
     ALREADY_LINKED: { description: 'The client is already linked to a partner.' },
     CLIENT_LINKED_ELSEWHERE: { description: 'The client has been linked to a partner since this ending; the ending partner can no longer change it.' },
+    TOO_MANY_ITEMS: { description: 'More items than one call takes.' },
+    FILE_TOO_LARGE: { description: 'The declared or received size is above the configured limit.' },
+    UNSUPPORTED_CONTENT_TYPE: { description: 'The archive does not accept this content type, or the bytes are not of that type.' },
+    CHECKSUM_MISMATCH: { description: 'The received bytes do not have the declared SHA-256 (or size).' },
+    UPLOAD_INCOMPLETE: { description: 'Nothing, or not all of it, was received for the upload.' },
+    UPLOAD_EXPIRED: { description: "The upload's time ran out." },
+    INVALID_FISCAL_YEAR: { description: "The fiscal year is not one this relationship's archive can hold, or its folder has been deleted." },
   },
 });
 

@@ -10,6 +10,7 @@ import { Notification, NotificationKind } from './notification.entity';
 const SUBJECTS: Record<NotificationKind, string> = {
   [NotificationKind.ADMINISTRATOR_GRANTED]: 'You are now an administrator of a client',
   [NotificationKind.SUBSCRIPTION_ADMIN_RECEIVED]: 'You are now the subscription administrator of a client',
+  [NotificationKind.ARCHIVE_EXPORT_READY]: 'Your archive export can be downloaded',
 };
 
 /** Where notification e-mails go: SMTP (SMTP_URL), or — unset — a transport that only logs them. */

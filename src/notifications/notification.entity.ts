@@ -4,6 +4,7 @@ import { User } from '../users/user.entity';
 export enum NotificationKind {
   ADMINISTRATOR_GRANTED = 'ADMINISTRATOR_GRANTED',
   SUBSCRIPTION_ADMIN_RECEIVED = 'SUBSCRIPTION_ADMIN_RECEIVED',
+  ARCHIVE_EXPORT_READY = 'ARCHIVE_EXPORT_READY',
 }
 
 /** A notice to a user, readable in the API and sent by e-mail after commit (DESIGN S6). */

@@ -10,6 +10,7 @@ registerEnumType(NotificationKind, {
   valuesConfig: {
     ADMINISTRATOR_GRANTED: { description: 'You were made ADMINISTRATOR on a client.' },
     SUBSCRIPTION_ADMIN_RECEIVED: { description: "You are now a client's subscription administrator." },
+    ARCHIVE_EXPORT_READY: { description: 'An archive export you asked for can be downloaded.' },
   },
 });
 
