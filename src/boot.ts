@@ -93,6 +93,7 @@ export async function openRuntime(
     migrate: boolean;
     taskTrigger?: RuntimeParts['taskTrigger'];
     emailTrigger?: RuntimeParts['emailTrigger'];
+    exportTrigger?: RuntimeParts['exportTrigger'];
     createMandatoryDataGenerator?: RuntimeParts['createMandatoryDataGenerator'];
     dataSource?: Partial<DataSourceOptions>;
   },
@@ -114,6 +115,7 @@ export async function openRuntime(
     logger,
     taskTrigger: options.taskTrigger,
     emailTrigger: options.emailTrigger,
+    exportTrigger: options.exportTrigger,
     createMandatoryDataGenerator: options.createMandatoryDataGenerator,
   });
   return {

@@ -5,6 +5,9 @@ import { TokenService } from './auth/jwt';
 import { ClientsService } from './clients/clients.service';
 import { ArchiveService } from './archive/archive.service';
 import { LocalFolderStorage, type ArchiveStorage } from './archive/archive-storage';
+import { noExportTrigger, type ExportTrigger } from './archive/export-trigger';
+import { ArchiveExportService } from './archive/exports.service';
+import { ArchiveUploadService } from './archive/uploads.service';
 import type { MandatoryDataGenerator } from './archive/mandatory-data';
 import { SaftMandatoryDataGenerator, type SaftGeneratorDeps } from './archive/saft-generator';
 import type { Clock } from './common/clock';
@@ -25,6 +28,10 @@ export interface Services extends RelationshipServices {
   readonly ledger: LedgerService;
   /** Where archive files live (ARCHIVE_DIR). */
   readonly archiveStorage: ArchiveStorage;
+  /** Documentation uploaded into archive folders (S8). */
+  readonly uploads: ArchiveUploadService;
+  /** Archive folders exported as BagIt ZIPs in the background (S9). */
+  readonly exports: ArchiveExportService;
 }
 
 /** Everything a process (API, worker, CLI) runs on: composed once by `createRuntime`, never changed after. */
@@ -38,6 +45,8 @@ export interface Runtime {
   readonly taskTrigger: TaskTrigger;
   /** Queues notification e-mails after commit (DESIGN S6): `uow.onCommit(() => emailTrigger.sync(ids))`. */
   readonly emailTrigger: EmailTrigger;
+  /** Queues archive exports after commit (DESIGN S9). */
+  readonly exportTrigger: ExportTrigger;
   /** Generates the mandatory accounting data (S3); the GENERATE_MANDATORY_DATA task calls it. */
   readonly mandatoryDataGenerator: MandatoryDataGenerator;
   readonly services: Services;
@@ -52,6 +61,8 @@ export interface RuntimeParts {
   taskTrigger?: TaskTrigger;
   /** Default: nothing is queued at commit; a worker's sweeper finds the rows. */
   emailTrigger?: EmailTrigger;
+  /** Default: nothing is queued at commit; a worker's sweeper finds the rows. */
+  exportTrigger?: ExportTrigger;
   /** Makes the generator of mandatory accounting data from the runtime's parts; default the SAF-T generator. */
   createMandatoryDataGenerator?: (deps: SaftGeneratorDeps) => MandatoryDataGenerator;
 }
@@ -61,10 +72,19 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const { config, dataSource, clock, logger } = parts;
   const taskTrigger = parts.taskTrigger ?? noTaskTrigger;
   const emailTrigger = parts.emailTrigger ?? noEmailTrigger;
+  const exportTrigger = parts.exportTrigger ?? noExportTrigger;
   const visibility = new VisibilityService();
   const audit = new AuditService(clock);
   const ledger = new LedgerService(dataSource);
   const archiveStorage = new LocalFolderStorage(config.archiveDir);
+  const relationshipServices = createRelationshipServices({
+    clock,
+    visibility,
+    audit,
+    taskTrigger,
+    emailTrigger,
+    derivedGroupings: async (manager, clientId) => (await ledger.derivedGroupingAccounts(clientId, manager)).map((a) => a.accountId),
+  });
   const services: Services = Object.freeze({
     visibility,
     audit,
@@ -72,14 +92,13 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     archive: new ArchiveService(dataSource),
     ledger,
     archiveStorage,
-    ...createRelationshipServices({
-      clock,
-      visibility,
-      audit,
-      taskTrigger,
-      emailTrigger,
-      derivedGroupings: async (manager, clientId) => (await ledger.derivedGroupingAccounts(clientId, manager)).map((a) => a.accountId),
+    ...relationshipServices,
+    uploads: new ArchiveUploadService(clock, visibility, audit, relationshipServices.idempotency, archiveStorage, {
+      maxBytes: config.archiveUploadMaxBytes,
+      contentTypes: config.archiveUploadContentTypes,
+      urlTtlSeconds: config.archiveUploadUrlTtlSeconds,
     }),
+    exports: new ArchiveExportService(clock, visibility, relationshipServices.idempotency, exportTrigger),
   });
   const createGenerator = parts.createMandatoryDataGenerator ?? ((deps: SaftGeneratorDeps) => new SaftMandatoryDataGenerator(deps));
   return Object.freeze({
@@ -90,6 +109,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     tokens: new TokenService(config, clock),
     taskTrigger,
     emailTrigger,
+    exportTrigger,
     mandatoryDataGenerator: createGenerator({ dataSource, storage: archiveStorage, audit, clock, logger }),
     services,
   });

@@ -2,7 +2,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { BENCH_JWT_SECRET, REDIS_URL } from './database';
+
+/** Upload URLs of a benchmark run are signed with a key of its own. */
+const BENCH_UPLOAD_SECRET = randomBytes(32).toString('base64');
 
 /** The compiled entry point, next to this file in dist/. */
 export const MAIN_JS = path.resolve(__dirname, '..', '..', 'src', 'main.js');
@@ -70,6 +74,7 @@ export async function startProductProcess(options: {
       QUEUE_PREFIX: options.queuePrefix,
       PORT: String(port),
       AUTH_JWT_SECRET: BENCH_JWT_SECRET,
+      ARCHIVE_UPLOAD_SECRET: BENCH_UPLOAD_SECRET,
       LOG_LEVEL: 'warn',
       LOAD_DEMO_DATA: 'false',
       // The load comes from a handful of users on one address: the product's rate limits would measure themselves.

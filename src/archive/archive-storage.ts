@@ -33,6 +33,12 @@ export interface ArchiveStorage {
   read(key: string, range?: { start: number; end: number }): Readable;
   /** Removes the file, and the folders above it that are left empty; no error when it is already gone. */
   delete(key: string): Promise<void>;
+  /**
+   * The keys of the committed files under a folder (`prefix` ends with `/`), in no particular order; none when there is
+   * no such folder. Files being written (not yet committed) are not listed. The cleanup of expired uploads uses it to
+   * find every attempt an upload's URL received (an S3 driver lists the prefix).
+   */
+  list(prefix: string): Promise<string[]>;
 }
 
 /** Whether a recorded document's file is in storage with its recorded size (then it need not be written again). */
@@ -159,6 +165,21 @@ export class LocalFolderStorage implements ArchiveStorage {
 
   read(key: string, range?: { start: number; end: number }): Readable {
     return fs.createReadStream(this.pathOf(key), range ? { start: range.start, end: range.end } : {});
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    if (!prefix.endsWith('/')) throw new Error(`not a folder prefix: ${JSON.stringify(prefix)}`);
+    const folder = this.pathOf(prefix.slice(0, -1));
+    let entries: fs.Dirent[];
+    try {
+      entries = await fsp.readdir(folder, { withFileTypes: true, recursive: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    return entries
+      .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+      .map((entry) => path.relative(this.root, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join('/'));
   }
 
   async delete(key: string): Promise<void> {

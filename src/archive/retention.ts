@@ -21,7 +21,7 @@ export interface RetentionResult {
 }
 
 /**
- * Retention (DESIGN S5): deletes the archive documents kept past `keepUntil` on `today` (a Europe/Oslo date), each
+ * Retention (DESIGN S5, S8): deletes the archive documents — generated and uploaded alike — kept past `keepUntil` on `today` (a Europe/Oslo date), each
  * with its file and the folders left empty, and audits every deletion. Run yearly on 1 January; idempotent — a run
  * that died half way is finished by the next, and a second run deletes nothing.
  *
@@ -54,6 +54,8 @@ export async function applyRetention(deps: RetentionDeps, today: string): Promis
           relationshipId: document.relationshipId,
           before: {
             kind: document.kind,
+            // Uploaded documentation goes with its folder, like the generated files (S8).
+            source: document.source,
             fiscalYear: document.fiscalYear,
             fiscalYearEnd: document.fiscalYearEnd,
             fileName: document.fileName,

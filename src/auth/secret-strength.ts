@@ -1,12 +1,16 @@
 /** The secret a development start-up signs with when AUTH_JWT_SECRET is unset (warned about; refused in production). */
 export const DEVELOPMENT_JWT_SECRET = 'klient-admin-development-secret-do-not-use-in-production';
 
+/** The key a development start-up signs upload URLs with when ARCHIVE_UPLOAD_SECRET is unset (refused in production). */
+export const DEVELOPMENT_UPLOAD_SECRET = 'klient-admin-development-upload-url-key-do-not-use-in-production';
+
 /**
  * Secrets anyone can read in this product's source, tests or documentation. A token signed with one of them is a
  * token anyone can forge, however random the value looks, so production refuses them by value.
  */
 const PUBLISHED_SECRETS = new Set([
   DEVELOPMENT_JWT_SECRET,
+  DEVELOPMENT_UPLOAD_SECRET,
   // The test harness's secret and the "another secret" the authentication tests forge tokens with.
   'test-secret-that-is-long-enough-for-hs256-0123456789',
   'another-secret-that-is-also-long-enough-000000',

@@ -1,7 +1,14 @@
-import { DEVELOPMENT_JWT_SECRET, HOW_TO_MAKE_A_SECRET, MIN_SECRET_BYTES, secretWeakness } from '../auth/secret-strength';
+import { baseContentType, CHECKABLE_CONTENT_TYPES } from '../archive/content-check';
+import { DEVELOPMENT_JWT_SECRET, DEVELOPMENT_UPLOAD_SECRET, HOW_TO_MAKE_A_SECRET, MIN_SECRET_BYTES, secretWeakness } from '../auth/secret-strength';
 import { redactCredentials } from '../common/redact';
 
-export { DEVELOPMENT_JWT_SECRET };
+export { DEVELOPMENT_JWT_SECRET, DEVELOPMENT_UPLOAD_SECRET };
+
+/** Upload limits' defaults (DESIGN S8): 200 MiB, the six kinds of file the server can check, URLs valid one hour. */
+export const DEFAULT_UPLOAD_MAX_BYTES = 200 * 1024 * 1024;
+export const DEFAULT_UPLOAD_URL_TTL_SECONDS = 3600;
+/** A READY export can be downloaded this long (DESIGN S9): seven days. */
+export const DEFAULT_EXPORT_TTL_SECONDS = 7 * 24 * 3600;
 
 /** Configuration from the environment, validated once at start-up (contract: Configuration). */
 export interface Config {
@@ -23,6 +30,18 @@ export interface Config {
   /** Longest accepted token life in seconds (AUTH_JWT_MAX_AGE): `exp` at most this far ahead, `iat` at most this old. */
   authJwtMaxAgeSeconds: number;
   archiveDir: string;
+  /** HMAC-SHA256 key that signs upload URLs (ARCHIVE_UPLOAD_SECRET). */
+  archiveUploadSecret: string;
+  /** True when none was configured and the development key is in use. */
+  archiveUploadSecretIsDefault: boolean;
+  /** How long an upload URL works, in seconds (ARCHIVE_UPLOAD_URL_TTL). */
+  archiveUploadUrlTtlSeconds: number;
+  /** The largest file one upload takes, in bytes (ARCHIVE_UPLOAD_MAX_BYTES). */
+  archiveUploadMaxBytes: number;
+  /** The content types uploads may have (ARCHIVE_UPLOAD_CONTENT_TYPES), lower case, each one the server can check. */
+  archiveUploadContentTypes: string[];
+  /** How long a READY export can be downloaded, in seconds (ARCHIVE_EXPORT_TTL). */
+  archiveExportTtlSeconds: number;
   smtpUrl: string | null;
   /** Sender of notification e-mails (SMTP_FROM). */
   smtpFrom: string;
@@ -127,6 +146,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const archiveDir = env.ARCHIVE_DIR ?? './var/archive';
   if (archiveDir.trim() === '') problems.push('ARCHIVE_DIR must not be empty');
 
+  // Whoever knows the key can make upload URLs for any pending upload: checked like the token secret.
+  let archiveUploadSecret = env.ARCHIVE_UPLOAD_SECRET ?? '';
+  const archiveUploadSecretIsDefault = archiveUploadSecret === '';
+  if (archiveUploadSecretIsDefault) {
+    if (nodeEnv === 'production') problems.push(`ARCHIVE_UPLOAD_SECRET is required when NODE_ENV=production; ${HOW_TO_MAKE_A_SECRET}`);
+    archiveUploadSecret = DEVELOPMENT_UPLOAD_SECRET;
+  } else {
+    checkSecret('ARCHIVE_UPLOAD_SECRET', archiveUploadSecret);
+  }
+  const seconds = (name: string, fallback: number, max: number): number => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    if (!/^\d{1,10}$/.test(text) || Number(text) < 1 || Number(text) > max) {
+      problems.push(`${name} must be a number of seconds from 1 to ${max} (got "${text.slice(0, 40)}")`);
+      return fallback;
+    }
+    return Number(text);
+  };
+  const archiveUploadUrlTtlSeconds = seconds('ARCHIVE_UPLOAD_URL_TTL', DEFAULT_UPLOAD_URL_TTL_SECONDS, 7 * 24 * 3600);
+  const archiveExportTtlSeconds = seconds('ARCHIVE_EXPORT_TTL', DEFAULT_EXPORT_TTL_SECONDS, 366 * 24 * 3600);
+  const maxBytesText = env.ARCHIVE_UPLOAD_MAX_BYTES;
+  let archiveUploadMaxBytes = DEFAULT_UPLOAD_MAX_BYTES;
+  if (maxBytesText !== undefined && maxBytesText !== '') {
+    // Up to 5 GiB, the size one S3 PUT takes.
+    if (!/^\d{1,11}$/.test(maxBytesText) || Number(maxBytesText) < 1 || Number(maxBytesText) > 5 * 1024 ** 3) {
+      problems.push(`ARCHIVE_UPLOAD_MAX_BYTES must be a number of bytes from 1 to ${5 * 1024 ** 3} (got "${maxBytesText.slice(0, 40)}")`);
+    } else {
+      archiveUploadMaxBytes = Number(maxBytesText);
+    }
+  }
+  const archiveUploadContentTypes = (env.ARCHIVE_UPLOAD_CONTENT_TYPES ?? CHECKABLE_CONTENT_TYPES.join(','))
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const uncheckable = archiveUploadContentTypes.filter((t) => !(CHECKABLE_CONTENT_TYPES as readonly string[]).includes(baseContentType(t) ?? ''));
+  if (archiveUploadContentTypes.length === 0 || uncheckable.length > 0) {
+    problems.push(`ARCHIVE_UPLOAD_CONTENT_TYPES must list content types from ${CHECKABLE_CONTENT_TYPES.join(', ')} (got "${(env.ARCHIVE_UPLOAD_CONTENT_TYPES ?? '').slice(0, 200)}")`);
+  }
+
   const smtpUrl = env.SMTP_URL ? url('SMTP_URL', env.SMTP_URL, ['smtp:', 'smtps:']) : null;
   const smtpFrom = env.SMTP_FROM ?? 'Klient Admin <no-reply@klientadmin.invalid>';
 
@@ -170,6 +228,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authJwtSecret,
     authJwtSecretIsDefault,
     archiveDir,
+    archiveUploadSecret,
+    archiveUploadSecretIsDefault,
+    archiveUploadUrlTtlSeconds,
+    archiveUploadMaxBytes,
+    archiveUploadContentTypes: archiveUploadContentTypes.map((t) => baseContentType(t) ?? t),
+    archiveExportTtlSeconds,
     smtpUrl,
     smtpFrom,
     logLevel,

@@ -10,11 +10,14 @@ export const QUEUE = {
   emails: 'emails',
   /** The sweeper's job scheduler (DESIGN S2). */
   maintenance: 'maintenance',
+  /** Archive exports (DESIGN S9): one job per export row. */
+  exports: 'exports',
 } as const;
 
 /** Deterministic job ids: the same row always maps to the same job, so adding it twice adds it once. No ':' (BullMQ). */
 export const taskJobId = (taskId: string): string => `task-${taskId}`;
 export const emailJobId = (notificationId: string): string => `email-${notificationId}`;
+export const exportJobId = (exportId: string): string => `export-${exportId}`;
 
 /** How many times a task is tried before it is left FAILED for an operator (`npm run cli -- tasks retry <id>`). */
 export const DEFAULT_TASK_ATTEMPTS = 8;
@@ -76,6 +79,17 @@ export function emailJobOptions(policy: RetryPolicy, notificationId: string): Jo
   };
 }
 
+/** An export is tried as often as a task, with the same backoff (DESIGN S9). */
+export function exportJobOptions(policy: RetryPolicy, exportId: string): JobsOptions {
+  return {
+    jobId: exportJobId(exportId),
+    attempts: policy.taskAttempts,
+    backoff: { type: 'exponential', delay: policy.taskBackoffMs },
+    removeOnComplete: KEEP_COMPLETED,
+    removeOnFail: KEEP_FAILED,
+  };
+}
+
 /** Job states in which a job will still run (or is running): nothing to repair. */
 export const LIVE_JOB_STATES = new Set<string>(['delayed', 'waiting', 'active', 'prioritized', 'waiting-children']);
 
@@ -91,24 +105,32 @@ export interface EmailJobData {
   notificationId: string;
 }
 
+export interface ExportJobData {
+  exportId: string;
+}
+
 /** The producer side: the queues a process adds jobs to. Close them on shutdown. */
 export interface ProducerQueues {
   tasks: Queue<TaskJobData>;
   emails: Queue<EmailJobData>;
+  exports: Queue<ExportJobData>;
   close(): Promise<void>;
 }
 
 export function openProducerQueues(config: Config, logger?: Logger): ProducerQueues {
   const tasks = new Queue<TaskJobData>(QUEUE.tasks, queueOptions(config));
   const emails = new Queue<EmailJobData>(QUEUE.emails, queueOptions(config));
+  const exports = new Queue<ExportJobData>(QUEUE.exports, queueOptions(config));
   // Without a listener an 'error' event (Redis away) would crash the process; the calls that fail report it too.
   tasks.on('error', (err) => logger?.warn({ err, queue: QUEUE.tasks }, 'queue connection error'));
   emails.on('error', (err) => logger?.warn({ err, queue: QUEUE.emails }, 'queue connection error'));
+  exports.on('error', (err) => logger?.warn({ err, queue: QUEUE.exports }, 'queue connection error'));
   return {
     tasks,
     emails,
+    exports,
     async close() {
-      await Promise.all([tasks.close(), emails.close()]);
+      await Promise.all([tasks.close(), emails.close(), exports.close()]);
     },
   };
 }

@@ -1,9 +1,11 @@
 import { DataSource, In } from 'typeorm';
+import { ArchiveExport, ArchiveExportState } from '../archive/archive-export.entity';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { unsentNotificationIds } from '../notifications/email';
 import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
 import { ensureEmailJob } from './email-queue';
+import { ensureExportJob } from './export-queue';
 import type { ProducerQueues, RetryPolicy } from './queues';
 import { ensureTaskJob } from './task-queue';
 
@@ -17,6 +19,8 @@ export interface SweepResult {
   tasksRequeued: number;
   emailsChecked: number;
   emailsRequeued: number;
+  exportsChecked: number;
+  exportsRequeued: number;
 }
 
 /** What a sweep needs (besides the queues it fills). */
@@ -35,7 +39,8 @@ export interface SweepOptions {
  * DESIGN S2: the database is the truth, Redis only the trigger. Finds the work that should have a job and makes sure
  * it has one, with the same deterministic job id (so a job that exists is never doubled):
  * - tasks SCHEDULED, RUNNING (its worker may have died) or FAILED with tries left, due now or within the horizon;
- * - notifications whose e-mail has not been sent.
+ * - notifications whose e-mail has not been sent;
+ * - archive exports QUEUED, RUNNING (its worker may have died) or FAILED with tries left (S9).
  * "Due" is decided by the process clock, passed to SQL as a parameter — never NOW() (S7).
  */
 export async function sweep(deps: SweepDeps, queues: ProducerQueues, options: SweepOptions): Promise<SweepResult> {
@@ -50,7 +55,7 @@ export async function sweep(deps: SweepDeps, queues: ProducerQueues, options: Sw
     .limit(SWEEP_BATCH)
     .getMany();
 
-  const result: SweepResult = { tasksChecked: 0, tasksRequeued: 0, emailsChecked: 0, emailsRequeued: 0 };
+  const result: SweepResult = { tasksChecked: 0, tasksRequeued: 0, emailsChecked: 0, emailsRequeued: 0, exportsChecked: 0, exportsRequeued: 0 };
   for (const task of tasks) {
     // A FAILED task that used up its tries waits for an operator (`npm run cli -- tasks retry <id>`).
     if (task.state === TaskState.FAILED && task.attempts >= options.policy.taskAttempts) continue;
@@ -67,6 +72,22 @@ export async function sweep(deps: SweepDeps, queues: ProducerQueues, options: Sw
     if (await ensureEmailJob(queues.emails, options.policy, id)) {
       result.emailsRequeued++;
       logger.info({ notificationId: id }, 'sweeper queued a notification e-mail');
+    }
+  }
+
+  const exports = await dataSource.getRepository(ArchiveExport).find({
+    select: { id: true, state: true, attempts: true },
+    where: { state: In([ArchiveExportState.QUEUED, ArchiveExportState.RUNNING, ArchiveExportState.FAILED]) },
+    order: { id: 'ASC' },
+    take: SWEEP_BATCH,
+  });
+  for (const pending of exports) {
+    if (pending.state === ArchiveExportState.FAILED && pending.attempts >= options.policy.taskAttempts) continue;
+    result.exportsChecked++;
+    const outcome = await ensureExportJob(queues.exports, options.policy, pending.id);
+    if (outcome !== 'live') {
+      result.exportsRequeued++;
+      logger.warn({ exportId: pending.id, state: pending.state, outcome }, 'sweeper queued an archive export that had no job');
     }
   }
   return result;

@@ -1,9 +1,11 @@
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
+import type { ExportTrigger } from '../archive/export-trigger';
 import type { EmailTrigger } from '../notifications/email-trigger';
 import type { TaskTrigger } from '../tasks/task-trigger';
 import { QueueEmailTrigger } from './email-queue';
+import { QueueExportTrigger } from './export-queue';
 import { DEFAULT_RETRY_POLICY, openProducerQueues, RetryPolicy } from './queues';
 import { QueueTaskTrigger } from './task-queue';
 
@@ -11,15 +13,17 @@ import { QueueTaskTrigger } from './task-queue';
 export interface QueueTriggers {
   taskTrigger: TaskTrigger;
   emailTrigger: EmailTrigger;
+  exportTrigger: ExportTrigger;
   close(): Promise<void>;
 }
 
-/** Pass `taskTrigger` and `emailTrigger` to `openRuntime`; close after the HTTP server has stopped. */
+/** Pass the triggers to `openRuntime`; close after the HTTP server has stopped. */
 export function openQueueTriggers(config: Config, clock: Clock, logger?: Logger, policy: RetryPolicy = DEFAULT_RETRY_POLICY): QueueTriggers {
   const queues = openProducerQueues(config, logger);
   return {
     taskTrigger: new QueueTaskTrigger(queues.tasks, clock, policy, logger),
     emailTrigger: new QueueEmailTrigger(queues.emails, policy, logger),
+    exportTrigger: new QueueExportTrigger(queues.exports, policy, logger),
     close: () => queues.close(),
   };
 }

@@ -11,6 +11,9 @@ export class WorkerMetrics {
   readonly jobFailures: Counter<'queue' | 'final'>;
   readonly sweeps: Counter<'outcome'>;
   readonly sweptJobs: Counter<'queue'>;
+  /** What the archive's cleanup removed (DESIGN S8, S9). */
+  readonly archiveUploadsExpired: Counter;
+  readonly archiveExportsExpired: Counter;
 
   constructor(
     readonly registry: Registry,
@@ -49,6 +52,16 @@ export class WorkerMetrics {
       name: 'sweeper_requeued_jobs_total',
       help: 'Jobs the sweeper put back on a queue (lost by Redis, never queued, or moved).',
       labelNames: ['queue'],
+      registers,
+    });
+    this.archiveUploadsExpired = new Counter({
+      name: 'archive_uploads_expired_total',
+      help: 'Uploads that expired before they were completed, removed with their bytes by the cleanup job.',
+      registers,
+    });
+    this.archiveExportsExpired = new Counter({
+      name: 'archive_exports_expired_total',
+      help: 'Archive exports whose download time ran out, their ZIP removed by the cleanup job.',
       registers,
     });
     new Gauge({

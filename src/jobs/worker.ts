@@ -1,11 +1,13 @@
 import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Registry } from 'prom-client';
+import { cleanUpArchive, type CleanupResult } from '../archive/archive-cleanup';
+import { ExportAttemptFailed, runExport } from '../archive/export-runner';
 import { applyRetention } from '../archive/retention';
 import type { Opened } from '../boot';
 import { BUSINESS_ZONE, osloToday } from '../common/clock';
 import { createMailer, Mailer, sendNotificationEmail } from '../notifications/email';
 import { runTask, TaskAttemptFailed } from '../tasks/task-runner';
-import { DEFAULT_RETRY_POLICY, EmailJobData, openProducerQueues, QUEUE, queueOptions, RetryPolicy, TaskJobData } from './queues';
+import { DEFAULT_RETRY_POLICY, EmailJobData, ExportJobData, openProducerQueues, QUEUE, queueOptions, RetryPolicy, TaskJobData } from './queues';
 import { DEFAULT_SWEEP_HORIZON_MS, sweep, SweepResult } from './sweeper';
 import { WorkerMetrics } from './worker-metrics';
 
@@ -15,6 +17,8 @@ export interface RunningWorkers {
   stop(): Promise<void>;
   /** One sweep, now, in this process (what the scheduled sweep does). */
   sweepNow(): Promise<SweepResult>;
+  /** One run of the archive's cleanup, now, in this process (what the scheduled cleanup does). */
+  cleanUpArchiveNow(): Promise<CleanupResult>;
   metrics: WorkerMetrics;
 }
 
@@ -33,12 +37,16 @@ export interface WorkerOptions {
   registry?: Registry;
   /** Where e-mails go; default from SMTP_URL. */
   mailer?: Mailer;
+  exportConcurrency?: number;
 }
 
 const SWEEP_SCHEDULER_ID = 'sweep';
 /** Retention (DESIGN S5) runs yearly at 00:00 on 1 January, Europe/Oslo. */
 const RETENTION_SCHEDULER_ID = 'archive-retention';
 const RETENTION_SCHEDULE = { pattern: '0 0 1 1 *', tz: BUSINESS_ZONE };
+/** Expired uploads and exports are removed every ten minutes (DESIGN S8, S9). */
+const ARCHIVE_CLEANUP_SCHEDULER_ID = 'archive-cleanup';
+export const ARCHIVE_CLEANUP_EVERY_MS = 10 * 60_000;
 
 /**
  * Starts the queue workers and the sweeper (DESIGN S2, S6) on the process's runtime. Time comes only from
@@ -53,7 +61,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   const producers = openProducerQueues(config, logger);
   const maintenance = new Queue(QUEUE.maintenance, queueOptions(config));
   maintenance.on('error', (err) => logger.warn({ err, queue: QUEUE.maintenance }, 'queue connection error'));
-  const metrics = new WorkerMetrics(options.registry ?? new Registry(), [producers.tasks, producers.emails]);
+  const metrics = new WorkerMetrics(options.registry ?? new Registry(), [producers.tasks, producers.emails, producers.exports]);
   const mailer = options.mailer ?? createMailer(config, logger);
 
   const workerOptions = {
@@ -122,6 +130,37 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     { ...workerOptions, concurrency: options.emailConcurrency ?? 4 },
   );
 
+  // Archive exports (S9): the row is re-read and claimed by the runner; a failed try is retried with backoff.
+  const exportDeps = { dataSource, storage: services.archiveStorage, clock, logger, notifications: services.notifications, exportTtlSeconds: config.archiveExportTtlSeconds };
+  const exports = new Worker<ExportJobData>(
+    QUEUE.exports,
+    async (job) => {
+      metrics.jobWait.observe({ queue: QUEUE.exports }, Math.max(0, Date.now() - readyAt(job)) / 1000);
+      const end = metrics.jobDuration.startTimer({ queue: QUEUE.exports });
+      try {
+        const result = await runExport(exportDeps, job.data.exportId, { maxAttempts: policy.taskAttempts });
+        end({ outcome: result.outcome });
+        return result.outcome;
+      } catch (error) {
+        end({ outcome: 'failed' });
+        const permanent = error instanceof ExportAttemptFailed && error.permanent;
+        const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        metrics.jobFailures.inc({ queue: QUEUE.exports, final: String(final) });
+        logger.warn({ err: error, exportId: job.data.exportId, attempt: job.attemptsMade + 1, final }, 'archive export failed');
+        if (permanent) throw new UnrecoverableError((error as Error).message);
+        throw error;
+      }
+    },
+    { ...workerOptions, concurrency: options.exportConcurrency ?? 1 },
+  );
+
+  const cleanUpArchiveNow = async (): Promise<CleanupResult> => {
+    const result = await cleanUpArchive({ dataSource, storage: services.archiveStorage, clock, logger });
+    metrics.archiveUploadsExpired.inc(result.uploadsRemoved);
+    metrics.archiveExportsExpired.inc(result.exportsExpired);
+    return result;
+  };
+
   // The scheduler lives in Redis; if Redis lost it, every worker process puts it back (each sweep, and each period).
   const ensureScheduler = async () => {
     if (await maintenance.getJobScheduler(SWEEP_SCHEDULER_ID)) return;
@@ -135,6 +174,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
       metrics.sweeps.inc({ outcome: 'ok' });
       metrics.sweptJobs.inc({ queue: QUEUE.tasks }, result.tasksRequeued);
       metrics.sweptJobs.inc({ queue: QUEUE.emails }, result.emailsRequeued);
+      metrics.sweptJobs.inc({ queue: QUEUE.exports }, result.exportsRequeued);
       return result;
     } catch (error) {
       metrics.sweeps.inc({ outcome: 'failed' });
@@ -146,6 +186,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   const sweeper = new Worker(
     QUEUE.maintenance,
     async (job) => {
+      if (job.name === ARCHIVE_CLEANUP_SCHEDULER_ID) return cleanUpArchiveNow();
       if (job.name !== 'retention') return sweepNow();
       const result = await applyRetention({ dataSource, storage: services.archiveStorage, audit: services.audit, logger }, osloToday(clock));
       logger.info({ ...result }, 'archive retention applied');
@@ -154,8 +195,9 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     { ...workerOptions, concurrency: 1 },
   );
   await maintenance.upsertJobScheduler(RETENTION_SCHEDULER_ID, RETENTION_SCHEDULE, { name: 'retention', data: {} });
+  await maintenance.upsertJobScheduler(ARCHIVE_CLEANUP_SCHEDULER_ID, { every: ARCHIVE_CLEANUP_EVERY_MS }, { name: ARCHIVE_CLEANUP_SCHEDULER_ID, data: {} });
 
-  for (const worker of [tasks, emails, sweeper]) {
+  for (const worker of [tasks, emails, exports, sweeper]) {
     worker.on('error', (err) => logger.warn({ err, queue: worker.name }, 'worker error'));
   }
 
@@ -172,11 +214,12 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   return {
     metrics,
     sweepNow,
+    cleanUpArchiveNow,
     stop() {
       stopped ??= (async () => {
         clearInterval(keepScheduler);
         // close() waits for running jobs to finish; their locks are released, so nothing waits for a stall check.
-        await Promise.all([tasks.close(), emails.close(), sweeper.close()]);
+        await Promise.all([tasks.close(), emails.close(), exports.close(), sweeper.close()]);
         await Promise.all([producers.close(), maintenance.close()]);
         mailer.close();
       })();

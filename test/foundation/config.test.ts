@@ -4,6 +4,9 @@ import { redactCredentials } from '../../src/common/redact';
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from '../../src/config/config';
 import { TEST_JWT_SECRET } from '../support/test-app';
 
+/** A production environment's other required secret, so that a test's problems are about what it sets. */
+const UPLOAD_SECRET = { ARCHIVE_UPLOAD_SECRET: randomBytes(32).toString('base64') };
+
 function problemsOf(env: Record<string, string>): string[] {
   try {
     loadConfig(env);
@@ -35,8 +38,8 @@ describe('configuration (contract: Configuration)', () => {
   });
 
   it('requires AUTH_JWT_SECRET when NODE_ENV=production', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['AUTH_JWT_SECRET is required when NODE_ENV=production']);
-    expect(problemsOf({ NODE_ENV: 'production', AUTH_JWT_SECRET: randomBytes(32).toString('base64') })).toEqual([]);
+    expect(problemsOf({ NODE_ENV: 'production', ...UPLOAD_SECRET })).toEqual(['AUTH_JWT_SECRET is required when NODE_ENV=production']);
+    expect(problemsOf({ NODE_ENV: 'production', ...UPLOAD_SECRET, AUTH_JWT_SECRET: randomBytes(32).toString('base64') })).toEqual([]);
   });
 
   it('requires a database name in DATABASE_URL', () => {
@@ -62,7 +65,7 @@ describe('production refuses a known or guessable signing secret (naming the var
   };
   for (const [what, secret] of Object.entries(weak)) {
     it(`AUTH_JWT_SECRET: ${what}`, () => {
-      const problems = problemsOf({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret });
+      const problems = problemsOf({ NODE_ENV: 'production', ...UPLOAD_SECRET, AUTH_JWT_SECRET: secret });
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^AUTH_JWT_SECRET /);
       if (secret.trim()) expect(problems[0]).not.toContain(secret);
@@ -70,7 +73,7 @@ describe('production refuses a known or guessable signing secret (naming the var
   }
 
   it('AUTH_JWT_PREVIOUS_SECRET gets the same checks', () => {
-    const problems = problemsOf({ NODE_ENV: 'production', AUTH_JWT_SECRET: randomBytes(32).toString('base64'), AUTH_JWT_PREVIOUS_SECRET: DEVELOPMENT_JWT_SECRET });
+    const problems = problemsOf({ NODE_ENV: 'production', ...UPLOAD_SECRET, AUTH_JWT_SECRET: randomBytes(32).toString('base64'), AUTH_JWT_PREVIOUS_SECRET: DEVELOPMENT_JWT_SECRET });
     expect(problems).toEqual([expect.stringMatching(/^AUTH_JWT_PREVIOUS_SECRET is a value published/)]);
     expect(problems[0]).not.toContain(DEVELOPMENT_JWT_SECRET);
   });
@@ -78,7 +81,7 @@ describe('production refuses a known or guessable signing secret (naming the var
   it('accepts what `openssl rand -base64 32` and `openssl rand -hex 32` print', () => {
     for (let i = 0; i < 20; i++) {
       for (const secret of [randomBytes(32).toString('base64'), randomBytes(32).toString('hex')]) {
-        expect(problemsOf({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret, AUTH_JWT_PREVIOUS_SECRET: secret })).toEqual([]);
+        expect(problemsOf({ NODE_ENV: 'production', ...UPLOAD_SECRET, AUTH_JWT_SECRET: secret, AUTH_JWT_PREVIOUS_SECRET: secret })).toEqual([]);
       }
     }
   });

@@ -104,6 +104,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     migrate: true,
     taskTrigger: triggers?.taskTrigger ?? options.taskTrigger,
     emailTrigger: triggers?.emailTrigger,
+    exportTrigger: triggers?.exportTrigger,
     createMandatoryDataGenerator: options.createMandatoryDataGenerator,
     dataSource: { logger: statements, poolSize: 30 },
   });
