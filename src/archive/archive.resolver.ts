@@ -3,6 +3,7 @@ import { toGlobalId } from '../common/global-id';
 import { pageSize, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
 import { CustomerRelationshipConnection } from '../relationships/relationship.types';
+import type { User } from '../users/user.entity';
 import type { ArchiveDocument } from './archive-document.entity';
 import { ArchiveDocumentType, ArchiveFilterInput } from './archive.types';
 
@@ -33,5 +34,10 @@ export class ArchiveDocumentResolver {
   @FieldResolver()
   downloadPath(@Root() document: ArchiveDocument): string {
     return `/archive/documents/${toGlobalId('ArchiveDocument', document.id)}`;
+  }
+
+  @FieldResolver()
+  async uploadedBy(@Root() document: ArchiveDocument, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return document.uploadedByUserId ? ctx.loaders.users.load(document.uploadedByUserId) : null;
   }
 }

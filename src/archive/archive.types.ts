@@ -2,7 +2,8 @@ import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type
 import { NodeInterface } from '../graphql/node';
 import { DateTimeScalar } from '../graphql/scalars';
 import { RelationshipStatus } from '../relationships/customer-relationship.entity';
-import { ArchiveDocumentKind } from './archive-document.entity';
+import { UserType } from '../users/user.types';
+import { ArchiveDocumentKind, ArchiveDocumentSource } from './archive-document.entity';
 
 registerEnumType(ArchiveDocumentKind, {
   name: 'ArchiveDocumentKind',
@@ -15,10 +16,23 @@ registerEnumType(ArchiveDocumentKind, {
     SUPPLIER_SPECIFICATION: { description: 'Leverandørspesifikasjon (CSV): per supplier, opening balance, lines with the running balance, closing balance.' },
     TRIAL_BALANCE: { description: 'Saldobalanse (CSV): per account, opening balance, debit and credit movement, closing balance, with totals.' },
     VAT_SPECIFICATION: { description: 'Mva-spesifikasjon (CSV): per month and tax code, base and tax amounts on debit and credit, with totals per code.' },
+    BANK_STATEMENT: { description: 'Uploaded: bank statements.' },
+    A_MELDING: { description: 'Uploaded: A-melding receipts and reports (A03, A07).' },
+    VOUCHER_DOCUMENTATION: { description: 'Uploaded: vouchers and their attachments (invoices, receipts).' },
+    OTHER_DOCUMENTATION: { description: 'Uploaded: anything else the firm keeps for the client.' },
   },
 });
 
-@ObjectType('ArchiveDocument', { implements: NodeInterface, description: 'A file of mandatory accounting data in the archive.' })
+registerEnumType(ArchiveDocumentSource, {
+  name: 'ArchiveDocumentSource',
+  description: 'Where an archive document came from.',
+  valuesConfig: {
+    GENERATED: { description: 'Generated from the books at the generation date.' },
+    UPLOADED: { description: "Uploaded by a user with ARCHIVE in the relationship's partner." },
+  },
+});
+
+@ObjectType('ArchiveDocument', { implements: NodeInterface, description: 'A file in an archive folder: mandatory accounting data generated from the books, or documentation uploaded into the folder.' })
 export class ArchiveDocumentType extends NodeInterface {
   @Field(() => ArchiveDocumentKind, { description: 'What the file holds.' })
   kind!: ArchiveDocumentKind;
@@ -38,11 +52,17 @@ export class ArchiveDocumentType extends NodeInterface {
   @Field({ description: 'SHA-256 of the content, hex.' })
   sha256!: string;
 
-  @Field(() => DateTimeScalar, { description: 'When it was generated.' })
+  @Field(() => DateTimeScalar, { description: 'When it was generated or uploaded.' })
   createdAt!: Date;
 
   @Field({ description: 'Path on this server; GET it with the same bearer token to download.' })
   downloadPath!: string;
+
+  @Field(() => ArchiveDocumentSource, { description: 'Generated from the books, or uploaded.' })
+  source!: ArchiveDocumentSource;
+
+  @Field(() => UserType, { nullable: true, description: 'Who uploaded it; null for generated documents.' })
+  uploadedBy!: UserType | null;
 }
 
 @InputType('ArchiveFilter', { description: 'Which archived relationships to list.' })

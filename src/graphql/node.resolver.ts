@@ -1,5 +1,8 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { ArchiveDocument } from '../archive/archive-document.entity';
+import { ArchiveExport } from '../archive/archive-export.entity';
+import { ARCHIVE_EXPORT_NODE, ARCHIVE_UPLOAD_NODE } from '../archive/archive-ids';
+import { ArchiveUpload } from '../archive/archive-upload.entity';
 import { parseGlobalId } from '../common/global-id';
 import { Notification } from '../notifications/notification.entity';
 import type { RequestContext } from './context';
@@ -15,6 +18,13 @@ export class NodeResolver {
     const { viewer, loaders, runtime } = ctx;
     const { visibility } = ctx.services;
     const today = ctx.today();
+    // An upload (its URL is a credential) and an export are shown only to the user who made them.
+    if (ref.type === ARCHIVE_UPLOAD_NODE || ref.type === ARCHIVE_EXPORT_NODE) {
+      if (!/^\d{1,20}$/.test(ref.id)) return null;
+      const found = await runtime.dataSource.getRepository(ref.type === ARCHIVE_UPLOAD_NODE ? ArchiveUpload : ArchiveExport).findOneBy({ id: ref.id });
+      const madeBy = found instanceof ArchiveUpload ? found.createdByUserId : found?.requestedByUserId;
+      return found && madeBy === viewer.userId ? found : null;
+    }
     switch (ref.type) {
       case 'Client':
         // Fields then show the client as the viewer sees it: present, or through the archive only (A6).

@@ -1,5 +1,7 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
 import { ArchiveDocument } from '../archive/archive-document.entity';
+import { ArchiveExport } from '../archive/archive-export.entity';
+import { ArchiveUpload } from '../archive/archive-upload.entity';
 import { Client } from '../clients/client.entity';
 import { Notification } from '../notifications/notification.entity';
 import { Partner } from '../partners/partner.entity';
@@ -24,5 +26,7 @@ export function nodeTypeName(value: object): string | undefined {
   if (value instanceof CustomerRelationship) return 'CustomerRelationship';
   if (value instanceof ArchiveDocument) return 'ArchiveDocument';
   if (value instanceof Notification) return 'Notification';
+  if (value instanceof ArchiveUpload) return 'ArchiveUpload';
+  if (value instanceof ArchiveExport) return 'ArchiveExport';
   return undefined;
 }

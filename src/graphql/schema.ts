@@ -1,6 +1,7 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync, NonEmptyArray } from 'type-graphql';
 import { ArchiveDocumentResolver, ArchiveResolver } from '../archive/archive.resolver';
+import { ArchiveExportResolver, ArchiveTransferMutations, ArchiveUploadResolver, RelationshipPackageResolver } from '../archive/transfers.resolver';
 import { AuditEventResolver, ClientAuditResolver } from '../audit/audit.resolver';
 import { ViewerResolver } from '../auth/viewer.resolver';
 import { ClientExtensionResolver, ClientResolver, ClientUserResolver } from '../clients/client.resolver';
@@ -24,6 +25,10 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CustomerRelationshipResolver,
   ArchiveResolver,
   ArchiveDocumentResolver,
+  ArchiveTransferMutations,
+  ArchiveUploadResolver,
+  ArchiveExportResolver,
+  RelationshipPackageResolver,
   NotificationResolver,
   RelationshipMutations,
   ClientAuditResolver,

@@ -5,6 +5,8 @@ import express, { Express, NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { archiveDownloadRoutes } from '../archive/download-route';
+import { archivePackageRoutes } from '../archive/package-route';
+import { archiveUploadRoutes } from '../archive/upload-route';
 import { bearerToken, type TokenService } from '../auth/jwt';
 import { Viewer } from '../auth/viewer';
 import { asApiError, PUBLIC_ERROR_CODES, unauthenticated } from '../graphql/api-errors';
@@ -188,9 +190,13 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
 
   operationsRoutes(app, runtime, redis, metrics, 'api');
 
-  // GET <ArchiveDocument.downloadPath>: the archive file, streamed (contract: HTTP).
+  // GET <ArchiveDocument.downloadPath>: the archive file, streamed (contract: HTTP); packages and exports as ZIPs, and
+  // PUT of uploaded documentation to its signed URL (no bearer token; the per-address limit applies).
   app.use('/archive', limitByIp, identifyCaller(runtime.tokens), limitByUser);
-  archiveDownloadRoutes({ dataSource: runtime.dataSource, tokens: runtime.tokens, visibility: runtime.services.visibility, storage: runtime.services.archiveStorage })(app);
+  const archive = { dataSource: runtime.dataSource, tokens: runtime.tokens, visibility: runtime.services.visibility, storage: runtime.services.archiveStorage, clock: runtime.clock };
+  archiveDownloadRoutes(archive)(app);
+  archivePackageRoutes(archive)(app);
+  archiveUploadRoutes({ ...archive, signingKey: config.archiveUploadSecret })(app);
   extraRoutes?.(app);
 
   app.use(

@@ -17,6 +17,11 @@ describe('schema.graphql', () => {
     expect(out).toContain('keeps the contract');
   });
 
+  (existsSync(contractCheck) ? it : it.skip)('keeps the contract parts uploads and packages (documentation into the archive, folders out as BagIt ZIPs)', () => {
+    const out = execFileSync(process.execPath, [contractCheck, '--with=uploads,packages', 'schema.graphql'], { cwd: root, encoding: 'utf8' });
+    expect(out).toContain('keeps the contract');
+  });
+
   it('describes every type, field, argument, input field and enum value', () => {
     const missing: string[] = [];
     for (const type of Object.values(apiSchema().getTypeMap())) {
