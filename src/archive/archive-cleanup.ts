@@ -44,8 +44,8 @@ export async function cleanUpArchive(deps: CleanupDeps): Promise<CleanupResult> 
     if (deleted.affected) result.uploadsRemoved++;
   }
 
-  const exports = await dataSource.getRepository(ArchiveExport).find({ where: { state: ArchiveExportState.READY, expiresAt: LessThanOrEqual(now) }, order: { id: 'ASC' }, take: CLEANUP_BATCH });
-  for (const expired of exports) {
+  const expiredExports = await dataSource.getRepository(ArchiveExport).find({ where: { state: ArchiveExportState.READY, expiresAt: LessThanOrEqual(now) }, order: { id: 'ASC' }, take: CLEANUP_BATCH });
+  for (const expired of expiredExports) {
     if (expired.storageKey) await storage.delete(expired.storageKey);
     const updated = await dataSource.getRepository(ArchiveExport).update({ id: expired.id, state: ArchiveExportState.READY }, { state: ArchiveExportState.EXPIRED, storageKey: null });
     if (updated.affected) result.exportsExpired++;

@@ -120,17 +120,17 @@ export interface ProducerQueues {
 export function openProducerQueues(config: Config, logger?: Logger): ProducerQueues {
   const tasks = new Queue<TaskJobData>(QUEUE.tasks, queueOptions(config));
   const emails = new Queue<EmailJobData>(QUEUE.emails, queueOptions(config));
-  const exports = new Queue<ExportJobData>(QUEUE.exports, queueOptions(config));
+  const exportQueue = new Queue<ExportJobData>(QUEUE.exports, queueOptions(config));
   // Without a listener an 'error' event (Redis away) would crash the process; the calls that fail report it too.
   tasks.on('error', (err) => logger?.warn({ err, queue: QUEUE.tasks }, 'queue connection error'));
   emails.on('error', (err) => logger?.warn({ err, queue: QUEUE.emails }, 'queue connection error'));
-  exports.on('error', (err) => logger?.warn({ err, queue: QUEUE.exports }, 'queue connection error'));
+  exportQueue.on('error', (err) => logger?.warn({ err, queue: QUEUE.exports }, 'queue connection error'));
   return {
     tasks,
     emails,
-    exports,
+    exports: exportQueue,
     async close() {
-      await Promise.all([tasks.close(), emails.close(), exports.close()]);
+      await Promise.all([tasks.close(), emails.close(), exportQueue.close()]);
     },
   };
 }

@@ -75,13 +75,13 @@ export async function sweep(deps: SweepDeps, queues: ProducerQueues, options: Sw
     }
   }
 
-  const exports = await dataSource.getRepository(ArchiveExport).find({
+  const unfinishedExports = await dataSource.getRepository(ArchiveExport).find({
     select: { id: true, state: true, attempts: true },
     where: { state: In([ArchiveExportState.QUEUED, ArchiveExportState.RUNNING, ArchiveExportState.FAILED]) },
     order: { id: 'ASC' },
     take: SWEEP_BATCH,
   });
-  for (const pending of exports) {
+  for (const pending of unfinishedExports) {
     if (pending.state === ArchiveExportState.FAILED && pending.attempts >= options.policy.taskAttempts) continue;
     result.exportsChecked++;
     const outcome = await ensureExportJob(queues.exports, options.policy, pending.id);

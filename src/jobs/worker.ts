@@ -132,7 +132,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
 
   // Archive exports (S9): the row is re-read and claimed by the runner; a failed try is retried with backoff.
   const exportDeps = { dataSource, storage: services.archiveStorage, clock, logger, notifications: services.notifications, exportTtlSeconds: config.archiveExportTtlSeconds };
-  const exports = new Worker<ExportJobData>(
+  const exportWorker = new Worker<ExportJobData>(
     QUEUE.exports,
     async (job) => {
       metrics.jobWait.observe({ queue: QUEUE.exports }, Math.max(0, Date.now() - readyAt(job)) / 1000);
@@ -197,7 +197,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   await maintenance.upsertJobScheduler(RETENTION_SCHEDULER_ID, RETENTION_SCHEDULE, { name: 'retention', data: {} });
   await maintenance.upsertJobScheduler(ARCHIVE_CLEANUP_SCHEDULER_ID, { every: ARCHIVE_CLEANUP_EVERY_MS }, { name: ARCHIVE_CLEANUP_SCHEDULER_ID, data: {} });
 
-  for (const worker of [tasks, emails, exports, sweeper]) {
+  for (const worker of [tasks, emails, exportWorker, sweeper]) {
     worker.on('error', (err) => logger.warn({ err, queue: worker.name }, 'worker error'));
   }
 
@@ -219,7 +219,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
       stopped ??= (async () => {
         clearInterval(keepScheduler);
         // close() waits for running jobs to finish; their locks are released, so nothing waits for a stall check.
-        await Promise.all([tasks.close(), emails.close(), exports.close(), sweeper.close()]);
+        await Promise.all([tasks.close(), emails.close(), exportWorker.close(), sweeper.close()]);
         await Promise.all([producers.close(), maintenance.close()]);
         mailer.close();
       })();
