@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { estimatedEntropyBits } from '../../src/auth/secret-strength';
 import { redactCredentials } from '../../src/common/redact';
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from '../../src/config/config';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, DEVELOPMENT_UPLOAD_SECRET, loadConfig } from '../../src/config/config';
 import { TEST_JWT_SECRET } from '../support/test-app';
 
 /** A production environment's other required secret, so that a test's problems are about what it sets. */
@@ -140,5 +140,36 @@ describe('configuration messages never show a password in a URL', () => {
     expect(redactCredentials('mysql://root:pa@ss/word@host:3306/db')).toBe('mysql://root:***@host:3306/db');
     expect(redactCredentials('redis://cache.example:6379/0?password=hunter2&db=1')).toBe('redis://cache.example:6379/0?password=***&db=1');
     expect(redactCredentials('mysql://root@127.0.0.1:3306/klientadmin')).toBe('mysql://root@127.0.0.1:3306/klientadmin');
+  });
+});
+
+describe('upload and export settings (S8, S9)', () => {
+  it('have their defaults: 200 MiB, the six kinds of file the server checks, URLs for one hour, exports for seven days', () => {
+    expect(loadConfig({})).toMatchObject({
+      archiveUploadMaxBytes: 209715200,
+      archiveUploadUrlTtlSeconds: 3600,
+      archiveExportTtlSeconds: 604800,
+      archiveUploadContentTypes: ['application/pdf', 'application/xml', 'text/xml', 'text/csv', 'text/plain', 'image/png', 'image/jpeg', 'application/zip'],
+      archiveUploadSecretIsDefault: true,
+    });
+  });
+
+  it('are checked at start-up, every bad value named', () => {
+    const problems = problemsOf({ ARCHIVE_UPLOAD_MAX_BYTES: '0', ARCHIVE_UPLOAD_URL_TTL: '1h', ARCHIVE_EXPORT_TTL: '-1', ARCHIVE_UPLOAD_CONTENT_TYPES: 'application/pdf,application/msword' });
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/ARCHIVE_UPLOAD_URL_TTL[\s\S]*ARCHIVE_EXPORT_TTL[\s\S]*ARCHIVE_UPLOAD_MAX_BYTES[\s\S]*ARCHIVE_UPLOAD_CONTENT_TYPES/);
+    expect(loadConfig({ ARCHIVE_UPLOAD_CONTENT_TYPES: 'Application/PDF, text/csv', ARCHIVE_UPLOAD_MAX_BYTES: '1048576' })).toMatchObject({ archiveUploadContentTypes: ['application/pdf', 'text/csv'], archiveUploadMaxBytes: 1048576 });
+  });
+
+  it('production refuses a missing or weak ARCHIVE_UPLOAD_SECRET, as it does a signing secret', () => {
+    const base = { NODE_ENV: 'production', AUTH_JWT_SECRET: randomBytes(32).toString('base64') };
+    expect(problemsOf(base)).toEqual([expect.stringMatching(/^ARCHIVE_UPLOAD_SECRET is required when NODE_ENV=production/)]);
+    for (const weak of ['a'.repeat(32), 'short', DEVELOPMENT_UPLOAD_SECRET]) {
+      const problems = problemsOf({ ...base, ARCHIVE_UPLOAD_SECRET: weak });
+      expect(problems).toEqual([expect.stringMatching(/^ARCHIVE_UPLOAD_SECRET /)]);
+      expect(problems[0]).not.toContain(weak);
+    }
+    expect(problemsOf({ ...base, ARCHIVE_UPLOAD_SECRET: randomBytes(32).toString('hex') })).toEqual([]);
+    expect(loadConfig({ ARCHIVE_UPLOAD_SECRET: 'a'.repeat(32) }).warnings).toEqual([expect.stringMatching(/^ARCHIVE_UPLOAD_SECRET has too little entropy/)]);
   });
 });
