@@ -2,11 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { BENCH_JWT_SECRET, REDIS_URL } from './database';
-
-/** Upload URLs of a benchmark run are signed with a key of its own. */
-const BENCH_UPLOAD_SECRET = randomBytes(32).toString('base64');
+import { BENCH_JWT_SECRET, BENCH_UPLOAD_SECRET, REDIS_URL } from './database';
 
 /** The compiled entry point, next to this file in dist/. */
 export const MAIN_JS = path.resolve(__dirname, '..', '..', 'src', 'main.js');

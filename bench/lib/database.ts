@@ -10,6 +10,8 @@ export const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Drawn per run: the benchmarks run the product with NODE_ENV=production, which refuses a secret written in the source. */
 export const BENCH_JWT_SECRET = randomBytes(32).toString('base64');
+/** Upload URLs of a run are signed with a key of its own, drawn per run for the same reason. */
+export const BENCH_UPLOAD_SECRET = randomBytes(32).toString('base64');
 
 export interface BenchDatabase {
   /** Database name, e.g. ka_bench_clients_page_1234. */
@@ -44,6 +46,7 @@ export function benchConfig(url: string, queuePrefix: string, env: Record<string
     REDIS_URL,
     QUEUE_PREFIX: queuePrefix,
     AUTH_JWT_SECRET: BENCH_JWT_SECRET,
+    ARCHIVE_UPLOAD_SECRET: BENCH_UPLOAD_SECRET,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_USER: '0',
     RATE_LIMIT_PER_IP: '0',
