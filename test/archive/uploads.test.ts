@@ -336,3 +336,23 @@ describe('uploads into archive folders (S8)', () => {
     expect(befores).toContainEqual(expect.objectContaining({ fileName: 'slettes.pdf', source: 'UPLOADED', sha256: document.sha256 }));
   });
 });
+
+describe('upload PUTs and the per-address rate limit', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ data: archiveWorld(), env: { RATE_LIMIT_PER_IP: '3', RATE_LIMIT_WINDOW: '60' } });
+  });
+  afterAll(async () => {
+    fs.rmSync(path.resolve(app.opened.runtime.config.archiveDir), { recursive: true, force: true });
+    await app.close();
+  });
+
+  it('S8: a PUT to an upload URL takes from its address\'s budget like any request, and is refused past it (429)', async () => {
+    const relationship = await endRelationship(app, 'c-example', '2025-01', '2025-12', '2026-02-01');
+    const [upload] = await reserve(app, 'u-kari', [itemOf(relationship, SAMPLES.pdf)]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await put(app, upload, SAMPLES.pdf.bytes)).status);
+    expect(statuses.slice(0, 2)).toEqual([200, 409]);
+    expect(statuses[2]).toBe(429);
+  });
+});
