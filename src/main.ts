@@ -41,7 +41,6 @@ async function main(mode: Mode): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   if (config.authJwtSecretIsDefault) logger.warn('AUTH_JWT_SECRET is not set: using the development secret. Set it in production.');
-  if (config.archiveUploadSecretIsDefault) logger.warn('ARCHIVE_UPLOAD_SECRET is not set: upload URLs are signed with the development key. Set it in production.');
   for (const warning of config.warnings) logger.warn(warning);
   // Tasks and notification e-mails written by this process go on the queues after commit (DESIGN S2, S6).
   const triggers = openQueueTriggers(config, systemClock, logger);

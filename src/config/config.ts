@@ -1,4 +1,5 @@
 import { baseContentType, CHECKABLE_CONTENT_TYPES } from '../archive/content-check';
+import { createHmac } from 'node:crypto';
 import { DEVELOPMENT_JWT_SECRET, DEVELOPMENT_UPLOAD_SECRET, HOW_TO_MAKE_A_SECRET, MIN_SECRET_BYTES, secretWeakness } from '../auth/secret-strength';
 import { redactCredentials } from '../common/redact';
 
@@ -32,8 +33,8 @@ export interface Config {
   archiveDir: string;
   /** HMAC-SHA256 key that signs upload URLs (ARCHIVE_UPLOAD_SECRET). */
   archiveUploadSecret: string;
-  /** True when none was configured and the development key is in use. */
-  archiveUploadSecretIsDefault: boolean;
+  /** True when none was configured and the key is derived from AUTH_JWT_SECRET. */
+  archiveUploadSecretIsDerived: boolean;
   /** How long an upload URL works, in seconds (ARCHIVE_UPLOAD_URL_TTL). */
   archiveUploadUrlTtlSeconds: number;
   /** The largest file one upload takes, in bytes (ARCHIVE_UPLOAD_MAX_BYTES). */
@@ -146,15 +147,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const archiveDir = env.ARCHIVE_DIR ?? './var/archive';
   if (archiveDir.trim() === '') problems.push('ARCHIVE_DIR must not be empty');
 
-  // Whoever knows the key can make upload URLs for any pending upload: checked like the token secret.
+  // Whoever knows the key can make upload URLs for any pending upload: a configured one is checked like the token
+  // secret. Unset, it is derived from AUTH_JWT_SECRET (HMAC with a label of its own), which production already requires
+  // to be strong: a deployment needs no second secret, and the token key itself never signs a URL.
   let archiveUploadSecret = env.ARCHIVE_UPLOAD_SECRET ?? '';
-  const archiveUploadSecretIsDefault = archiveUploadSecret === '';
-  if (archiveUploadSecretIsDefault) {
-    if (nodeEnv === 'production') problems.push(`ARCHIVE_UPLOAD_SECRET is required when NODE_ENV=production; ${HOW_TO_MAKE_A_SECRET}`);
-    archiveUploadSecret = DEVELOPMENT_UPLOAD_SECRET;
-  } else {
-    checkSecret('ARCHIVE_UPLOAD_SECRET', archiveUploadSecret);
-  }
+  const archiveUploadSecretIsDerived = archiveUploadSecret === '';
+  if (archiveUploadSecretIsDerived) archiveUploadSecret = derivedKey(authJwtSecret, 'klient-admin: archive upload URLs');
+  else checkSecret('ARCHIVE_UPLOAD_SECRET', archiveUploadSecret);
   const seconds = (name: string, fallback: number, max: number): number => {
     const text = env[name];
     if (text === undefined || text === '') return fallback;
@@ -229,7 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authJwtSecretIsDefault,
     archiveDir,
     archiveUploadSecret,
-    archiveUploadSecretIsDefault,
+    archiveUploadSecretIsDerived,
     archiveUploadUrlTtlSeconds,
     archiveUploadMaxBytes,
     archiveUploadContentTypes: archiveUploadContentTypes.map((t) => baseContentType(t) ?? t),
@@ -263,4 +262,9 @@ function trustProxyOf(text: string | undefined, problems: string[]): boolean | n
   if (/^[A-Za-z0-9.:/, ]{1,500}$/.test(text)) return text;
   problems.push(`TRUST_PROXY must be true, false, a number of hops, or proxy addresses (got "${text.slice(0, 80)}")`);
   return false;
+}
+
+/** A key for one purpose, derived from a secret: knowing it tells nothing of the secret or of keys for other purposes. */
+function derivedKey(secret: string, purpose: string): string {
+  return createHmac('sha256', secret).update(purpose).digest('base64');
 }

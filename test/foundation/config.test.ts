@@ -150,7 +150,7 @@ describe('upload and export settings (S8, S9)', () => {
       archiveUploadUrlTtlSeconds: 3600,
       archiveExportTtlSeconds: 604800,
       archiveUploadContentTypes: ['application/pdf', 'application/xml', 'text/xml', 'text/csv', 'text/plain', 'image/png', 'image/jpeg', 'application/zip'],
-      archiveUploadSecretIsDefault: true,
+      archiveUploadSecretIsDerived: true,
     });
   });
 
@@ -161,9 +161,13 @@ describe('upload and export settings (S8, S9)', () => {
     expect(loadConfig({ ARCHIVE_UPLOAD_CONTENT_TYPES: 'Application/PDF, text/csv', ARCHIVE_UPLOAD_MAX_BYTES: '1048576' })).toMatchObject({ archiveUploadContentTypes: ['application/pdf', 'text/csv'], archiveUploadMaxBytes: 1048576 });
   });
 
-  it('production refuses a missing or weak ARCHIVE_UPLOAD_SECRET, as it does a signing secret', () => {
+  it('production refuses a weak ARCHIVE_UPLOAD_SECRET, as it does a signing secret; unset, the key is derived from AUTH_JWT_SECRET', () => {
     const base = { NODE_ENV: 'production', AUTH_JWT_SECRET: randomBytes(32).toString('base64') };
-    expect(problemsOf(base)).toEqual([expect.stringMatching(/^ARCHIVE_UPLOAD_SECRET is required when NODE_ENV=production/)]);
+    const derived = loadConfig(base);
+    expect(derived.archiveUploadSecretIsDerived).toBe(true);
+    expect(derived.archiveUploadSecret).not.toBe(base.AUTH_JWT_SECRET);
+    expect(Buffer.from(derived.archiveUploadSecret, 'base64')).toHaveLength(32);
+    expect(loadConfig({ ...base, AUTH_JWT_SECRET: randomBytes(32).toString('base64') }).archiveUploadSecret).not.toBe(derived.archiveUploadSecret);
     for (const weak of ['a'.repeat(32), 'short', DEVELOPMENT_UPLOAD_SECRET]) {
       const problems = problemsOf({ ...base, ARCHIVE_UPLOAD_SECRET: weak });
       expect(problems).toEqual([expect.stringMatching(/^ARCHIVE_UPLOAD_SECRET /)]);

@@ -159,7 +159,7 @@ describe('HTTP errors are JSON with a code (issue: Express answered some errors 
 describe('production: no name suggestions, metrics not open on the API port', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ data: smallWorld(), env: { NODE_ENV: 'production', AUTH_JWT_SECRET: randomBytes(32).toString('base64'), ARCHIVE_UPLOAD_SECRET: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent' } });
+    app = await startTestApp({ data: smallWorld(), env: { NODE_ENV: 'production', AUTH_JWT_SECRET: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent' } });
   });
   afterAll(() => app.close());
 

@@ -87,7 +87,6 @@ describe('starting the product in production', () => {
     const product = startProduct('api', {
       NODE_ENV: 'production',
       AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET,
-      ARCHIVE_UPLOAD_SECRET: randomBytes(32).toString('base64'),
       DATABASE_URL: 'mysql://root:Db-Pa55word@127.0.0.1:1/klientadmin',
       REDIS_URL: 'redis://:Redis-Pa55word@127.0.0.1:1',
       SMTP_URL: 'http://mailer:Smtp-Pa55word@smtp.example:587',
@@ -115,7 +114,6 @@ describe('starting the product in production', () => {
       const env: Record<string, string> = {
         NODE_ENV: 'production',
         AUTH_JWT_SECRET: randomBytes(32).toString('base64'),
-        ARCHIVE_UPLOAD_SECRET: randomBytes(32).toString('base64'),
         DATABASE_URL: databaseUrl.toString(),
         REDIS_URL: redisUrl,
         QUEUE_PREFIX: `ka-test-${suffix}`,

@@ -120,7 +120,7 @@ describe('without SMTP_URL, notification e-mails are logged instead of sent', ()
   async function logOf(nodeEnv: string): Promise<{ notificationId: string; lines: Array<Record<string, unknown>>; emailLines: Array<Record<string, unknown>> }> {
     const lines: Array<Record<string, unknown>> = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-    const quiet = await startJobsApp({ env: { NODE_ENV: nodeEnv, AUTH_JWT_SECRET: randomBytes(32).toString('base64'), ARCHIVE_UPLOAD_SECRET: randomBytes(32).toString('base64') }, logger });
+    const quiet = await startJobsApp({ env: { NODE_ENV: nodeEnv, AUTH_JWT_SECRET: randomBytes(32).toString('base64') }, logger });
     try {
       await quiet.start();
       const notificationId = await notify('u-ola', 'Du er nå abonnementsadministrator for Fjord Bakeri AS.', quiet);
