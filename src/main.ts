@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { openRuntime, Opened, StartupError } from './boot';
-import { systemClock } from './common/clock';
+import { processClock } from './common/clock';
 import { createLogger } from './common/logger';
 import { redactCredentials } from './common/redact';
 import { ConfigError, loadConfig } from './config/config';
@@ -42,10 +42,13 @@ async function main(mode: Mode): Promise<void> {
   const logger = createLogger(config.logLevel);
   if (config.authJwtSecretIsDefault) logger.warn('AUTH_JWT_SECRET is not set: using the development secret. Set it in production.');
   for (const warning of config.warnings) logger.warn(warning);
+  // One clock for every rule (DESIGN S7): the system's, moved by CLOCK_OFFSET on a developer's machine.
+  const clock = processClock(config);
+  if (config.clockOffsetMs !== 0) logger.warn({ offsetHours: config.clockOffsetMs / 3_600_000, now: clock.now().toISOString() }, 'CLOCK_OFFSET: the clock runs off the real time');
   // Tasks and notification e-mails written by this process go on the queues after commit (DESIGN S2, S6).
-  const triggers = openQueueTriggers(config, systemClock, logger);
+  const triggers = openQueueTriggers(config, clock, logger);
   const opened = await openRuntime(config, {
-    clock: systemClock,
+    clock,
     logger,
     migrate: true,
     taskTrigger: triggers.taskTrigger,

@@ -121,10 +121,11 @@ export function limitRules(limits = LIMITS): ValidationRule[] {
 /** What a list without paging is assumed to hold, for the estimate (a client's users, extensions, ...). */
 const ASSUMED_LIST_LENGTH = 10;
 
-/** Connections cost `first` (default 50) times one item; other lists ASSUMED_LIST_LENGTH times one item. */
+/** Connections cost `first` or `last` (default 50) times one item; other lists ASSUMED_LIST_LENGTH times one item. */
 const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   if (type.name.endsWith('Connection')) return undefined; // its edges: `first` already counted them
-  if (typeof args.first === 'number') return 1 + childComplexity * Math.max(1, args.first);
+  const size = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : null;
+  if (size !== null) return 1 + childComplexity * Math.max(1, size);
   if (field.args.some((arg) => arg.name === 'first')) return 1 + childComplexity * DEFAULT_PAGE_SIZE;
   if (isListType(getNullableType(field.type))) return 1 + childComplexity * ASSUMED_LIST_LENGTH;
   return undefined;

@@ -8,7 +8,9 @@ import { NotificationResolver } from '../notifications/notification.resolver';
 import { PartnerMembershipResolver, PartnerResolver, UserResolver } from '../partners/partner.resolver';
 import { ClientRelationshipsResolver, CustomerRelationshipResolver } from '../relationships/relationship.resolver';
 import { RelationshipMutations } from '../relationships/relationship.mutations';
+import { ScheduledTaskResolver } from '../tasks/task.resolver';
 import { NodeResolver } from './node.resolver';
+import { WarningResolver } from './user-errors';
 import { DateTimeScalar } from './scalars';
 
 /** Every resolver class of the API; feature folders add theirs here. */
@@ -29,6 +31,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ClientAuditResolver,
   ClientRelationshipsResolver,
   AuditEventResolver,
+  ScheduledTaskResolver,
+  WarningResolver,
 ];
 
 let built: GraphQLSchema | undefined;
