@@ -166,7 +166,10 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
     // No cache hints are used; the default cache-control plugin would wrap every field resolver (a large share of the
     // CPU of a clients page).
     plugins: [observability(metrics, config.metricsOperationNames), complexityLimit(schema, LIMITS.complexity), ApolloServerPluginCacheControlDisabled()],
-    csrfPrevention: true,
+    // A request with a bearer token cannot be forged by another site (a browser asks first before sending the
+    // header), so it counts as safe like Apollo's own preflight headers: `GET /graphql?query=…` serves queries
+    // (contract: HTTP) to clients that send their token.
+    csrfPrevention: { requestHeaders: ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     // The process owns shutdown (main.ts). Apollo's own SIGTERM handler (on outside NODE_ENV=test) raced it and left
     // the API hanging until the 25 s shutdown timer, exiting with status 1.
     stopOnTerminationSignals: false,
