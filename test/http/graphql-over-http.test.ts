@@ -19,13 +19,13 @@ describe('GraphQL over HTTP: the graphql-http audits, and limits a client can se
   it('passes every MUST of the graphql-http server audits; each SHOULD it does not follow is explained in the README', async () => {
     const token = await app.tokenFor('u-kari');
     // The API needs a bearer token for everything; the audits send none of their own.
-    const fetchFn = (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const fetchFn = (input: string | URL | Request, init: RequestInit = {}) => {
       const headers = new Headers(init.headers);
       headers.set('authorization', `Bearer ${token}`);
       return fetch(input, { ...init, headers });
     };
     const results = [];
-    for (const audit of serverAudits({ url: `${app.url}/graphql`, fetchFn })) results.push({ name: audit.name, ...(await audit.fn()) });
+    for (const audit of serverAudits({ url: `${app.url}/graphql`, fetchFn })) results.push({ ...(await audit.fn()), name: audit.name });
     const musts = results.filter((r) => r.name.startsWith('MUST'));
     expect(musts.length).toBeGreaterThan(10);
     expect(musts.filter((r) => r.status !== 'ok').map((r) => `${r.name}: ${r.reason}`)).toEqual([]);

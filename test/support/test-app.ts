@@ -37,7 +37,7 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-012345
 
 export interface GraphQLResponse<T = any> {
   status: number;
-  body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any>; path?: string[] }> };
+  body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any>; path?: string[] }>; extensions?: Record<string, any> };
 }
 
 export interface TestApp {
