@@ -1,41 +1,18 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import path from 'node:path';
 import { inspect } from 'node:util';
-import { openRuntime, Opened, StartupError } from './boot';
+import { openRuntime, StartupError } from './boot';
 import { processClock } from './common/clock';
 import { createLogger } from './common/logger';
 import { redactCredentials } from './common/redact';
 import { ConfigError, loadConfig } from './config/config';
 import { createHttpApp, createOperationsApp } from './http/app';
 import { ImportError } from './import/import-file';
-import { importFile } from './import/importer';
-import { loadImportFile } from './import/load-import-file';
-import { Partner } from './partners/partner.entity';
 import { openQueueTriggers } from './jobs/triggers';
 import { RunningWorkers, startWorkers } from './jobs/worker';
+import { DEMO_FILE, DEMO_USER_ID, loadDemoDataIfEmpty } from './demo/demo-data';
 
 type Mode = 'all' | 'api' | 'worker';
-
-/** The demo import file and the user whose token `npm start` prints. */
-export const DEMO_FILE = path.resolve(__dirname, '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []), 'demo', 'demo-data.json');
-export const DEMO_USER_ID = 'u-kari';
-
-/**
- * On a laptop's empty database, `npm start` loads the demo data (LOAD_DEMO_DATA=false turns this off). In production
- * only when asked for with LOAD_DEMO_DATA=true: demo users with known ids in a real installation are a way in.
- */
-function demoDataWanted(env: NodeJS.ProcessEnv, nodeEnv: string): boolean {
-  return nodeEnv === 'production' ? env.LOAD_DEMO_DATA === 'true' : env.LOAD_DEMO_DATA !== 'false';
-}
-
-async function loadDemoDataIfEmpty(opened: Opened): Promise<boolean> {
-  if (!demoDataWanted(process.env, opened.runtime.config.nodeEnv)) return false;
-  if ((await opened.runtime.dataSource.getRepository(Partner).count()) > 0) return false;
-  const { dataSource, logger, services } = opened.runtime;
-  await importFile({ dataSource, logger, audit: services.audit, ledger: services.ledger }, await loadImportFile(DEMO_FILE));
-  return true;
-}
 
 async function main(mode: Mode): Promise<void> {
   const config = loadConfig();
