@@ -70,7 +70,8 @@ async function main(mode: Mode): Promise<void> {
         const validFor = Math.min(3600, config.authJwtMaxAgeSeconds);
         const lifetime = validFor === 3600 ? 'one hour' : `${validFor} seconds, AUTH_JWT_MAX_AGE`;
         console.log(`A token for the demo user ${DEMO_USER_ID} (valid ${lifetime}):\n\n  ${await runtime.tokens.issue(DEMO_USER_ID, validFor)}\n`);
-        console.log(`Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ viewer { user { name } } }"}'\n`);
+        console.log(`Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ viewer { user { name } } }"}'`);
+        if (config.graphqlExplorer) console.log(`Or open ${url} in a browser: the API explorer, with this token in its headers.\n`);
       }
     }
   }
