@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Clock } from './common/clock';
+import { useGlobalIdKey } from './common/global-id';
+import { installationKey, InstallationKeyKind } from './db/installation-key.entity';
 import { redactCredentials } from './common/redact';
 import { createLogger, Logger } from './common/logger';
 import type { Config } from './config/config';
@@ -107,6 +109,18 @@ export async function openRuntime(
   } catch (error) {
     redis.disconnect();
     throw error;
+  }
+  // Ids are read and made with the installation's key from here on (GLOBAL_ID_SECRET, or the database's own).
+  try {
+    const idKey = config.globalIdSecret ?? (await installationKey(dataSource.manager, InstallationKeyKind.GLOBAL_IDS));
+    useGlobalIdKey(idKey, { acceptLegacy: config.legacyGlobalIds });
+  } catch (error) {
+    // Only a command that does not migrate (printing a token) may run on a database that was never migrated.
+    if (options.migrate) {
+      await dataSource.destroy();
+      redis.disconnect();
+      throw error;
+    }
   }
   const runtime = createRuntime({
     config,

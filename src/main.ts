@@ -1,51 +1,31 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import path from 'node:path';
 import { inspect } from 'node:util';
-import { openRuntime, Opened, StartupError } from './boot';
-import { systemClock } from './common/clock';
+import { openRuntime, StartupError } from './boot';
+import { processClock } from './common/clock';
 import { createLogger } from './common/logger';
 import { redactCredentials } from './common/redact';
 import { ConfigError, loadConfig } from './config/config';
 import { createHttpApp, createOperationsApp } from './http/app';
 import { ImportError } from './import/import-file';
-import { importFile } from './import/importer';
-import { loadImportFile } from './import/load-import-file';
-import { Partner } from './partners/partner.entity';
 import { openQueueTriggers } from './jobs/triggers';
 import { RunningWorkers, startWorkers } from './jobs/worker';
+import { DEMO_FILE, DEMO_USER_ID, loadDemoDataIfEmpty } from './demo/demo-data';
 
 type Mode = 'all' | 'api' | 'worker';
-
-/** The demo import file and the user whose token `npm start` prints. */
-export const DEMO_FILE = path.resolve(__dirname, '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []), 'demo', 'demo-data.json');
-export const DEMO_USER_ID = 'u-kari';
-
-/**
- * On a laptop's empty database, `npm start` loads the demo data (LOAD_DEMO_DATA=false turns this off). In production
- * only when asked for with LOAD_DEMO_DATA=true: demo users with known ids in a real installation are a way in.
- */
-function demoDataWanted(env: NodeJS.ProcessEnv, nodeEnv: string): boolean {
-  return nodeEnv === 'production' ? env.LOAD_DEMO_DATA === 'true' : env.LOAD_DEMO_DATA !== 'false';
-}
-
-async function loadDemoDataIfEmpty(opened: Opened): Promise<boolean> {
-  if (!demoDataWanted(process.env, opened.runtime.config.nodeEnv)) return false;
-  if ((await opened.runtime.dataSource.getRepository(Partner).count()) > 0) return false;
-  const { dataSource, logger, services } = opened.runtime;
-  await importFile({ dataSource, logger, audit: services.audit, ledger: services.ledger }, await loadImportFile(DEMO_FILE));
-  return true;
-}
 
 async function main(mode: Mode): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   if (config.authJwtSecretIsDefault) logger.warn('AUTH_JWT_SECRET is not set: using the development secret. Set it in production.');
   for (const warning of config.warnings) logger.warn(warning);
+  // One clock for every rule (DESIGN S7): the system's, moved by CLOCK_OFFSET on a developer's machine.
+  const clock = processClock(config);
+  if (config.clockOffsetMs !== 0) logger.warn({ offsetHours: config.clockOffsetMs / 3_600_000, now: clock.now().toISOString() }, 'CLOCK_OFFSET: the clock runs off the real time');
   // Tasks and notification e-mails written by this process go on the queues after commit (DESIGN S2, S6).
-  const triggers = openQueueTriggers(config, systemClock, logger);
+  const triggers = openQueueTriggers(config, clock, logger);
   const opened = await openRuntime(config, {
-    clock: systemClock,
+    clock,
     logger,
     migrate: true,
     taskTrigger: triggers.taskTrigger,
@@ -91,7 +71,8 @@ async function main(mode: Mode): Promise<void> {
         const validFor = Math.min(3600, config.authJwtMaxAgeSeconds);
         const lifetime = validFor === 3600 ? 'one hour' : `${validFor} seconds, AUTH_JWT_MAX_AGE`;
         console.log(`A token for the demo user ${DEMO_USER_ID} (valid ${lifetime}):\n\n  ${await runtime.tokens.issue(DEMO_USER_ID, validFor)}\n`);
-        console.log(`Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ viewer { user { name } } }"}'\n`);
+        console.log(`Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer <token>" -d '{"query":"{ viewer { user { name } } }"}'`);
+        if (config.graphqlExplorer) console.log(`Or open ${url} in a browser: the API explorer, with this token in its headers.\n`);
       }
     }
   }

@@ -1,6 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../common/global-id';
-import { pageSize, toConnection } from '../graphql/connection';
+import { PageArgs, pageRequest, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
 import { CustomerRelationshipConnection } from '../relationships/relationship.types';
 import type { User } from '../users/user.entity';
@@ -15,11 +15,10 @@ export class ArchiveResolver {
   })
   async archive(
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => ArchiveFilterInput, { nullable: true }) filter?: ArchiveFilterInput | null,
-    @Arg('first', () => Int, { nullable: true }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Args(() => PageArgs) paging: PageArgs,
+    @Arg('filter', () => ArchiveFilterInput, { nullable: true, description: 'Which relationships: a status, a search.' }) filter?: ArchiveFilterInput | null,
   ) {
-    const page = await ctx.services.archive.list(ctx.viewer, filter ?? {}, pageSize(first), after ?? null);
+    const page = await ctx.services.archive.list(ctx.viewer, filter ?? {}, pageRequest(paging));
     return toConnection(page);
   }
 }

@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
 import { ARCHIVE_STATUSES } from '../access/visibility.service';
 import type { Viewer } from '../auth/viewer';
-import { endingSnapshotColumns, whereClientMatches } from '../clients/clients.service';
+import { endingSnapshotColumns, keysetDirection, whereClientMatches } from '../clients/clients.service';
 import { ForbiddenError } from '../common/domain-errors';
-import { decodeCursor, emptyPage, encodeCursor, Page } from '../common/pages';
+import { decodeCursor, emptyPage, encodeCursor, keysetPage, Page, PageRequest } from '../common/pages';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
 
@@ -16,7 +16,7 @@ export interface ArchiveListFilter {
 export class ArchiveService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(viewer: Viewer, filter: ArchiveListFilter, first: number, after: string | null): Promise<Page<CustomerRelationship>> {
+  async list(viewer: Viewer, filter: ArchiveListFilter, page: PageRequest): Promise<Page<CustomerRelationship>> {
     const partnerIds = viewer.partnersWithRight(PartnerRight.ARCHIVE);
     if (partnerIds.length === 0) throw new ForbiddenError('The archive needs the ARCHIVE right in one of your partners.');
     const statuses = filter.status ? ARCHIVE_STATUSES.filter((s) => s === filter.status) : ARCHIVE_STATUSES;
@@ -32,17 +32,14 @@ export class ArchiveService {
     whereClientMatches(query, endingSnapshotColumns('relationship'), filter.search);
 
     const counted = query.clone();
-    if (after) {
-      const [id] = decodeCursor(after, ['string']);
-      query.andWhere('relationship.id < :afterId', { afterId: id });
+    // Newest ending first (ids grow with time): forward reads ids downwards, backward upwards.
+    const { argument } = keysetDirection(page);
+    const forward = page.direction === 'forward';
+    if (page.cursor) {
+      const [id] = decodeCursor(page.cursor, ['string'], argument);
+      query.andWhere(`relationship.id ${forward ? '<' : '>'} :afterId`, { afterId: id });
     }
-    // Newest ending first; ids grow with time.
-    const rows = await query.orderBy('relationship.id', 'DESC').take(first + 1).getMany();
-    return {
-      items: rows.slice(0, first),
-      hasNextPage: rows.length > first,
-      totalCount: () => counted.getCount(),
-      cursorOf: (r) => encodeCursor([r.id]),
-    };
+    const rows = await query.orderBy('relationship.id', forward ? 'DESC' : 'ASC').take(page.size + 1).getMany();
+    return keysetPage(page, rows, (r) => encodeCursor([r.id]), () => counted.getCount());
   }
 }

@@ -1,10 +1,11 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { isVisible } from '../access/visibility.service';
 import { ClientType } from '../clients/client.types';
 import type { Client } from '../clients/client.entity';
 import { toGlobalId } from '../common/global-id';
-import { decodeCursor, emptyPage, encodeCursor } from '../common/pages';
-import { pageSize, toConnection } from '../graphql/connection';
+import { decodeCursor, emptyPage, encodeCursor, keysetPage } from '../common/pages';
+import { keysetDirection } from '../clients/clients.service';
+import { PageArgs, pageRequest, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
 import type { User } from '../users/user.entity';
 import { AuditEvent } from './audit-event.entity';
@@ -19,10 +20,9 @@ export class ClientAuditResolver {
   async auditEvents(
     @Root() client: Client,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size, 1-100 (default 50).' }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last event of the previous page.' }) after?: string | null,
+    @Args(() => PageArgs) paging: PageArgs,
   ) {
-    const size = pageSize(first);
+    const page = pageRequest(paging);
     const view = await ctx.clientView(client);
     if (!isVisible(view)) return toConnection(emptyPage<AuditEvent>());
     const query = ctx.runtime.dataSource.getRepository(AuditEvent).createQueryBuilder('event').where('event.client_id = :clientId', { clientId: client.id });
@@ -31,18 +31,21 @@ export class ClientAuditResolver {
       query.andWhere('event.relationship_id IN (:...relationshipIds)', { relationshipIds: view.relationships.map((r) => r.id) });
     }
     const counted = query.clone();
-    if (after) {
-      const [id] = decodeCursor(after, ['string']);
-      query.andWhere('event.id < :afterId', { afterId: id });
+    // Newest first (ids grow with time): forward reads ids downwards, backward upwards.
+    const { argument } = keysetDirection(page);
+    const forward = page.direction === 'forward';
+    if (page.cursor) {
+      const [id] = decodeCursor(page.cursor, ['string'], argument);
+      query.andWhere(`event.id ${forward ? '<' : '>'} :afterId`, { afterId: id });
     }
-    const rows = await query.orderBy('event.id', 'DESC').take(size + 1).getMany();
-    return toConnection({ items: rows.slice(0, size), hasNextPage: rows.length > size, totalCount: () => counted.getCount(), cursorOf: (e) => encodeCursor([e.id]) });
+    const rows = await query.orderBy('event.id', forward ? 'DESC' : 'ASC').take(page.size + 1).getMany();
+    return toConnection(keysetPage(page, rows, (e) => encodeCursor([e.id]), () => counted.getCount()));
   }
 }
 
 @Resolver(() => AuditEventType)
 export class AuditEventResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Opaque global id.' })
   id(@Root() event: AuditEvent): string {
     return toGlobalId('AuditEvent', event.id);
   }
@@ -50,15 +53,5 @@ export class AuditEventResolver {
   @FieldResolver()
   async actor(@Root() event: AuditEvent, @Ctx() ctx: RequestContext): Promise<User | null> {
     return event.actorUserId ? ctx.loaders.users.load(event.actorUserId) : null;
-  }
-
-  @FieldResolver()
-  before(@Root() event: AuditEvent): string | null {
-    return event.before === null ? null : JSON.stringify(event.before);
-  }
-
-  @FieldResolver()
-  after(@Root() event: AuditEvent): string | null {
-    return event.after === null ? null : JSON.stringify(event.after);
   }
 }

@@ -1,13 +1,12 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { NodeInterface } from '../graphql/node';
 import { PageInfo } from '../graphql/connection';
 import { DateTimeScalar } from '../graphql/scalars';
 import { UserType } from '../users/user.types';
 
-@ObjectType('AuditEvent', { description: 'Who changed what on a client, when, before and after, under which request.' })
-export class AuditEventType {
-  @Field({ description: 'Opaque id.' })
-  id!: string;
-
+@ObjectType('AuditEvent', { implements: NodeInterface, description: 'Who changed what on a client, when, before and after, under which request.' })
+export class AuditEventType extends NodeInterface {
   @Field({ description: 'What was done, e.g. RELATIONSHIP_ENDED.' })
   action!: string;
 
@@ -17,11 +16,11 @@ export class AuditEventType {
   @Field(() => DateTimeScalar, { description: 'When.' })
   createdAt!: Date;
 
-  @Field(() => String, { nullable: true, description: 'The values before, as a JSON object.' })
-  before!: string | null;
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The values before the change.' })
+  before!: Record<string, unknown> | null;
 
-  @Field(() => String, { nullable: true, description: 'The values after, as a JSON object.' })
-  after!: string | null;
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The values after the change.' })
+  after!: Record<string, unknown> | null;
 
   @Field(() => String, { nullable: true, description: 'The request it was made under (X-Request-Id).' })
   requestId!: string | null;
@@ -40,6 +39,9 @@ export class AuditEventEdge {
 export class AuditEventConnection {
   @Field(() => [AuditEventEdge], { description: 'The events on this page.' })
   edges!: AuditEventEdge[];
+
+  @Field(() => [AuditEventType], { description: 'The events on this page, without their cursors.' })
+  nodes!: AuditEventType[];
 
   @Field(() => PageInfo, { description: 'Where this page stands.' })
   pageInfo!: PageInfo;

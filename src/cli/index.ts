@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { inspect } from 'node:util';
 import { StartupError, openRuntime } from '../boot';
-import { systemClock } from '../common/clock';
+import { processClock } from '../common/clock';
 import { createLogger } from '../common/logger';
 import { redactCredentials } from '../common/redact';
 import { ConfigError, loadConfig } from '../config/config';
@@ -37,8 +37,9 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   // `tasks retry` queues the task at once; other commands leave queueing to the worker's sweeper.
-  const triggers = command === 'tasks' ? openQueueTriggers(config, systemClock, logger) : undefined;
-  const opened = await openRuntime(config, { clock: systemClock, logger, migrate: command !== 'token', taskTrigger: triggers?.taskTrigger });
+  const clock = processClock(config);
+  const triggers = command === 'tasks' ? openQueueTriggers(config, clock, logger) : undefined;
+  const opened = await openRuntime(config, { clock, logger, migrate: command !== 'token', taskTrigger: triggers?.taskTrigger });
   try {
     switch (command) {
       case 'migrate':

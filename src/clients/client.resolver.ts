@@ -1,7 +1,7 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, ID } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root, ID } from 'type-graphql';
 import { isAccessActive } from '../access/access-rules';
 import { toGlobalId } from '../common/global-id';
-import { pageSize, toConnection } from '../graphql/connection';
+import { PageArgs, pageRequest, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
 import type { Partner } from '../partners/partner.entity';
 import type { User } from '../users/user.entity';
@@ -18,11 +18,10 @@ export class ClientResolver {
   })
   async clients(
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => ClientFilterInput, { nullable: true }) filter?: ClientFilterInput | null,
-    @Arg('first', () => Int, { nullable: true }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Args(() => PageArgs) paging: PageArgs,
+    @Arg('filter', () => ClientFilterInput, { nullable: true, description: 'Which clients: the tab, a search, one partner.' }) filter?: ClientFilterInput | null,
   ) {
-    const page = await ctx.services.clients.list(ctx.viewer, filter ?? {}, pageSize(first), after ?? null);
+    const page = await ctx.services.clients.list(ctx.viewer, filter ?? {}, pageRequest(paging));
     ctx.loaders.primeClients(page.items);
     return toConnection(page);
   }
@@ -98,6 +97,11 @@ function holderOf(access: ClientAccess, ctx: RequestContext): string | null | Pr
 
 @Resolver(() => ClientUserType)
 export class ClientUserResolver {
+  @FieldResolver(() => ID, { description: 'Opaque global id: one user\'s access to one client.' })
+  id(@Root() access: ClientAccess): string {
+    return toGlobalId('ClientUser', access.id);
+  }
+
   @FieldResolver()
   async user(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): Promise<User> {
     return (await ctx.loaders.users.load(access.userId))!;
@@ -128,6 +132,11 @@ export class ClientUserResolver {
 
 @Resolver(() => ClientExtensionType)
 export class ClientExtensionResolver {
+  @FieldResolver(() => ID, { description: 'Opaque global id.' })
+  id(@Root() extension: ClientExtension): string {
+    return toGlobalId('ClientExtension', extension.id);
+  }
+
   @FieldResolver()
   async ownerPartner(@Root() extension: ClientExtension, @Ctx() ctx: RequestContext): Promise<Partner | null> {
     return extension.ownerPartnerId ? ctx.loaders.partners.load(extension.ownerPartnerId) : null;

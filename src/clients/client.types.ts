@@ -1,4 +1,4 @@
-import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PageInfo } from '../graphql/connection';
 import { NodeInterface } from '../graphql/node';
 import { DateScalar } from '../graphql/scalars';
@@ -57,8 +57,8 @@ export class ClientType extends NodeInterface {
   extensions!: ClientExtensionType[];
 }
 
-@ObjectType('ClientUser', { description: "A user's access to one client." })
-export class ClientUserType {
+@ObjectType('ClientUser', { implements: NodeInterface, description: "A user's access to one client." })
+export class ClientUserType extends NodeInterface {
   @Field(() => UserType, { description: 'The user.' })
   user!: UserType;
 
@@ -81,8 +81,8 @@ export class ClientUserType {
   keptForSubscriptionRole!: boolean;
 }
 
-@ObjectType('ClientExtension', { description: 'An integration or setting on a client.' })
-export class ClientExtensionType {
+@ObjectType('ClientExtension', { implements: NodeInterface, description: 'An integration or setting on a client.' })
+export class ClientExtensionType extends NodeInterface {
   @Field({ description: 'Stable key of the extension.' })
   key!: string;
 
@@ -101,7 +101,7 @@ export class ClientFilterInput {
   @Field(() => String, { nullable: true, description: 'Matches name or organization number.' })
   search?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Only this partner's clients (global id); default all of the viewer's partners." })
+  @Field(() => ID, { nullable: true, description: "Only this partner's clients (the partner's id); default all of the viewer's partners." })
   partnerId?: string | null;
 }
 
@@ -118,6 +118,9 @@ export class ClientEdge {
 export class ClientConnection {
   @Field(() => [ClientEdge], { description: 'The clients on this page.' })
   edges!: ClientEdge[];
+
+  @Field(() => [ClientType], { description: 'The clients on this page, without their cursors.' })
+  nodes!: ClientType[];
 
   @Field(() => PageInfo, { description: 'Where this page stands.' })
   pageInfo!: PageInfo;

@@ -3,7 +3,7 @@ import { ARCHIVE_STATUSES } from '../access/visibility.service';
 import type { Viewer } from '../auth/viewer';
 import { ForbiddenError } from '../common/domain-errors';
 import { localIdOf } from '../common/global-id';
-import { decodeCursor, emptyPage, encodeCursor, escapeLike, Page } from '../common/pages';
+import { decodeCursor, emptyPage, encodeCursor, escapeLike, keysetPage, Page, PageRequest } from '../common/pages';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { ClientTab } from './client-tab';
 import { Client } from './client.entity';
@@ -30,6 +30,11 @@ export const endingSnapshotColumns = (alias: string): ClientNameColumns => ({
   organizationNumber: `${alias}.client_organization_number`,
 });
 
+/** How a page's rows are read: past the cursor with `>` and ascending forward, with `<` and descending backward. */
+export function keysetDirection(page: PageRequest): { beyond: '>' | '<'; order: 'ASC' | 'DESC'; argument: 'after' | 'before' } {
+  return page.direction === 'forward' ? { beyond: '>', order: 'ASC', argument: 'after' } : { beyond: '<', order: 'DESC', argument: 'before' };
+}
+
 /** A name / organization-number search as SQL (contract: search matches either); null when there is nothing to search. */
 function clientMatch(columns: ClientNameColumns, search: string | null | undefined): { sql: string; parameters: Record<string, string> } | null {
   const term = search?.trim();
@@ -54,7 +59,7 @@ export function whereClientMatches<T extends object>(query: SelectQueryBuilder<T
 export class ClientsService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(viewer: Viewer, filter: ClientListFilter, first: number, after: string | null): Promise<Page<Client>> {
+  async list(viewer: Viewer, filter: ClientListFilter, page: PageRequest): Promise<Page<Client>> {
     const tab = filter.tab ?? ClientTab.ACTIVE;
     let partnerIds = tab === ClientTab.ARCHIVE ? viewer.partnersWithRight(PartnerRight.ARCHIVE) : viewer.partnerIds();
     if (tab === ClientTab.ARCHIVE && partnerIds.length === 0) {
@@ -71,23 +76,19 @@ export class ClientsService {
     if (partnerIds.length === 0) return emptyPage();
 
     const query = this.dataSource.getRepository(Client).createQueryBuilder('client');
-    if (tab === ClientTab.ARCHIVE) return this.archivePage(query, partnerIds, filter.search, first, after);
+    if (tab === ClientTab.ARCHIVE) return this.archivePage(query, partnerIds, filter.search, page);
     query.where('client.partner_id IN (:...partnerIds)', { partnerIds });
     whereClientMatches(query, clientColumns('client'), filter.search);
 
     const counted = query.clone();
-    if (after) {
-      const [name, id] = decodeCursor(after, ['string', 'string']);
-      query.andWhere('(client.name > :afterName OR (client.name = :afterName AND client.id > :afterId))', { afterName: name, afterId: id });
+    const { beyond, order, argument } = keysetDirection(page);
+    if (page.cursor) {
+      const [name, id] = decodeCursor(page.cursor, ['string', 'string'], argument);
+      query.andWhere(`(client.name ${beyond} :afterName OR (client.name = :afterName AND client.id ${beyond} :afterId))`, { afterName: name, afterId: id });
     }
-    query.orderBy('client.name', 'ASC').addOrderBy('client.id', 'ASC');
-    const rows = await this.pageAlongPartnerIndex(query, first + 1);
-    return {
-      items: rows.slice(0, first),
-      hasNextPage: rows.length > first,
-      totalCount: () => counted.getCount(),
-      cursorOf: (client) => encodeCursor([client.name, client.id]),
-    };
+    query.orderBy('client.name', order).addOrderBy('client.id', order);
+    const rows = await this.pageAlongPartnerIndex(query, page.size + 1);
+    return keysetPage(page, rows, (client) => encodeCursor([client.name, client.id]), () => counted.getCount());
   }
 
   /**
@@ -99,8 +100,7 @@ export class ClientsService {
     query: SelectQueryBuilder<Client>,
     partnerIds: string[],
     search: string | null | undefined,
-    first: number,
-    after: string | null,
+    page: PageRequest,
   ): Promise<Page<Client>> {
     const ended = (alias: string) => `${alias}.client_id = client.id AND ${alias}.partner_id IN (:...partnerIds) AND ${alias}.status IN (:...archiveStatuses)`;
     const match = clientMatch(endingSnapshotColumns('r'), search);
@@ -112,23 +112,19 @@ export class ClientsService {
     const nameAsItWas = `COALESCE((SELECT latest.client_name FROM customer_relationships latest WHERE ${ended('latest')} ORDER BY latest.id DESC LIMIT 1), client.name)`;
 
     const counted = query.clone();
-    if (after) {
-      const [name, id] = decodeCursor(after, ['string', 'string']);
-      query.andWhere(`(${nameAsItWas} > :afterName OR (${nameAsItWas} = :afterName AND client.id > :afterId))`, { afterName: name, afterId: id });
+    const { beyond, order, argument } = keysetDirection(page);
+    if (page.cursor) {
+      const [name, id] = decodeCursor(page.cursor, ['string', 'string'], argument);
+      query.andWhere(`(${nameAsItWas} ${beyond} :afterName OR (${nameAsItWas} = :afterName AND client.id ${beyond} :afterId))`, { afterName: name, afterId: id });
     }
     const { entities, raw } = await query
       .addSelect(nameAsItWas, 'name_as_it_was')
-      .orderBy('name_as_it_was', 'ASC')
-      .addOrderBy('client.id', 'ASC')
-      .limit(first + 1)
+      .orderBy('name_as_it_was', order)
+      .addOrderBy('client.id', order)
+      .limit(page.size + 1)
       .getRawAndEntities<{ name_as_it_was: string }>();
     const names = new Map(entities.map((client, i) => [client, raw[i].name_as_it_was]));
-    return {
-      items: entities.slice(0, first),
-      hasNextPage: entities.length > first,
-      totalCount: () => counted.getCount(),
-      cursorOf: (client) => encodeCursor([names.get(client)!, client.id]),
-    };
+    return keysetPage(page, entities, (client) => encodeCursor([names.get(client)!, client.id]), () => counted.getCount());
   }
 
   /**

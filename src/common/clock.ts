@@ -10,6 +10,19 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * The system clock moved by a fixed amount: a developer's CLOCK_OFFSET (`+3d`), so that every rule — and the sweeper
+ * that finds due tasks — behaves as it will on that day. Development only (config refuses it in production).
+ */
+export function offsetClock(base: Clock, offsetMs: number): Clock {
+  return offsetMs === 0 ? base : { now: () => new Date(base.now().getTime() + offsetMs) };
+}
+
+/** The clock a process runs on: the system clock, moved by CLOCK_OFFSET when a developer set one. */
+export function processClock(config: { clockOffsetMs: number }): Clock {
+  return offsetClock(systemClock, config.clockOffsetMs);
+}
+
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
   private current: Date;

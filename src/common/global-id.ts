@@ -1,11 +1,129 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { isPlausibleId } from './ids';
 
-/** Opaque global ids (contract: IDs are opaque strings): base64url of "Type:localId". */
+/**
+ * Opaque global ids (contract: IDs are opaque strings). An id holds the object's type and key encrypted under the
+ * installation's id key, so it tells a client neither the key (`c-fjord`, `17`) nor how many objects there are, and it
+ * cannot be made up: a changed or invented id names nothing.
+ *
+ * The encryption is deterministic (synthetic IV): the same object always has the same id, which clients need to cache
+ * and compare them. `iv = HMAC-SHA256(macKey, plain)[0..16]`, `id = base64url(iv ‖ AES-256-CTR(encKey, iv, plain))`,
+ * `plain = typeCode ‖ keyLength ‖ key`, zero-padded to a multiple of 16 bytes so that the length does not tell a key's
+ * size.
+ *
+ * Ids of the first releases were `base64url("Type:key")`. They are still accepted as input until
+ * LEGACY_GLOBAL_IDS_ACCEPTED_UNTIL (docs/clients.md), unless the installation turns them off (LEGACY_GLOBAL_IDS=false);
+ * the API never hands them out any more.
+ */
 
-export type NodeType = 'Client' | 'Partner' | 'User' | 'CustomerRelationship' | 'ArchiveDocument' | 'Notification' | 'AuditEvent';
+export type NodeType =
+  | 'Client'
+  | 'Partner'
+  | 'User'
+  | 'CustomerRelationship'
+  | 'ArchiveDocument'
+  | 'Notification'
+  | 'AuditEvent'
+  | 'ClientUser'
+  | 'ClientExtension'
+  | 'ScheduledTask'
+  | 'ArchiveUpload'
+  | 'ArchiveExport';
+
+/** The type codes inside an id: the position in this list plus one. Append only; never reorder. */
+const TYPE_CODES: readonly NodeType[] = [
+  'Client',
+  'Partner',
+  'User',
+  'CustomerRelationship',
+  'ArchiveDocument',
+  'Notification',
+  'AuditEvent',
+  'ClientUser',
+  'ClientExtension',
+  'ScheduledTask',
+  'ArchiveUpload',
+  'ArchiveExport',
+];
+
+/** The last day old `base64url("Type:key")` ids are accepted, as announced to client developers. */
+export const LEGACY_GLOBAL_IDS_ACCEPTED_UNTIL = '2027-06-30';
+
+/** The id key of development and test installations; published, so production never uses it (config). */
+export const DEVELOPMENT_GLOBAL_ID_SECRET = 'klientadmin-development-global-id-secret-not-for-production';
+
+const BLOCK = 16;
+
+class GlobalIdCodec {
+  private readonly macKey: Buffer;
+  private readonly encKey: Buffer;
+
+  constructor(
+    secret: string | Buffer,
+    readonly acceptLegacy: boolean,
+  ) {
+    this.macKey = Buffer.from(hkdfSync('sha256', secret, 'klientadmin', 'global-id mac', 32));
+    this.encKey = Buffer.from(hkdfSync('sha256', secret, 'klientadmin', 'global-id enc', 32));
+  }
+
+  encode(type: NodeType, localId: string): string {
+    const key = Buffer.from(localId, 'utf8');
+    if (key.length > 255) throw new Error('A local id is at most 255 bytes long.');
+    const plain = Buffer.alloc(Math.ceil((2 + key.length) / BLOCK) * BLOCK);
+    plain[0] = TYPE_CODES.indexOf(type) + 1;
+    plain[1] = key.length;
+    key.copy(plain, 2);
+    const iv = this.syntheticIv(plain);
+    const cipher = createCipheriv('aes-256-ctr', this.encKey, iv);
+    return Buffer.concat([iv, cipher.update(plain), cipher.final()]).toString('base64url');
+  }
+
+  decode(globalId: string): { type: NodeType; id: string } | null {
+    const bytes = Buffer.from(globalId, 'base64url');
+    if (bytes.length < 2 * BLOCK || bytes.length % BLOCK !== 0 || bytes.toString('base64url') !== globalId) return null;
+    const iv = bytes.subarray(0, BLOCK);
+    const decipher = createDecipheriv('aes-256-ctr', this.encKey, iv);
+    const plain = Buffer.concat([decipher.update(bytes.subarray(BLOCK)), decipher.final()]);
+    if (!timingSafeEqual(this.syntheticIv(plain), iv)) return null;
+    const type = TYPE_CODES[plain[0] - 1];
+    const end = 2 + plain[1];
+    if (!type || end > plain.length || plain.subarray(end).some((byte) => byte !== 0)) return null;
+    const id = plain.subarray(2, end).toString('utf8');
+    return isPlausibleId(id) ? { type, id } : null;
+  }
+
+  private syntheticIv(plain: Buffer): Buffer {
+    return createHmac('sha256', this.macKey).update(plain).digest().subarray(0, BLOCK);
+  }
+}
+
+let codec = new GlobalIdCodec(DEVELOPMENT_GLOBAL_ID_SECRET, true);
+
+/**
+ * Sets the installation's id key, once at start-up (`openRuntime`): from GLOBAL_ID_SECRET, or the key the database
+ * holds. Every process of an installation must use the same key, or ids from one are unknown to another.
+ */
+export function useGlobalIdKey(secret: string | Buffer, options: { acceptLegacy: boolean }): void {
+  codec = new GlobalIdCodec(secret, options.acceptLegacy);
+}
 
 export function toGlobalId(type: NodeType, localId: string): string {
+  return codec.encode(type, localId);
+}
+
+/** The first releases' form, `base64url("Type:key")`: accepted as input during the deprecation period only. */
+export function legacyGlobalId(type: NodeType, localId: string): string {
   return Buffer.from(`${type}:${localId}`, 'utf8').toString('base64url');
+}
+
+function parseLegacy(globalId: string): { type: NodeType; id: string } | null {
+  const text = Buffer.from(globalId, 'base64url').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon <= 0 || colon === text.length - 1) return null;
+  const type = text.slice(0, colon) as NodeType;
+  const id = text.slice(colon + 1);
+  if (!TYPE_CODES.includes(type) || !isPlausibleId(id) || legacyGlobalId(type, id) !== globalId) return null;
+  return { type, id };
 }
 
 /**
@@ -14,13 +132,7 @@ export function toGlobalId(type: NodeType, localId: string): string {
  */
 export function parseGlobalId(globalId: string): { type: NodeType; id: string } | null {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(globalId)) return null;
-  const text = Buffer.from(globalId, 'base64url').toString('utf8');
-  const colon = text.indexOf(':');
-  if (colon <= 0 || colon === text.length - 1) return null;
-  const type = text.slice(0, colon) as NodeType;
-  const id = text.slice(colon + 1);
-  if (!isPlausibleId(id) || toGlobalId(type, id) !== globalId) return null;
-  return { type, id };
+  return codec.decode(globalId) ?? (codec.acceptLegacy ? parseLegacy(globalId) : null);
 }
 
 /** The local id when the global id names an object of the expected type; null otherwise. */

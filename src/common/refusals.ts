@@ -36,9 +36,16 @@ export interface Refusal {
   field: string[] | null;
 }
 
+/** Stable codes of warnings: something the caller should know, the change being made (or previewed) all the same. */
+export enum WarningCode {
+  RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD = 'RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD',
+  USERS_IN_OTHER_PARTNERS = 'USERS_IN_OTHER_PARTNERS',
+  DERIVED_SAFT_GROUPINGS = 'DERIVED_SAFT_GROUPINGS',
+}
+
 /** Something the caller should know; the change was made. */
 export interface Warning {
-  code: string;
+  code: WarningCode;
   message: string;
 }
 

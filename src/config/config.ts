@@ -1,6 +1,7 @@
-import { baseContentType, CHECKABLE_CONTENT_TYPES } from '../archive/content-check';
 import { createHmac } from 'node:crypto';
+import { baseContentType, CHECKABLE_CONTENT_TYPES } from '../archive/content-check';
 import { DEVELOPMENT_JWT_SECRET, DEVELOPMENT_UPLOAD_SECRET, HOW_TO_MAKE_A_SECRET, MIN_SECRET_BYTES, secretWeakness } from '../auth/secret-strength';
+import { DEVELOPMENT_GLOBAL_ID_SECRET } from '../common/global-id';
 import { redactCredentials } from '../common/redact';
 
 export { DEVELOPMENT_JWT_SECRET, DEVELOPMENT_UPLOAD_SECRET };
@@ -61,6 +62,19 @@ export interface Config {
   rateLimitWindowSeconds: number;
   /** Express's `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For names the client address. */
   trustProxy: boolean | number | string;
+  /**
+   * The key global ids are encrypted with (GLOBAL_ID_SECRET). Null in production when unset: the key is then the
+   * random one the database was given at its creation (migration InstallationKeys1765000000000).
+   */
+  globalIdSecret: string | null;
+  /** Accept the first releases' `base64("Type:key")` ids as input (LEGACY_GLOBAL_IDS, default true). */
+  legacyGlobalIds: boolean;
+  /** Serve the GraphiQL explorer on `GET /graphql` to browsers (GRAPHQL_EXPLORER; off by default in production). */
+  graphqlExplorer: boolean;
+  /** The user whose token the explorer's headers are pre-filled with (GRAPHQL_EXPLORER_DEMO_USER); never in production. */
+  explorerDemoUser: string | null;
+  /** Milliseconds the development clock runs ahead of the system clock (CLOCK_OFFSET); 0 in production. */
+  clockOffsetMs: number;
   /** What is allowed here but would be refused in production (a weak secret); the process logs them at start-up. */
   warnings: string[];
 }
@@ -216,6 +230,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const trustProxy = trustProxyOf(env.TRUST_PROXY, problems);
 
+  // Global ids: a published key would let anyone read the keys inside them, so production never falls back to one.
+  let globalIdSecret = env.GLOBAL_ID_SECRET || null;
+  if (globalIdSecret !== null) checkSecret('GLOBAL_ID_SECRET', globalIdSecret);
+  else if (nodeEnv !== 'production') globalIdSecret = DEVELOPMENT_GLOBAL_ID_SECRET;
+  const legacyGlobalIds = booleanOf('LEGACY_GLOBAL_IDS', env.LEGACY_GLOBAL_IDS, true, problems);
+
+  const graphqlExplorer = booleanOf('GRAPHQL_EXPLORER', env.GRAPHQL_EXPLORER, nodeEnv !== 'production', problems);
+  // A token in a page anyone can load is a way in: production never pre-fills one.
+  let explorerDemoUser: string | null = env.GRAPHQL_EXPLORER_DEMO_USER ?? 'u-kari';
+  if (explorerDemoUser === '') explorerDemoUser = null;
+  if (nodeEnv === 'production') {
+    if (env.GRAPHQL_EXPLORER_DEMO_USER) problems.push('GRAPHQL_EXPLORER_DEMO_USER is refused when NODE_ENV=production: it would put a token in the explorer page');
+    explorerDemoUser = null;
+  } else if (explorerDemoUser !== null && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(explorerDemoUser)) {
+    problems.push(`GRAPHQL_EXPLORER_DEMO_USER must be a user id from the import file (got "${explorerDemoUser.slice(0, 80)}")`);
+  }
+
+  const clockOffsetMs = clockOffsetOf(env.CLOCK_OFFSET, nodeEnv, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv,
@@ -248,7 +281,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerIp,
     rateLimitWindowSeconds,
     trustProxy,
+    globalIdSecret,
+    legacyGlobalIds,
+    graphqlExplorer,
+    explorerDemoUser,
+    clockOffsetMs,
   };
+}
+
+function booleanOf(name: string, text: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (text === undefined || text === '') return fallback;
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  problems.push(`${name} must be true or false (got "${text.slice(0, 80)}")`);
+  return fallback;
+}
+
+const OFFSET_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * CLOCK_OFFSET: `+3d`, `-12h`, `+90m`, `+30s` — how far the one clock runs ahead (or behind) of the system clock, so a
+ * developer can watch a pending ending reach its generation date. Development only: production runs on real time.
+ */
+function clockOffsetOf(text: string | undefined, nodeEnv: string, problems: string[]): number {
+  if (text === undefined || text === '' || text === '0') return 0;
+  if (nodeEnv === 'production') {
+    problems.push('CLOCK_OFFSET is refused when NODE_ENV=production: the product runs on the real time there');
+    return 0;
+  }
+  const match = /^([+-])(\d{1,4})([smhd])$/.exec(text);
+  if (!match) {
+    problems.push(`CLOCK_OFFSET must be a signed amount of s, m, h or d, like +3d or -12h (got "${text.slice(0, 80)}")`);
+    return 0;
+  }
+  const ms = Number(match[2]) * OFFSET_UNITS[match[3]];
+  if (ms > 400 * OFFSET_UNITS.d) {
+    problems.push(`CLOCK_OFFSET may move the clock at most 400 days (got "${text}")`);
+    return 0;
+  }
+  return match[1] === '-' ? -ms : ms;
 }
 
 /**

@@ -5,6 +5,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
 import { Client } from '../clients/client.entity';
+import { InstallationKey } from './installation-key.entity';
 import { IdempotencyRecord } from '../idempotency/idempotency-record.entity';
 import { LEDGER_ENTITIES } from '../ledger/ledger.entities';
 import { Notification } from '../notifications/notification.entity';
@@ -31,5 +32,6 @@ export const ENTITIES = [
   AuditEvent,
   Notification,
   IdempotencyRecord,
+  InstallationKey,
   ...LEDGER_ENTITIES,
 ];

@@ -121,20 +121,43 @@ export function limitRules(limits = LIMITS): ValidationRule[] {
 /** What a list without paging is assumed to hold, for the estimate (a client's users, extensions, ...). */
 const ASSUMED_LIST_LENGTH = 10;
 
-/** Connections cost `first` (default 50) times one item; other lists ASSUMED_LIST_LENGTH times one item. */
+/** Connections cost `first` or `last` (default 50) times one item; other lists ASSUMED_LIST_LENGTH times one item. */
 const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   if (type.name.endsWith('Connection')) return undefined; // its edges: `first` already counted them
-  if (typeof args.first === 'number') return 1 + childComplexity * Math.max(1, args.first);
+  const size = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : null;
+  if (size !== null) return 1 + childComplexity * Math.max(1, size);
   if (field.args.some((arg) => arg.name === 'first')) return 1 + childComplexity * DEFAULT_PAGE_SIZE;
   if (isListType(getNullableType(field.type))) return 1 + childComplexity * ASSUMED_LIST_LENGTH;
   return undefined;
 };
 
-/** Refuses an operation whose estimated cost exceeds `max`, before anything runs. */
+/**
+ * What a response cost, counted as the estimate counts: one per field in the data, per item of a list. A client sees
+ * how close its estimate (`requested`, which assumes full pages) came to what it got (`actual`).
+ */
+export function actualCost(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + actualCost(item), 0);
+  if (value === null || typeof value !== 'object') return 0;
+  let cost = 0;
+  for (const field of Object.values(value)) cost += 1 + actualCost(field);
+  return cost;
+}
+
+/**
+ * Refuses an operation whose estimated cost exceeds `max`, before anything runs; and tells every response what it cost,
+ * as Shopify's API does: `extensions.cost { requested, actual, limit }`.
+ */
 export function complexityLimit(schema: GraphQLSchema, max: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
+      // Zero when no operation was found (a document that did not parse or validate): nothing was estimated.
+      let requested = 0;
       return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, cost: { requested, actual: actualCost(result.data), limit: max } };
+        },
         async didResolveOperation({ request, document, operation }) {
           // Variables that do not fit their types are the executor's to report (BAD_USER_INPUT, HTTP 400); the
           // estimate cannot be made without them.
@@ -146,6 +169,7 @@ export function complexityLimit(schema: GraphQLSchema, max: number): ApolloServe
             variables: request.variables ?? {},
             estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
           });
+          requested = complexity;
           if (complexity > max) {
             throw queryTooComplex(`The operation would cost ${complexity}; at most ${max} is allowed. Ask for smaller pages or fewer fields.`, {
               complexity,

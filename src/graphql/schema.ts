@@ -9,7 +9,11 @@ import { NotificationResolver } from '../notifications/notification.resolver';
 import { PartnerMembershipResolver, PartnerResolver, UserResolver } from '../partners/partner.resolver';
 import { ClientRelationshipsResolver, CustomerRelationshipResolver } from '../relationships/relationship.resolver';
 import { RelationshipMutations } from '../relationships/relationship.mutations';
+import { ScheduledTaskResolver } from '../tasks/task.resolver';
+import { MAX_PAGE_SIZE } from './connection';
+import { LIMITS } from './limits';
 import { NodeResolver } from './node.resolver';
+import { WarningResolver } from './user-errors';
 import { DateTimeScalar } from './scalars';
 
 /** Every resolver class of the API; feature folders add theirs here. */
@@ -34,6 +38,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ClientAuditResolver,
   ClientRelationshipsResolver,
   AuditEventResolver,
+  ScheduledTaskResolver,
+  WarningResolver,
 ];
 
 let built: GraphQLSchema | undefined;
@@ -43,7 +49,11 @@ function describeRoots(schema: GraphQLSchema): GraphQLSchema {
   const describe = (type: { description?: string | null } | null | undefined, text: string) => {
     if (type) type.description = text;
   };
-  describe(schema.getQueryType(), 'What a partner or client user can read.');
+  describe(
+    schema.getQueryType(),
+    `What a partner or client user can read. A request may cost at most ${LIMITS.complexity.toLocaleString('en-US')} (one per field, per item; a ` +
+      `connection counts its \`first\` or \`last\`, 1-${MAX_PAGE_SIZE}) and nest at most ${LIMITS.depth} deep; \`extensions.cost\` in every response says what it cost.`,
+  );
   describe(schema.getMutationType(), 'What a partner or client user can change. Each takes one `input` and returns `userErrors`.');
   return schema;
 }

@@ -1,11 +1,21 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { UserErrorCode, type Refusal, type Warning as PlainWarning } from '../common/refusals';
+import { Field, FieldResolver, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
+import { UserErrorCode, WarningCode, type Refusal, type Warning as PlainWarning } from '../common/refusals';
 
 /**
  * The refusals and warnings of `src/common/refusals.ts` as the API's `UserError`, `UserErrorCode` and `Warning` types.
  * Services return the plain shapes; these classes only describe them to GraphQL.
  */
-export { UserErrorCode };
+export { UserErrorCode, WarningCode };
+
+registerEnumType(WarningCode, {
+  name: 'WarningCode',
+  description: 'What a warning is about. A warning never stops the change.',
+  valuesConfig: {
+    RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD: { description: 'The responsibility period lies partly outside the partner period.' },
+    USERS_IN_OTHER_PARTNERS: { description: 'Users who lose access are also members of another partner.' },
+    DERIVED_SAFT_GROUPINGS: { description: "Accounts whose SAF-T grouping was derived from the account number, not given by the books: check them before the generation date." },
+  },
+});
 
 registerEnumType(UserErrorCode, {
   name: 'UserErrorCode',
@@ -48,9 +58,21 @@ export class UserError implements Refusal {
 
 @ObjectType('Warning', { description: 'Something the caller should know; the change was made.' })
 export class Warning implements PlainWarning {
-  @Field({ description: 'Stable code, e.g. RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD.' })
-  code!: string;
+  @Field(() => String, { description: 'Stable code, e.g. RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD.', deprecationReason: 'Use warningCode: the same value, as an enum.' })
+  code!: WarningCode;
+
+  @Field(() => WarningCode, { description: 'What the warning is about, for a program.' })
+  warningCode!: WarningCode;
 
   @Field({ description: 'What it means, for a person.' })
   message!: string;
+}
+
+/** Services return `{ code, message }`; `warningCode` is the same code as the enum. */
+@Resolver(() => Warning)
+export class WarningResolver {
+  @FieldResolver(() => WarningCode)
+  warningCode(@Root() warning: PlainWarning): WarningCode {
+    return warning.code;
+  }
 }

@@ -1,5 +1,5 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express, NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
@@ -18,6 +18,7 @@ import { complexityLimit, limitRules, LIMITS } from '../graphql/limits';
 import { apiSchema } from '../graphql/schema';
 import type { Runtime } from '../runtime';
 import { jsonErrorHandler, notFoundRoute, sendJsonError } from './errors';
+import { explorerRoutes } from './explorer';
 import { Metrics, operationLabels } from './metrics';
 import { rateLimit, requestBudgets } from './rate-limit';
 import { checkReadiness } from './readiness';
@@ -167,8 +168,13 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
     validationRules: limitRules(),
     // No cache hints are used; the default cache-control plugin would wrap every field resolver (a large share of the
     // CPU of a clients page).
-    plugins: [observability(metrics, config.metricsOperationNames), complexityLimit(schema, LIMITS.complexity), ApolloServerPluginCacheControlDisabled()],
-    csrfPrevention: true,
+    plugins: [observability(metrics, config.metricsOperationNames), complexityLimit(schema, LIMITS.complexity), ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads its Sandbox from the internet: the product's own explorer (explorer.ts) replaces it.
+      ApolloServerPluginLandingPageDisabled()],
+    // A request with a bearer token cannot be forged by another site (a browser asks first before sending the
+    // header), so it counts as safe like Apollo's own preflight headers: `GET /graphql?query=…` serves queries
+    // (contract: HTTP) to clients that send their token.
+    csrfPrevention: { requestHeaders: ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     // The process owns shutdown (main.ts). Apollo's own SIGTERM handler (on outside NODE_ENV=test) raced it and left
     // the API hanging until the 25 s shutdown timer, exiting with status 1.
     stopOnTerminationSignals: false,
@@ -198,6 +204,8 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
   archivePackageRoutes(archive)(app);
   archiveUploadRoutes({ ...archive, signingKey: config.archiveUploadSecret })(app);
   extraRoutes?.(app);
+  // GET /graphql from a browser: the GraphiQL explorer (GRAPHQL_EXPLORER); every other request goes on to the API.
+  explorerRoutes({ config, tokens: runtime.tokens, dataSource: runtime.dataSource })(app);
 
   app.use(
     '/graphql',

@@ -1,7 +1,7 @@
 import { addDays, osloDateOf } from '../common/clock';
 import { monthOf } from '../common/calendar';
 import type { Client } from '../clients/client.entity';
-import { Refusal, refusal, UserErrorCode, Warning } from '../common/refusals';
+import { Refusal, refusal, UserErrorCode, Warning, WarningCode } from '../common/refusals';
 import type { CustomerRelationship } from './customer-relationship.entity';
 
 /** E3: the generation date lies strictly after today (Europe/Oslo) ... */
@@ -73,8 +73,8 @@ export function checkResponsibilityPeriod(from: string, to: string, generationDa
   return [];
 }
 
-export const RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD = 'RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD';
-export const USERS_IN_OTHER_PARTNERS = 'USERS_IN_OTHER_PARTNERS';
+export const RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD = WarningCode.RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD;
+export const USERS_IN_OTHER_PARTNERS = WarningCode.USERS_IN_OTHER_PARTNERS;
 
 /** E2: a responsibility period outside the partner period is allowed, with a warning. */
 export function periodWarnings(from: string, to: string, partnerPeriodStart: string | null, partnerPeriodEnd: string): Warning[] {
@@ -91,7 +91,7 @@ export function periodWarnings(from: string, to: string, partnerPeriodStart: str
   return [];
 }
 
-export const DERIVED_SAFT_GROUPINGS = 'DERIVED_SAFT_GROUPINGS';
+export const DERIVED_SAFT_GROUPINGS = WarningCode.DERIVED_SAFT_GROUPINGS;
 
 /**
  * Accounts whose SAF-T grouping was derived from the account number (books imported from SAF-T 1.10/1.20, or without

@@ -38,32 +38,32 @@ export class RelationshipMutations {
   }
 
   @Mutation(() => EndCustomerRelationshipPayload, { description: "Ends the client's relationship with its linked partner: the partner code comes off the client, the partner's users keep access until the generation date, and on that date the mandatory accounting data is generated into the partner's archive. Needs CLIENT_ADMIN in the linked partner." })
-  async endCustomerRelationship(@Arg('input', () => EndCustomerRelationshipInput) input: EndCustomerRelationshipInput, @Ctx() ctx: RequestContext) {
+  async endCustomerRelationship(@Arg('input', () => EndCustomerRelationshipInput, { description: 'What to change; see the input type.' }) input: EndCustomerRelationshipInput, @Ctx() ctx: RequestContext) {
     return primed(ctx, await runMutation(ctx, (uow) => ctx.services.endings.end(uow, callerOf(ctx), input)));
   }
 
   @Mutation(() => TransferSubscriptionAdminPayload, { description: 'Hands the subscription-administrator role to another user of the client at once; the new holder is made ADMINISTRATOR when not already, and notified.' })
-  async transferSubscriptionAdmin(@Arg('input', () => TransferSubscriptionAdminInput) input: TransferSubscriptionAdminInput, @Ctx() ctx: RequestContext) {
+  async transferSubscriptionAdmin(@Arg('input', () => TransferSubscriptionAdminInput, { description: 'What to change; see the input type.' }) input: TransferSubscriptionAdminInput, @Ctx() ctx: RequestContext) {
     return primed(ctx, await runMutation(ctx, (uow) => ctx.services.subscriptionAdmin.transfer(uow, callerOf(ctx), input)));
   }
 
   @Mutation(() => ClearUserDeactivationPayload, { description: "Removes one user's pending deactivation date on one client, so the access stays. For the client's own administrators and CLIENT_ADMIN users of its current partner, never for the partner whose ending set the date." })
-  async clearUserDeactivation(@Arg('input', () => ClearUserDeactivationInput) input: ClearUserDeactivationInput, @Ctx() ctx: RequestContext) {
+  async clearUserDeactivation(@Arg('input', () => ClearUserDeactivationInput, { description: 'What to change; see the input type.' }) input: ClearUserDeactivationInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (uow) => ctx.services.userDeactivations.clear(uow, callerOf(ctx), input));
   }
 
   @Mutation(() => UpdateEndedRelationshipPayload, { description: 'Changes the responsibility period or the generation date of a pending ending; a new date moves the deactivation dates and the scheduled generation with it. Needs ARCHIVE in the ending partner.' })
-  async updateEndedRelationship(@Arg('input', () => UpdateEndedRelationshipInput) input: UpdateEndedRelationshipInput, @Ctx() ctx: RequestContext) {
+  async updateEndedRelationship(@Arg('input', () => UpdateEndedRelationshipInput, { description: 'What to change; see the input type.' }) input: UpdateEndedRelationshipInput, @Ctx() ctx: RequestContext) {
     return primed(ctx, await runMutation(ctx, (uow) => ctx.services.pendingEndings.update(uow, callerOf(ctx), input)));
   }
 
   @Mutation(() => CancelRelationshipEndPayload, { description: 'Cancels a pending ending before its generation date: the partner code comes back on the client, the deactivation dates the ending set are removed and its scheduled work is cancelled. Needs ARCHIVE in the ending partner.' })
-  async cancelRelationshipEnd(@Arg('input', () => CancelRelationshipEndInput) input: CancelRelationshipEndInput, @Ctx() ctx: RequestContext) {
+  async cancelRelationshipEnd(@Arg('input', () => CancelRelationshipEndInput, { description: 'What to change; see the input type.' }) input: CancelRelationshipEndInput, @Ctx() ctx: RequestContext) {
     return primed(ctx, await runMutation(ctx, (uow) => ctx.services.pendingEndings.cancel(uow, callerOf(ctx), input)));
   }
 
   @Mutation(() => LinkClientToPartnerPayload, { description: "Links a client without a partner to the partner with the code; for the client's own administrators. Pending deactivation dates of the new partner's members on the client are removed." })
-  async linkClientToPartner(@Arg('input', () => LinkClientToPartnerInput) input: LinkClientToPartnerInput, @Ctx() ctx: RequestContext) {
+  async linkClientToPartner(@Arg('input', () => LinkClientToPartnerInput, { description: 'What to change; see the input type.' }) input: LinkClientToPartnerInput, @Ctx() ctx: RequestContext) {
     return primed(ctx, await runMutation(ctx, (uow) => ctx.services.partnerLinks.link(uow, callerOf(ctx), input)));
   }
 }

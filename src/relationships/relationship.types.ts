@@ -72,6 +72,9 @@ export class CustomerRelationshipConnection {
   @Field(() => [CustomerRelationshipEdge], { description: 'The relationships on this page.' })
   edges!: CustomerRelationshipEdge[];
 
+  @Field(() => [CustomerRelationshipType], { description: 'The relationships on this page, without their cursors.' })
+  nodes!: CustomerRelationshipType[];
+
   @Field(() => PageInfo, { description: 'Where this page stands.' })
   pageInfo!: PageInfo;
 

@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { NodeInterface } from '../graphql/node';
 import { DateTimeScalar } from '../graphql/scalars';
 import { TaskKind, TaskState } from './scheduled-task.entity';
 
@@ -22,8 +23,8 @@ registerEnumType(TaskKind, {
   },
 });
 
-@ObjectType('ScheduledTask', { description: 'Work the generation date sets off.' })
-export class ScheduledTaskType {
+@ObjectType('ScheduledTask', { implements: NodeInterface, description: 'Work the generation date sets off.' })
+export class ScheduledTaskType extends NodeInterface {
   @Field(() => TaskKind, { description: 'What the task does.' })
   kind!: TaskKind;
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ImportError, parseImportFile } from '../../src/import/import-file';
@@ -113,6 +113,7 @@ describe('import file (contract: Import file)', () => {
     const file = path.join(dir, 'broken.json');
     writeFileSync(file, '{ "partners": [');
     const problems = await asyncProblemsOf(() => loadImportFile(file));
+    rmSync(dir, { recursive: true, force: true });
     expect(problems[0].path).toBe('$');
     expect(problems[0].message).toContain('broken.json is not readable JSON');
   });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
@@ -118,7 +119,7 @@ describe('starting the product in production', () => {
         REDIS_URL: redisUrl,
         QUEUE_PREFIX: `ka-test-${suffix}`,
         PORT: '0',
-        ARCHIVE_DIR: `/tmp/klientadmin-test-archive/${suffix}`,
+        ARCHIVE_DIR: path.join(tmpdir(), `klientadmin-test-archive-${suffix}`),
         LOG_LEVEL: 'warn',
         ...(loadDemoData ? { LOAD_DEMO_DATA: loadDemoData } : {}),
       };

@@ -1,5 +1,8 @@
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { openRuntime, Opened } from '../../src/boot';
 import { ManualClock } from '../../src/common/clock';
@@ -37,7 +40,7 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-012345
 
 export interface GraphQLResponse<T = any> {
   status: number;
-  body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any>; path?: string[] }> };
+  body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any>; path?: string[] }>; extensions?: Record<string, any> };
 }
 
 export interface TestApp {
@@ -90,7 +93,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: queuePrefix,
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
-    ARCHIVE_DIR: `/tmp/klientadmin-test-archive/${suffix}`,
+    ARCHIVE_DIR: path.join(tmpdir(), `klientadmin-test-archive-${suffix}`),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
@@ -151,6 +154,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (keys.length) await opened.redis.del(...keys);
       await opened.runtime.dataSource.query(`DROP DATABASE IF EXISTS \`${database}\``);
       await opened.close();
+      // The archive's files, under the OS temp folder: tests leave nothing there.
+      await rm(path.resolve(config.archiveDir), { recursive: true, force: true });
     },
   };
   if (options.data) await app.load(options.data);

@@ -2,7 +2,15 @@ import { InitialSchema1764300000000 } from './1764300000000-initial-schema';
 import { LedgerBooks1764400000000 } from './1764400000000-ledger-books';
 import { BinaryIds1764900000000 } from './1764900000000-binary-ids';
 import { RelationshipClientSnapshot1764910000000 } from './1764910000000-relationship-client-snapshot';
+import { InstallationKeys1765000000000 } from './1765000000000-installation-keys';
 import { ArchiveUploadsAndExports1765100000000 } from './1765100000000-archive-uploads-and-exports';
 
 /** Every migration, in order. A new one is added here as well as in its own file. */
-export const MIGRATIONS = [InitialSchema1764300000000, LedgerBooks1764400000000, BinaryIds1764900000000, RelationshipClientSnapshot1764910000000, ArchiveUploadsAndExports1765100000000];
+export const MIGRATIONS = [
+  InitialSchema1764300000000,
+  LedgerBooks1764400000000,
+  BinaryIds1764900000000,
+  RelationshipClientSnapshot1764910000000,
+  InstallationKeys1765000000000,
+  ArchiveUploadsAndExports1765100000000,
+];
