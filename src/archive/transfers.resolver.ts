@@ -31,17 +31,17 @@ function callerOf(ctx: RequestContext): Caller {
 @Resolver()
 export class ArchiveTransferMutations {
   @Mutation(() => CreateArchiveUploadsPayload, { description: "Reserves uploads into ended relationships' archive folders: all items or none. Needs ARCHIVE." })
-  async createArchiveUploads(@Arg('input', () => CreateArchiveUploadsInput) input: CreateArchiveUploadsInput, @Ctx() ctx: RequestContext) {
+  async createArchiveUploads(@Arg('input', () => CreateArchiveUploadsInput, { description: 'The files to reserve, 1..100; see the input type.' }) input: CreateArchiveUploadsInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (uow) => ctx.services.uploads.create(uow, callerOf(ctx), input));
   }
 
   @Mutation(() => CompleteArchiveUploadPayload, { description: 'Checks a received upload (size, SHA-256, content type) and records it as an archive document.' })
-  async completeArchiveUpload(@Arg('input', () => CompleteArchiveUploadInput) input: CompleteArchiveUploadInput, @Ctx() ctx: RequestContext) {
+  async completeArchiveUpload(@Arg('input', () => CompleteArchiveUploadInput, { description: 'The upload whose bytes have been sent; see the input type.' }) input: CompleteArchiveUploadInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (uow) => ctx.services.uploads.complete(uow, callerOf(ctx), input));
   }
 
   @Mutation(() => CreateArchiveExportPayload, { description: "Starts building one ZIP of many relationships' archive folders in the background. Needs ARCHIVE." })
-  async createArchiveExport(@Arg('input', () => CreateArchiveExportInput) input: CreateArchiveExportInput, @Ctx() ctx: RequestContext) {
+  async createArchiveExport(@Arg('input', () => CreateArchiveExportInput, { description: 'The relationships to package, 1..500; see the input type.' }) input: CreateArchiveExportInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (uow) => ctx.services.exports.create(uow, callerOf(ctx), input));
   }
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { localIdOf } from '../../src/common/global-id';
 import { SaftMandatoryDataGenerator } from '../../src/archive/saft-generator';
 import { Queue } from 'bullmq';
 import { QUEUE, queueOptions } from '../../src/jobs/queues';
@@ -172,7 +173,7 @@ describe('archive folders out as BagIt packages, one or many (S9)', () => {
     try {
       const created = dataOf(await app.gql(EXPORT, { input: { relationshipIds: [relationshipGid(tredje)] } }, 'u-kari')).createArchiveExport;
       const failed = await eventually(async () => {
-        const [row] = await app.sql('SELECT state, attempts FROM archive_exports WHERE id = ?', [Buffer.from(created.export.id, 'base64url').toString().split(':')[1]]);
+        const [row] = await app.sql('SELECT state, attempts FROM archive_exports WHERE id = ?', [localIdOf(created.export.id, 'ArchiveExport')]);
         return row.state === 'FAILED' && Number(row.attempts) === 3 ? row : null;
       }, 'export FAILED after 3 tries');
       expect(failed).toBeTruthy();

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { localIdOf } from '../../src/common/global-id';
 import { applyRetention } from '../../src/archive/retention';
 import { retentionDeps } from '../support/deps';
 import { dataOf, startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app';
@@ -18,7 +19,7 @@ describe('uploads into archive folders (S8)', () => {
   const uploadRows = async () => Number((await app.sql('SELECT COUNT(*) AS n FROM archive_uploads'))[0].n);
   /** Files of an upload's folder in storage (`<client>/<relationship>/<year>/uploads/<id>`), committed or not. */
   const storedFilesOf = async (uploadGlobalId: string) => {
-    const [row] = await app.sql('SELECT id, client_id, relationship_id, fiscal_year FROM archive_uploads WHERE id = ?', [Buffer.from(uploadGlobalId, 'base64url').toString().split(':')[1]]);
+    const [row] = await app.sql('SELECT id, client_id, relationship_id, fiscal_year FROM archive_uploads WHERE id = ?', [localIdOf(uploadGlobalId, 'ArchiveUpload')]);
     const folder = path.join(archiveDir(), row.client_id, String(row.relationship_id), String(row.fiscal_year), 'uploads', String(row.id));
     return fs.existsSync(folder) ? fs.readdirSync(folder) : [];
   };
@@ -150,7 +151,7 @@ describe('uploads into archive folders (S8)', () => {
   it('S8: names are made safe for every file system, kept as given, distinct in their folder, and never a generated file\'s', async () => {
     const names = ['Kontoutskrift.pdf', 'Kontoutskrift.pdf', 'KONTOUTSKRIFT.pdf', '../../etc/passwd.pdf', 'a\u0000b\u0007c\u200f.pdf', 'Cafe\u0301 re\u0301sume\u0301.pdf', 'CON.pdf', 'SAF-T Financial_999999999_2025.pdf', `${'ø'.repeat(150)}.pdf`];
     const uploads = await reserve(app, 'u-kari', names.map((fileName) => itemOf(example, SAMPLES.pdf, { fileName })));
-    const rows = await app.sql('SELECT file_name, original_file_name FROM archive_uploads WHERE id IN (?) ORDER BY id', [uploads.map((u: Upload) => Buffer.from(u.id, 'base64url').toString().split(':')[1])]);
+    const rows = await app.sql('SELECT file_name, original_file_name FROM archive_uploads WHERE id IN (?) ORDER BY id', [uploads.map((u: Upload) => localIdOf(u.id, 'ArchiveUpload'))]);
     expect(rows.map((r: { file_name: string }) => r.file_name)).toEqual([
       'Kontoutskrift.pdf',
       'Kontoutskrift (2).pdf',
@@ -168,7 +169,7 @@ describe('uploads into archive folders (S8)', () => {
     await put(app, uploads[1], SAMPLES.pdf.bytes);
     const done = await complete(app, 'u-kari', uploads[1].id);
     expect(done.document.fileName).toBe('Kontoutskrift (2).pdf');
-    const [document] = await app.sql('SELECT original_file_name FROM archive_documents WHERE id = ?', [Buffer.from(done.document.id, 'base64url').toString().split(':')[1]]);
+    const [document] = await app.sql('SELECT original_file_name FROM archive_documents WHERE id = ?', [localIdOf(done.document.id, 'ArchiveDocument')]);
     expect(document.original_file_name).toBe('Kontoutskrift.pdf');
   });
 

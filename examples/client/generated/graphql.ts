@@ -5,12 +5,18 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** What an archive document holds. */
 export type ArchiveDocumentKind =
+  /** Uploaded: A-melding receipts and reports (A03, A07). */
+  | 'A_MELDING'
+  /** Uploaded: bank statements. */
+  | 'BANK_STATEMENT'
   /** Kundespesifikasjon (CSV): per customer, opening balance, lines with the running balance, closing balance. */
   | 'CUSTOMER_SPECIFICATION'
   /** Hovedbok (CSV): per account, opening balance, every line with the running balance, closing balance. */
   | 'GENERAL_LEDGER'
   /** Bilagsjournal (CSV): every voucher line of the fiscal year in voucher order, with totals. */
   | 'JOURNAL'
+  /** Uploaded: anything else the firm keeps for the client. */
+  | 'OTHER_DOCUMENTATION'
   /** A SAF-T Financial 1.30 file for one fiscal year. */
   | 'SAFT_FINANCIAL'
   /** Leverandørspesifikasjon (CSV): per supplier, opening balance, lines with the running balance, closing balance. */
@@ -18,7 +24,9 @@ export type ArchiveDocumentKind =
   /** Saldobalanse (CSV): per account, opening balance, debit and credit movement, closing balance, with totals. */
   | 'TRIAL_BALANCE'
   /** Mva-spesifikasjon (CSV): per month and tax code, base and tax amounts on debit and credit, with totals per code. */
-  | 'VAT_SPECIFICATION';
+  | 'VAT_SPECIFICATION'
+  /** Uploaded: vouchers and their attachments (invoices, receipts). */
+  | 'VOUCHER_DOCUMENTATION';
 
 /** A role a user has on a client. */
 export type ClientRole =
@@ -80,8 +88,12 @@ export type UserErrorCode =
   | 'ALREADY_ENDED'
   /** The client is already linked to a partner. */
   | 'ALREADY_LINKED'
+  /** The received bytes do not have the declared SHA-256 (or size). */
+  | 'CHECKSUM_MISMATCH'
   /** The client has been linked to a partner since this ending; the ending partner can no longer change it. */
   | 'CLIENT_LINKED_ELSEWHERE'
+  /** The declared or received size is above the configured limit. */
+  | 'FILE_TOO_LARGE'
   /** The viewer sees the object but lacks the right for this change. */
   | 'FORBIDDEN'
   /** The generation date is today or earlier (Europe/Oslo). */
@@ -92,6 +104,8 @@ export type UserErrorCode =
   | 'GENERATION_DATE_TOO_FAR'
   /** The idempotency key was used before with another input. */
   | 'IDEMPOTENCY_KEY_MISMATCH'
+  /** The fiscal year is not one this relationship's archive can hold, or its folder has been deleted. */
+  | 'INVALID_FISCAL_YEAR'
   /** The responsibility period is reversed or ends after the generation month. */
   | 'INVALID_PERIOD'
   /** The user cannot take the subscription-administrator role. */
@@ -101,7 +115,15 @@ export type UserErrorCode =
   /** The object does not exist or the viewer may not see it. */
   | 'NOT_FOUND'
   /** The client is not linked to a partner the viewer may act for. */
-  | 'NOT_LINKED_TO_PARTNER';
+  | 'NOT_LINKED_TO_PARTNER'
+  /** More items than one call takes. */
+  | 'TOO_MANY_ITEMS'
+  /** The archive does not accept this content type, or the bytes are not of that type. */
+  | 'UNSUPPORTED_CONTENT_TYPE'
+  /** The upload's time ran out. */
+  | 'UPLOAD_EXPIRED'
+  /** Nothing, or not all of it, was received for the upload. */
+  | 'UPLOAD_INCOMPLETE';
 
 /** What a warning is about. A warning never stops the change. */
 export type WarningCode =
