@@ -4,7 +4,8 @@ import { AuditService } from './audit/audit.service';
 import { TokenService } from './auth/jwt';
 import { ClientsService } from './clients/clients.service';
 import { ArchiveService } from './archive/archive.service';
-import { LocalFolderStorage, type ArchiveStorage } from './archive/archive-storage';
+import type { ArchiveStorage } from './archive/archive-storage';
+import { createArchiveStorage } from './archive/storage-factory';
 import { noExportTrigger, type ExportTrigger } from './archive/export-trigger';
 import { ArchiveExportService } from './archive/exports.service';
 import { ArchiveUploadService } from './archive/uploads.service';
@@ -26,8 +27,10 @@ export interface Services extends RelationshipServices {
   readonly archive: ArchiveService;
   /** The clients' books: SAF-T import, derived-grouping warnings. */
   readonly ledger: LedgerService;
-  /** Where archive files live (ARCHIVE_DIR). */
+  /** Where archive files live (ARCHIVE_STORAGE: ARCHIVE_DIR or S3). */
   readonly archiveStorage: ArchiveStorage;
+  /** The backup copy kept apart (ARCHIVE_BACKUP); null when there is none (DESIGN S10). */
+  readonly archiveBackupStorage: ArchiveStorage | null;
   /** Documentation uploaded into archive folders (S8). */
   readonly uploads: ArchiveUploadService;
   /** Archive folders exported as BagIt ZIPs in the background (S9). */
@@ -76,7 +79,8 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const visibility = new VisibilityService();
   const audit = new AuditService(clock);
   const ledger = new LedgerService(dataSource);
-  const archiveStorage = new LocalFolderStorage(config.archiveDir);
+  const archiveStorage = createArchiveStorage(config.archiveStorage);
+  const archiveBackupStorage = config.archiveBackup ? createArchiveStorage(config.archiveBackup) : null;
   const relationshipServices = createRelationshipServices({
     clock,
     visibility,
@@ -92,11 +96,13 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     archive: new ArchiveService(dataSource),
     ledger,
     archiveStorage,
+    archiveBackupStorage,
     ...relationshipServices,
     uploads: new ArchiveUploadService(clock, visibility, audit, relationshipServices.idempotency, archiveStorage, {
       maxBytes: config.archiveUploadMaxBytes,
       contentTypes: config.archiveUploadContentTypes,
       urlTtlSeconds: config.archiveUploadUrlTtlSeconds,
+      directUploads: config.archiveDirectUploads,
     }),
     exports: new ArchiveExportService(clock, visibility, relationshipServices.idempotency, exportTrigger),
   });

@@ -16,7 +16,7 @@ import { PartnerRight } from '../partners/partner-membership.entity';
 import { lockClient } from '../relationships/client-lock';
 import { CustomerRelationship } from '../relationships/customer-relationship.entity';
 import { ArchiveDocument, ArchiveDocumentKind, ArchiveDocumentSource, UPLOADED_KINDS } from './archive-document.entity';
-import { ARCHIVE_UPLOAD_NODE } from './archive-ids';
+import { ARCHIVE_UPLOAD_NODE, directUploadKey } from './archive-ids';
 import type { ArchiveStorage } from './archive-storage';
 import { ArchiveUpload } from './archive-upload.entity';
 import { baseContentType, contentMatches, HEAD_BYTES } from './content-check';
@@ -59,6 +59,8 @@ export interface UploadSettings {
   maxBytes: number;
   contentTypes: readonly string[];
   urlTtlSeconds: number;
+  /** The bytes go straight to object storage under `directUploadKey` (ARCHIVE_DIRECT_UPLOADS). */
+  directUploads?: boolean;
 }
 
 const NO_UPLOADS: Omit<CreateUploadsResult, 'userErrors'> = { uploads: [] };
@@ -264,6 +266,11 @@ export class ArchiveUploadService {
       return refused(NO_DOCUMENT, refusal(UserErrorCode.UPLOAD_EXPIRED, `The upload expired at ${upload.expiresAt.toISOString()}; reserve it again with createArchiveUploads.`, ['input', 'uploadId']));
     }
     const incomplete = refusal(UserErrorCode.UPLOAD_INCOMPLETE, 'Nothing was received for this upload: PUT its bytes to its uploadUrl first.', ['input', 'uploadId']);
+    if (!upload.receivedKey && this.settings.directUploads && (await this.storage.size(directUploadKey(upload))) !== null) {
+      // A presigned PUT went straight to the object storage: its key is the upload's own.
+      upload.receivedKey = directUploadKey(upload);
+      await uow.repo(ArchiveUpload).update({ id: upload.id }, { receivedKey: upload.receivedKey, receivedAt: now });
+    }
     if (!upload.receivedKey) return refused(NO_DOCUMENT, incomplete);
 
     const { problem } = await this.checkStored(upload, upload.receivedKey);
