@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
+  HeadBucketCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -182,6 +183,11 @@ export class S3ObjectStorage implements ArchiveStorage {
       unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
     });
     return { url, headers: { 'Content-Type': options.contentType, 'x-amz-checksum-sha256': checksum } };
+  }
+
+  /** Start-up check: the bucket exists and the credentials may use it. */
+  async check(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
   }
 
   close(): void {
