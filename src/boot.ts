@@ -96,6 +96,7 @@ export async function openRuntime(
     taskTrigger?: RuntimeParts['taskTrigger'];
     emailTrigger?: RuntimeParts['emailTrigger'];
     exportTrigger?: RuntimeParts['exportTrigger'];
+    backupTrigger?: RuntimeParts['backupTrigger'];
     createMandatoryDataGenerator?: RuntimeParts['createMandatoryDataGenerator'];
     dataSource?: Partial<DataSourceOptions>;
   },
@@ -130,6 +131,7 @@ export async function openRuntime(
     taskTrigger: options.taskTrigger,
     emailTrigger: options.emailTrigger,
     exportTrigger: options.exportTrigger,
+    backupTrigger: options.backupTrigger,
     createMandatoryDataGenerator: options.createMandatoryDataGenerator,
   });
   const stores = [

@@ -5,6 +5,7 @@ import { TokenService } from './auth/jwt';
 import { ClientsService } from './clients/clients.service';
 import { ArchiveService } from './archive/archive.service';
 import type { ArchiveStorage } from './archive/archive-storage';
+import { noBackupTrigger, type BackupTrigger } from './archive/backup';
 import { createArchiveStorage } from './archive/storage-factory';
 import { noExportTrigger, type ExportTrigger } from './archive/export-trigger';
 import { ArchiveExportService } from './archive/exports.service';
@@ -50,6 +51,8 @@ export interface Runtime {
   readonly emailTrigger: EmailTrigger;
   /** Queues archive exports after commit (DESIGN S9). */
   readonly exportTrigger: ExportTrigger;
+  /** Queues backup copies of recorded documents after commit (DESIGN S10). */
+  readonly backupTrigger: BackupTrigger;
   /** Generates the mandatory accounting data (S3); the GENERATE_MANDATORY_DATA task calls it. */
   readonly mandatoryDataGenerator: MandatoryDataGenerator;
   readonly services: Services;
@@ -66,6 +69,8 @@ export interface RuntimeParts {
   emailTrigger?: EmailTrigger;
   /** Default: nothing is queued at commit; a worker's sweeper finds the rows. */
   exportTrigger?: ExportTrigger;
+  /** Default: nothing is queued at commit; a worker's sweeper finds the rows. */
+  backupTrigger?: BackupTrigger;
   /** Makes the generator of mandatory accounting data from the runtime's parts; default the SAF-T generator. */
   createMandatoryDataGenerator?: (deps: SaftGeneratorDeps) => MandatoryDataGenerator;
 }
@@ -76,6 +81,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const taskTrigger = parts.taskTrigger ?? noTaskTrigger;
   const emailTrigger = parts.emailTrigger ?? noEmailTrigger;
   const exportTrigger = parts.exportTrigger ?? noExportTrigger;
+  const backupTrigger = parts.backupTrigger ?? noBackupTrigger;
   const visibility = new VisibilityService();
   const audit = new AuditService(clock);
   const ledger = new LedgerService(dataSource);
@@ -98,7 +104,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     archiveStorage,
     archiveBackupStorage,
     ...relationshipServices,
-    uploads: new ArchiveUploadService(clock, visibility, audit, relationshipServices.idempotency, archiveStorage, {
+    uploads: new ArchiveUploadService(clock, visibility, audit, relationshipServices.idempotency, archiveStorage, backupTrigger, {
       maxBytes: config.archiveUploadMaxBytes,
       contentTypes: config.archiveUploadContentTypes,
       urlTtlSeconds: config.archiveUploadUrlTtlSeconds,
@@ -116,6 +122,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     taskTrigger,
     emailTrigger,
     exportTrigger,
+    backupTrigger,
     mandatoryDataGenerator: createGenerator({ dataSource, storage: archiveStorage, audit, clock, logger }),
     services,
   });

@@ -18,6 +18,7 @@ import { CustomerRelationship } from '../relationships/customer-relationship.ent
 import { ArchiveDocument, ArchiveDocumentKind, ArchiveDocumentSource, UPLOADED_KINDS } from './archive-document.entity';
 import { ARCHIVE_UPLOAD_NODE, directUploadKey } from './archive-ids';
 import type { ArchiveStorage } from './archive-storage';
+import type { BackupTrigger } from './backup';
 import { ArchiveUpload } from './archive-upload.entity';
 import { baseContentType, contentMatches, HEAD_BYTES } from './content-check';
 import { isGeneratedFileName, numberedFileName, safeFileName } from './file-names';
@@ -89,6 +90,8 @@ export class ArchiveUploadService {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly storage: ArchiveStorage,
+    /** The document's backup copy is queued after commit (DESIGN S10). */
+    private readonly backupTrigger: BackupTrigger,
     private readonly settings: UploadSettings,
   ) {}
 
@@ -298,6 +301,7 @@ export class ArchiveUploadService {
     };
     const inserted = await uow.repo(ArchiveDocument).createQueryBuilder().insert().values(values).updateEntity(false).execute();
     const documentId = String(inserted.raw.insertId);
+    uow.onCommit(() => this.backupTrigger.queued([documentId]));
     await uow.repo(ArchiveUpload).update({ id: upload.id }, { completedAt: now, documentId });
     await this.audit.record(uow, caller.actor, {
       action: 'ARCHIVE_DOCUMENT_UPLOADED',

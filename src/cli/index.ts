@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
       case 'apply-retention': {
         if (args.length > 1 || (args[0] !== undefined && !isValidDate(args[0]))) break;
         const { dataSource, services, clock } = opened.runtime;
-        const result = await applyRetention({ dataSource, storage: services.archiveStorage, audit: services.audit, logger }, args[0] ?? osloToday(clock));
+        const result = await applyRetention({ dataSource, storage: services.archiveStorage, backup: services.archiveBackupStorage, audit: services.audit, logger }, args[0] ?? osloToday(clock));
         console.log(`Deleted ${result.deleted} archive documents.`);
         return 0;
       }

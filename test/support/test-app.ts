@@ -116,6 +116,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     taskTrigger: triggers?.taskTrigger ?? options.taskTrigger,
     emailTrigger: triggers?.emailTrigger,
     exportTrigger: triggers?.exportTrigger,
+    backupTrigger: triggers?.backupTrigger,
     createMandatoryDataGenerator: options.createMandatoryDataGenerator,
     dataSource: { logger: statements, poolSize: 30 },
   });
