@@ -83,6 +83,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Keep the archive in an S3 server the app starts (default: when the jest project says so, TEST_ARCHIVE_STORAGE=s3). */
   s3?: boolean;
+  /** A backup copy kept apart (ARCHIVE_BACKUP): another bucket of the app's S3 server, or a temporary folder. */
+  backup?: 's3' | 'local';
 }
 
 /** A real API on a real MariaDB and Redis: its own database and queue prefix, dropped on close. */
@@ -103,6 +105,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // The API's own upload route by default, so that the upload tests run alike on both drivers.
     ...(s3 ? { ...s3.env, ARCHIVE_DIRECT_UPLOADS: 'false' } : {}),
+    ...(options.backup === 's3' ? s3!.backupEnv : {}),
+    ...(options.backup === 'local' ? { ARCHIVE_BACKUP: 'local', ARCHIVE_BACKUP_DIR: path.join(tmpdir(), `klientadmin-test-backup-${suffix}`) } : {}),
     ...options.env,
   });
   const clock = new ManualClock(options.now ?? '2026-11-28T12:00:00Z');
