@@ -15,9 +15,9 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3Settings } from '../config/config';
 import { archiveKeySegments, type ArchiveStorage, type PendingFile, type PresignedGet, type PresignedPut } from './archive-storage';
 
-/** Multipart part size: 8 MiB (S3's minimum is 5 MiB); two parts in flight keep memory flat at ~16 MiB per file. */
-const PART_SIZE = 8 * 1024 * 1024;
-const QUEUE_SIZE = 2;
+/** Multipart part size: S3's minimum, 5 MiB; one part sent while the next fills keeps memory flat at ~10 MiB per file. */
+const PART_SIZE = 5 * 1024 * 1024;
+const QUEUE_SIZE = 1;
 
 /** An S3 client from the settings; the credentials stay inside it (never logged). */
 export function s3ClientOf(settings: S3Settings): S3Client {
@@ -30,7 +30,19 @@ export function s3ClientOf(settings: S3Settings): S3Client {
   };
   if (settings.endpoint) options.endpoint = settings.endpoint;
   if (settings.accessKeyId && settings.secretAccessKey) options.credentials = { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey };
-  return new S3Client(options);
+  const client = new S3Client(options);
+  // The storage hashes every byte it writes (SHA-256, recorded) and the fixity check re-reads it; a second SHA-256 of
+  // each part for the request signature (what SigV4 does over plain http) would cost the generation a core's worth of
+  // hashing. So bodies are sent as UNSIGNED-PAYLOAD (the headers stay signed), as the SDK itself does over https.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { method?: string; body?: unknown; headers?: Record<string, string> };
+      if (request.method === 'PUT' && request.body != null && request.headers) request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+      return next(args);
+    },
+    { step: 'build', name: 'klientadminUnsignedPayload' },
+  );
+  return client;
 }
 
 function isNotFound(error: unknown): boolean {
