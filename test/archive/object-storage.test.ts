@@ -7,7 +7,11 @@ import { migrateStorage } from '../../src/archive/migrate-storage';
 import { LocalFolderStorage } from '../../src/archive/archive-storage';
 import { applyRetention } from '../../src/archive/retention';
 import { S3ObjectStorage } from '../../src/archive/s3-storage';
+import { openRuntime, StartupError } from '../../src/boot';
+import { systemClock } from '../../src/common/clock';
 import { toGlobalId } from '../../src/common/global-id';
+import { loadConfig } from '../../src/config/config';
+import { createConnection } from 'mysql2/promise';
 import { documentsOf, endRelationship, EXAMPLE_130, importSaft } from '../ledger/ledger-helpers';
 import { retentionDeps } from '../support/deps';
 import { overwriteStored, storedBytes } from '../support/archive-files';
@@ -213,3 +217,31 @@ function cli(app: TestApp, ...args: string[]): Promise<{ code: number | null; st
     }),
   );
 }
+
+describe('S10: the object storage is checked at start-up', () => {
+  it('a bucket that does not exist stops the process with the setting named, and no credential in the message', async () => {
+    const s3 = await startS3Server();
+    try {
+      // A database of its own, dropped below: the check comes after the database is opened.
+      const database = new URL(process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/klientadmin');
+      database.pathname = `/ka_test_${process.pid}_startup_s3`;
+      const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.toString(), REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', ...s3.env, S3_BUCKET: 'no-such-bucket' });
+      const failure = await openRuntime(config, { clock: systemClock, migrate: true }).then(
+        async (opened) => {
+          await opened.close();
+          return null;
+        },
+        (error: Error) => error,
+      );
+      expect(failure).toBeInstanceOf(StartupError);
+      expect(failure!.message).toContain('s3://no-such-bucket/archive/');
+      expect(failure!.message).toContain('(ARCHIVE_STORAGE)');
+      expect(failure!.message).not.toContain('S3RVER');
+    } finally {
+      await s3.close();
+      const server = await createConnection({ uri: (process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/klientadmin').replace(/\/[^/]*$/, '/') });
+      await server.query(`DROP DATABASE IF EXISTS \`ka_test_${process.pid}_startup_s3\``);
+      await server.end();
+    }
+  });
+});
