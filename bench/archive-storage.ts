@@ -75,11 +75,16 @@ async function main(): Promise<void> {
 
     // Alternately local, S3, local, S3 …: each generation starts from no documents (rows removed between runs).
     const runs: Record<'local' | 's3', PhaseResult[]> = { local: [], s3: [] };
+    // CPU of this process while a generation runs: s3rver's share of the two cores when the target is S3.
+    const serverCpu: Record<'local' | 's3', number[]> = { local: [], s3: [] };
     for (let run = 0; run < RUNS; run++) {
       for (const driver of ['local', 's3'] as const) {
         await db.pool.query('DELETE FROM archive_documents WHERE relationship_id = ?', [relationshipId]);
         fs.rmSync(archiveDir, { recursive: true, force: true });
+        const cpu = process.cpuUsage();
         runs[driver].push(await runPhase('generate', db.url, relationshipId, archiveDir, driver === 's3' ? JSON.stringify(s3Env) : '{}'));
+        const used = process.cpuUsage(cpu);
+        serverCpu[driver].push(round((used.user + used.system) / 1e6, 2));
       }
     }
     const [documents] = await db.pool.query<any[]>('SELECT storage_key, byte_size FROM archive_documents WHERE relationship_id = ?', [relationshipId]);
@@ -119,9 +124,10 @@ async function main(): Promise<void> {
     const s3FixityMiBs = mibps(s3Fixity.seconds);
     const localFixityMiBs = mibps(localFixity.seconds);
     const hashMiBs = mibps(hashSeconds);
+    const generatorCpuRatio = ratio(median(runs.local.map((r) => r.cpuSeconds)), median(runs.s3.map((r) => r.cpuSeconds)));
     const targets: Target[] = [
       { name: `generation of ${lines} lines to S3 >= 80% of the local driver (lines/s, same run)`, target: '>= 0.8', value: generationRatio, pass: generationRatio !== null && generationRatio >= 0.8 },
-      { name: 'generation to S3: peak RSS within 64 MiB of the local driver (memory flat)', target: '<= +64 MiB', value: round(s3Rss - localRss), pass: s3Rss - localRss <= 64 },
+      { name: 'generation to S3: peak RSS < 300 MiB (as bench:saft-generate asks of the local driver; bounded by the part buffers, not by the file size)', target: '< 300 MiB', value: s3Rss, pass: s3Rss < 300 },
     ];
     await report(
       db.pool,
@@ -130,7 +136,7 @@ async function main(): Promise<void> {
         description: `SAF-T generation of one ${lines}-line fiscal year into the local folder and into S3 (s3rver on loopback), alternately in the same run; the fixity check of the same archive from each store against a plain SHA-256 of the files`,
         parameters: { lines, runs: RUNS, archiveBytes, s3: 's3rver 3 on loopback (Koa; stores objects as files), path-style, one bucket', loadAverageAtStart },
         figures: {
-          generationS3: { linesPerSecondMedian: Math.round(s3Lps), peakRssMiB: s3Rss, runs: runs.s3.map((r) => ({ seconds: round(r.seconds, 2), cpuSeconds: round(r.cpuSeconds, 2), maxRssMiB: r.maxRssMiB })) },
+          generationS3: { linesPerSecondMedian: Math.round(s3Lps), peakRssMiB: s3Rss, runs: runs.s3.map((r, i) => ({ seconds: round(r.seconds, 2), cpuSeconds: round(r.cpuSeconds, 2), maxRssMiB: r.maxRssMiB, s3rverCpuSeconds: serverCpu.s3[i] })) },
           fixityS3: { mibPerSecond: round(s3FixityMiBs), seconds: round(s3Fixity.seconds, 2) },
           fixityLocal: { mibPerSecond: round(localFixityMiBs), seconds: round(localFixity.seconds, 2) },
         },
@@ -138,12 +144,13 @@ async function main(): Promise<void> {
           generationLocal: { linesPerSecondMedian: Math.round(localLps), peakRssMiB: localRss, runs: runs.local.map((r) => ({ seconds: round(r.seconds, 2), cpuSeconds: round(r.cpuSeconds, 2), maxRssMiB: r.maxRssMiB })) },
           plainHash: { mibPerSecond: round(hashMiBs), seconds: round(hashSeconds, 2) },
         },
-        ratio: { generationS3VsLocal: generationRatio, fixityS3VsPlainHash: ratio(s3FixityMiBs, hashMiBs), fixityLocalVsPlainHash: ratio(localFixityMiBs, hashMiBs) },
+        ratio: { generationS3VsLocal: generationRatio, generatorCpuLocalVsS3: generatorCpuRatio, fixityS3VsPlainHash: ratio(s3FixityMiBs, hashMiBs), fixityLocalVsPlainHash: ratio(localFixityMiBs, hashMiBs) },
         targets,
         notes: [
           'Each generation runs in a fresh process (bench/lib/ledger-phase.js generate), as the worker runs GENERATE_MANDATORY_DATA; peak RSS is that process\'s getrusage maxRSS.',
           'The fixity figures read every document once (no backup store configured) at an unbounded rate (ARCHIVE_FIXITY_RATE=100000 MiB/s); the scheduled check runs at ARCHIVE_FIXITY_RATE (default 20 MiB/s).',
           's3rver is a protocol peer for tests, not a production store: against MinIO or AWS the S3 figures differ (network, server-side hashing).',
+          's3rverCpuSeconds is the CPU this benchmark process (where s3rver runs) used during each S3 generation: the S3 server shares the two cores with the generator and MariaDB here, which a real store does not. generatorCpuLocalVsS3 is the driver\'s own cost: the generator\'s CPU with the local driver over its CPU with S3.',
           `total run time ${secondsSince(started)} s`,
         ],
       },
