@@ -61,6 +61,8 @@ export interface ArchiveStorage {
   presignGet?(key: string, options: PresignedGet): Promise<string>;
   /** A short-lived URL to PUT a file's bytes straight into the store, with the headers the PUT must carry. */
   presignPut?(key: string, options: PresignedPut): Promise<{ url: string; headers: Record<string, string> }>;
+  /** Copies a file to another key inside the store (server-side on S3), atomically; absent for a folder. */
+  copyWithin?(fromKey: string, toKey: string): Promise<void>;
   /** Start-up check that the store answers (a bucket that exists, credentials that work); a folder needs none. */
   check?(): Promise<void>;
   /** Releases connections (an S3 client's sockets); nothing for a folder. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   HeadBucketCommand,
   GetObjectCommand,
@@ -166,6 +167,11 @@ export class S3ObjectStorage implements ArchiveStorage {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return keys;
+  }
+
+  async copyWithin(fromKey: string, toKey: string): Promise<void> {
+    const source = this.keyOf(fromKey).split('/').map(encodeURIComponent).join('/');
+    await this.client.send(new CopyObjectCommand({ Bucket: this.settings.bucket, Key: this.keyOf(toKey), CopySource: `${this.settings.bucket}/${source}` }));
   }
 
   async presignGet(key: string, options: PresignedGet): Promise<string> {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { In } from 'typeorm';
@@ -16,7 +16,7 @@ import { PartnerRight } from '../partners/partner-membership.entity';
 import { lockClient } from '../relationships/client-lock';
 import { CustomerRelationship } from '../relationships/customer-relationship.entity';
 import { ArchiveDocument, ArchiveDocumentKind, ArchiveDocumentSource, UPLOADED_KINDS } from './archive-document.entity';
-import { ARCHIVE_UPLOAD_NODE, directUploadKey } from './archive-ids';
+import { ARCHIVE_UPLOAD_NODE, directUploadKey, uploadFolderKey } from './archive-ids';
 import type { ArchiveStorage } from './archive-storage';
 import type { BackupTrigger } from './backup';
 import { ArchiveUpload } from './archive-upload.entity';
@@ -269,10 +269,14 @@ export class ArchiveUploadService {
       return refused(NO_DOCUMENT, refusal(UserErrorCode.UPLOAD_EXPIRED, `The upload expired at ${upload.expiresAt.toISOString()}; reserve it again with createArchiveUploads.`, ['input', 'uploadId']));
     }
     const incomplete = refusal(UserErrorCode.UPLOAD_INCOMPLETE, 'Nothing was received for this upload: PUT its bytes to its uploadUrl first.', ['input', 'uploadId']);
-    if (!upload.receivedKey && this.settings.directUploads && (await this.storage.size(directUploadKey(upload))) !== null) {
-      // A presigned PUT went straight to the object storage: its key is the upload's own.
-      upload.receivedKey = directUploadKey(upload);
-      await uow.repo(ArchiveUpload).update({ id: upload.id }, { receivedKey: upload.receivedKey, receivedAt: now });
+    if (!upload.receivedKey && this.settings.directUploads && this.storage.copyWithin && (await this.storage.size(directUploadKey(upload))) !== null) {
+      // A presigned PUT went straight to the object storage. Its URL may still work, so the bytes are copied (inside
+      // the store) to a key no URL can write, and checked there: the recorded document can never be overwritten.
+      const key = `${uploadFolderKey(upload)}/${randomBytes(8).toString('hex')}`;
+      await this.storage.copyWithin(directUploadKey(upload), key);
+      await this.storage.delete(directUploadKey(upload));
+      upload.receivedKey = key;
+      await uow.repo(ArchiveUpload).update({ id: upload.id }, { receivedKey: key, receivedAt: now });
     }
     if (!upload.receivedKey) return refused(NO_DOCUMENT, incomplete);
 

@@ -120,7 +120,7 @@ describe('S10: downloads and uploads straight to and from object storage', () =>
   afterAll(async () => app?.close());
 
   it('ARCHIVE_DOWNLOADS=redirect: the API checks the token and the right first, then redirects to a presigned GET that serves ranges', async () => {
-    const [document] = await documentsOf(app, relationshipId);
+    const document = (await documentsOf(app, relationshipId)).find((d) => d.kind === 'SAFT_FINANCIAL')!;
     const url = `${app.url}/archive/documents/${toGlobalId('ArchiveDocument', document.id)}`;
     expect((await fetch(url, { redirect: 'manual' })).status).toBe(401);
     expect((await fetch(url, { redirect: 'manual', headers: { authorization: `Bearer ${await app.tokenFor('u-lars')}` } })).status).toBe(404);
@@ -154,6 +154,11 @@ describe('S10: downloads and uploads straight to and from object storage', () =>
     const done = await complete(app, 'u-kari', upload.id);
     expect(done.userErrors).toEqual([]);
     expect(done.document).toMatchObject({ fileName: sample.fileName, sha256: sha256(sample.bytes), source: 'UPLOADED' });
+    // The URL still works until it expires, but no longer reaches the recorded bytes: they were moved to a key of their own.
+    expect((await put(app, upload, Buffer.concat([sample.bytes.subarray(0, -1), Buffer.from('?')]))).status).toBe(200);
+    const [row] = await app.sql('SELECT storage_key FROM archive_documents WHERE upload_id <> 0');
+    expect(row.storage_key).not.toMatch(/\/direct$/);
+    expect(sha256((await storedBytes(app, row.storage_key))!)).toBe(sha256(sample.bytes));
   });
 });
 
