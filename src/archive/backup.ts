@@ -1,7 +1,7 @@
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, Not } from 'typeorm';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
-import { ArchiveBackupState, ArchiveDocument } from './archive-document.entity';
+import { ArchiveBackupState, ArchiveDocument, ArchiveIntegrity } from './archive-document.entity';
 import { copyVerified, hashStored, type ArchiveStorage } from './archive-storage';
 
 /** What a backup copy needs. */
@@ -46,9 +46,14 @@ export async function copyToBackup(deps: BackupDeps, documentId: string): Promis
   return outcome;
 }
 
-/** Documents whose backup copy is still to be made, oldest first: the rows are the truth (DESIGN S2). */
+/**
+ * Documents whose backup copy is still to be made, oldest first: the rows are the truth (DESIGN S2). A DAMAGED document
+ * has no good copy to make one from; the fixity check makes it when the original is restored.
+ */
 export async function pendingBackupIds(dataSource: DataSource, limit: number): Promise<string[]> {
-  const rows = await dataSource.getRepository(ArchiveDocument).find({ select: { id: true }, where: { backupState: In([ArchiveBackupState.PENDING]) }, order: { id: 'ASC' }, take: limit });
+  const rows = await dataSource
+    .getRepository(ArchiveDocument)
+    .find({ select: { id: true }, where: { backupState: In([ArchiveBackupState.PENDING]), integrity: Not(ArchiveIntegrity.DAMAGED) }, order: { id: 'ASC' }, take: limit });
   return rows.map((r) => r.id);
 }
 

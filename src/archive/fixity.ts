@@ -56,7 +56,7 @@ const matches = (found: StoredFile | null, document: ArchiveDocument) => found !
  * a metric and a notification to the partner's ARCHIVE users — and stays listed. A document found intact again (a copy
  * restored by hand) is INTACT again. Idempotent; the scheduled job and `npm run cli -- archive verify` run it.
  */
-export async function verifyArchive(deps: FixityDeps, options: { clientId?: string } = {}): Promise<FixitySummary> {
+export async function verifyArchive(deps: FixityDeps, options: { clientId?: string; documentId?: string } = {}): Promise<FixitySummary> {
   const { dataSource, clock, logger, backup } = deps;
   const started = Date.now();
   const limiter = new RateLimiter(deps.bytesPerSecond);
@@ -65,6 +65,7 @@ export async function verifyArchive(deps: FixityDeps, options: { clientId?: stri
   for (;;) {
     const query = dataSource.getRepository(ArchiveDocument).createQueryBuilder('d').where('d.id > :after', { after }).orderBy('d.id', 'ASC').limit(BATCH);
     if (options.clientId) query.andWhere('d.client_id = :clientId', { clientId: options.clientId });
+    if (options.documentId) query.andWhere('d.id = :documentId', { documentId: options.documentId });
     const documents = await query.getMany();
     if (documents.length === 0) break;
     for (const document of documents) {

@@ -4,6 +4,7 @@ import { cleanUpArchive, type CleanupResult } from '../archive/archive-cleanup';
 import { ExportAttemptFailed, runExport } from '../archive/export-runner';
 import { applyRetention } from '../archive/retention';
 import { copyToBackup } from '../archive/backup';
+import { CopyMismatchError } from '../archive/archive-storage';
 import { verifyArchive, type FixitySummary } from '../archive/fixity';
 import type { Opened } from '../boot';
 import { BUSINESS_ZONE, osloToday } from '../common/clock';
@@ -179,6 +180,14 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
             end({ outcome });
             return outcome;
           } catch (error) {
+            if (error instanceof CopyMismatchError) {
+              // The original is not the recorded bytes: no retry makes a good copy. The fixity check of this one
+              // document marks it DAMAGED and alerts (or finds it repaired meanwhile).
+              logger.error({ err: error, documentId: job.data.documentId }, 'the original of an archive document is not the recorded bytes');
+              await verifyArchiveNow({ documentId: job.data.documentId });
+              end({ outcome: 'original-damaged' });
+              return 'original-damaged';
+            }
             end({ outcome: 'failed' });
             const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
             metrics.jobFailures.inc({ queue: QUEUE.backups, final: String(final) });
@@ -190,7 +199,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
       )
     : null;
 
-  const verifyArchiveNow = async (): Promise<FixitySummary> => {
+  const verifyArchiveNow = async (only: { documentId?: string } = {}): Promise<FixitySummary> => {
     const summary = await verifyArchive({
       dataSource,
       clock,
@@ -202,7 +211,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
       bytesPerSecond: config.archiveFixityBytesPerSecond,
       onDamaged: () => metrics.archiveDocumentsDamaged.inc(),
       onRepaired: (copy) => metrics.archiveCopiesRepaired.inc({ copy }),
-    });
+    }, only);
     metrics.archiveFixityBytes.inc(summary.bytesRead);
     return summary;
   };

@@ -3,7 +3,7 @@ import { SaftMandatoryDataGenerator } from '../../src/archive/saft-generator';
 import { QUEUE, queueOptions } from '../../src/jobs/queues';
 import { uploadOne, archiveWorld, SAMPLES } from '../archive/upload-helpers';
 import { documentsOf, endRelationship, EXAMPLE_130, importSaft } from '../ledger/ledger-helpers';
-import { storedBytes } from '../support/archive-files';
+import { overwriteStored, storedBytes } from '../support/archive-files';
 import { eventually, JobsApp, startJobsApp } from './support';
 
 describe('S10: the backup copies and the fixity check run from the workers (a local archive with a backup folder)', () => {
@@ -56,5 +56,19 @@ describe('S10: the backup copies and the fixity check run from the workers (a lo
     expect(metric.values).toContainEqual(expect.objectContaining({ labels: { copy: 'original' }, value: 1 }));
     const [row] = await app.sql('SELECT integrity FROM archive_documents WHERE id = ?', [document.id]);
     expect(row.integrity).toBe('INTACT');
+  });
+
+  it('a backup copy whose original is not the recorded bytes is not made: the document is DAMAGED and the partner alerted', async () => {
+    const [, document] = await documentsOf(app, relationshipId);
+    const backup = app.opened.runtime.services.archiveBackupStorage!;
+    await backup.delete(document.storageKey);
+    await overwriteStored(app, document.storageKey, Buffer.from('not the recorded bytes'));
+    await app.sql("UPDATE archive_documents SET backup_state = 'PENDING' WHERE id = ?", [document.id]);
+    expect(await app.workers[0].sweepNow()).toMatchObject({ backupsRequeued: 1 });
+    await eventually(async () => (await app.sql('SELECT integrity FROM archive_documents WHERE id = ?', [document.id]))[0].integrity === 'DAMAGED', 'marked DAMAGED');
+    expect(await backup.size(document.storageKey)).toBeNull();
+    expect(await app.sql("SELECT user_id FROM notifications WHERE kind = 'ARCHIVE_DOCUMENT_DAMAGED'")).toEqual([{ user_id: 'u-kari' }]);
+    // Not queued again while it is damaged.
+    expect(await app.workers[0].sweepNow()).toMatchObject({ backupsChecked: 0 });
   });
 });
