@@ -15,12 +15,18 @@ module.exports = {
   testTimeout: 30000,
   projects: [
     { ...project, displayName: 'local', testMatch: ['**/*.test.ts'] },
-    // The archive's end-to-end tests once more with the archive in S3-compatible object storage (DESIGN S10): an S3
-    // server (s3rver) per test app, on loopback. Only the files whose checks go through the storage interface.
+    // The archive's tests once more with the archive in S3-compatible object storage (DESIGN S10): an S3 server
+    // (s3rver) per test app, on loopback. The files whose checks go through the storage interface; the specification
+    // and generation tests look at files on disk (inodes, folders) and run on the local driver only.
     {
       ...project,
       displayName: 'archive-on-s3',
-      testMatch: ['<rootDir>/test/archive/download-and-retention.test.ts', '<rootDir>/test/e2e/ending-to-archive.test.ts'],
+      testMatch: [
+        '<rootDir>/test/archive/download-and-retention.test.ts',
+        '<rootDir>/test/archive/uploads.test.ts',
+        '<rootDir>/test/archive/packages.test.ts',
+        '<rootDir>/test/e2e/ending-to-archive.test.ts',
+      ],
       setupFiles: [...project.setupFiles, '<rootDir>/test/support/s3-project.js'],
     },
   ],
