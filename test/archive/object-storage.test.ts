@@ -178,6 +178,13 @@ describe('S10: `archive migrate-storage` copies a local archive into object stor
       await overwriteStored(app, second.storageKey, Buffer.from('half a file'), target);
       expect(await migrateStorage(deps)).toMatchObject({ files: 7, copied: 2, alreadyThere: 5 });
       for (const d of await documentsOf(app, relationshipId)) expect(sha256((await storedBytes(app, d.storageKey, target))!)).toBe(d.sha256);
+
+      // The command, as an operator runs it while ARCHIVE_STORAGE still says local: the S3_* settings name the target.
+      const { ARCHIVE_STORAGE: _s3, ...s3Settings } = s3.env;
+      const run = await cliWith(app, { ...s3Settings, S3_PREFIX: 'migrated' }, 'archive', 'migrate-storage', '--to', 's3');
+      expect(run.stdout).toContain('7 files: 0 copied (0.0 MiB), 7 already there and verified.');
+      expect(run.stdout).toContain('Set ARCHIVE_STORAGE=s3');
+      expect(run.code).toBe(0);
     } finally {
       target.close();
       await s3.close();
@@ -193,6 +200,10 @@ function backupDeps(app: TestApp) {
 
 /** `npm run cli -- <args>` against the test app, from the sources, with the app's storage settings. */
 function cli(app: TestApp, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return cliWith(app, { ...app.s3!.env, ...app.s3!.backupEnv }, ...args);
+}
+
+function cliWith(app: TestApp, storageEnv: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const config = app.opened.runtime.config;
   const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/jobs/child/ts-register.js'), path.join(ROOT, 'src/cli/index.ts'), ...args], {
     cwd: ROOT,
@@ -205,8 +216,7 @@ function cli(app: TestApp, ...args: string[]): Promise<{ code: number | null; st
       AUTH_JWT_SECRET: config.authJwtSecret,
       ARCHIVE_DIR: config.archiveDir,
       LOG_LEVEL: 'silent',
-      ...app.s3!.env,
-      ...app.s3!.backupEnv,
+      ...storageEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
