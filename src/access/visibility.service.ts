@@ -1,7 +1,7 @@
 import { EntityManager, In } from 'typeorm';
 import type { Viewer } from '../auth/viewer';
 import { ClientAccess } from '../clients/client-access.entity';
-import type { Client } from '../clients/client.entity';
+import { Client } from '../clients/client.entity';
 import { noSuchClient, noSuchRelationship, Refusal, refusal, UserErrorCode } from '../common/refusals';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
@@ -111,10 +111,20 @@ export class VisibilityService {
   }
 
   /**
-   * Who may see and download an archive document (A2, A6): members with ARCHIVE in the partner of the relationship it
-   * belongs to. `node(id:)` and `GET /archive/documents/<id>` both ask this; anyone else is told it does not exist.
+   * Who may see and download an archive document and its folder's package (A2, A6, A7): members with ARCHIVE in the
+   * partner of the relationship it belongs to, and — once that relationship has ended — the client's administrators
+   * (A5), read-only, whoever's the archive is. `node(id:)`, `GET /archive/documents/<id>` and
+   * `GET /archive/packages/<id>` all ask this; anyone else is told it does not exist.
    */
-  canSeeArchiveDocument(viewer: Viewer, relationship: CustomerRelationship): boolean {
-    return viewer.hasRight(relationship.partnerId, PartnerRight.ARCHIVE);
+  canSeeArchiveDocument(viewer: Viewer, relationship: CustomerRelationship, isClientAdministrator: boolean): boolean {
+    return viewer.hasRight(relationship.partnerId, PartnerRight.ARCHIVE) || (isClientAdministrator && ARCHIVE_STATUSES.includes(relationship.status));
+  }
+
+  /** `canSeeArchiveDocument`, reading whether the viewer administers the client only when the partner's rights do not decide. */
+  async seesArchiveDocuments(manager: EntityManager, viewer: Viewer, relationship: CustomerRelationship, today: string): Promise<boolean> {
+    if (this.canSeeArchiveDocument(viewer, relationship, false)) return true;
+    if (!ARCHIVE_STATUSES.includes(relationship.status)) return false;
+    const client = await manager.getRepository(Client).findOneBy({ id: relationship.clientId });
+    return client !== null && this.canSeeArchiveDocument(viewer, relationship, await this.isClientAdministrator(manager, viewer, client, today));
   }
 }
