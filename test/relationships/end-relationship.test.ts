@@ -58,7 +58,7 @@ describe('ending a customer relationship (DESIGN E1-E5, E9, E13)', () => {
       ['Per Hansen', '2027-01-15', true, 'NORDLYS'],
       ['Ingrid Berg', '2027-01-15', true, 'NORDLYS'],
     ]);
-    expect(res.warnings.map((w: any) => w.code)).toEqual(['USERS_IN_OTHER_PARTNERS']);
+    expect(res.warnings.map((w: any) => w.code)).toEqual(['USERS_IN_OTHER_PARTNERS', 'SUBSCRIPTION_ADMIN_LEAVING']);
 
     const rows = await app.sql("SELECT status FROM customer_relationships WHERE client_id = 'c-fjord'");
     expect(rows).toEqual([{ status: 'ENDED' }]); // the import's ACTIVE row became the ended one
