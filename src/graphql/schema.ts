@@ -5,7 +5,7 @@ import { ArchiveExportResolver, ArchiveTransferMutations, ArchiveUploadResolver,
 import { AuditEventResolver, ClientAuditResolver } from '../audit/audit.resolver';
 import { ViewerResolver } from '../auth/viewer.resolver';
 import { ClientExtensionResolver, ClientResolver, ClientUserResolver } from '../clients/client.resolver';
-import { NotificationResolver } from '../notifications/notification.resolver';
+import { NotificationMutations, NotificationResolver } from '../notifications/notification.resolver';
 import { PartnerMembershipResolver, PartnerResolver, UserResolver } from '../partners/partner.resolver';
 import { ClientRelationshipsResolver, CustomerRelationshipResolver } from '../relationships/relationship.resolver';
 import { RelationshipMutations } from '../relationships/relationship.mutations';
@@ -34,6 +34,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ArchiveExportResolver,
   RelationshipPackageResolver,
   NotificationResolver,
+  NotificationMutations,
   RelationshipMutations,
   ClientAuditResolver,
   ClientRelationshipsResolver,

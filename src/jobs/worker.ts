@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import { cleanUpArchive, type CleanupResult } from '../archive/archive-cleanup';
 import { ExportAttemptFailed, runExport } from '../archive/export-runner';
 import { applyRetention } from '../archive/retention';
+import { notifyExpiringArchives } from '../archive/retention-notices';
 import type { Opened } from '../boot';
 import { BUSINESS_ZONE, osloToday } from '../common/clock';
 import { createMailer, Mailer, sendNotificationEmail } from '../notifications/email';
@@ -44,6 +45,9 @@ const SWEEP_SCHEDULER_ID = 'sweep';
 /** Retention (DESIGN S5) runs yearly at 00:00 on 1 January, Europe/Oslo. */
 const RETENTION_SCHEDULER_ID = 'archive-retention';
 const RETENTION_SCHEDULE = { pattern: '0 0 1 1 *', tz: BUSINESS_ZONE };
+/** The administrators of clients whose archive folders retention will delete soon are told daily, 06:00 Europe/Oslo (S11). */
+const EXPIRY_NOTICES_SCHEDULER_ID = 'archive-expiry-notices';
+const EXPIRY_NOTICES_SCHEDULE = { pattern: '0 6 * * *', tz: BUSINESS_ZONE };
 /** Expired uploads and exports are removed every ten minutes (DESIGN S8, S9). */
 const ARCHIVE_CLEANUP_SCHEDULER_ID = 'archive-cleanup';
 export const ARCHIVE_CLEANUP_EVERY_MS = 10 * 60_000;
@@ -70,7 +74,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     stalledInterval: options.stalledIntervalMs ?? Math.floor((options.lockDurationMs ?? 30_000) / 2),
   };
   const readyAt = (job: Job) => job.timestamp + (job.delay ?? 0);
-  const taskDeps = { dataSource, clock, logger, audit: services.audit };
+  const taskDeps = { dataSource, clock, logger, audit: services.audit, notices: services.notices };
 
   const tasks = new Worker<TaskJobData>(
     QUEUE.tasks,
@@ -187,6 +191,9 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     QUEUE.maintenance,
     async (job) => {
       if (job.name === ARCHIVE_CLEANUP_SCHEDULER_ID) return cleanUpArchiveNow();
+      if (job.name === EXPIRY_NOTICES_SCHEDULER_ID) {
+        return notifyExpiringArchives({ dataSource, notices: services.notices, logger }, osloToday(clock), config.archiveExpiryNoticeDays);
+      }
       if (job.name !== 'retention') return sweepNow();
       const result = await applyRetention({ dataSource, storage: services.archiveStorage, audit: services.audit, logger }, osloToday(clock));
       logger.info({ ...result }, 'archive retention applied');
@@ -196,6 +203,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   );
   await maintenance.upsertJobScheduler(RETENTION_SCHEDULER_ID, RETENTION_SCHEDULE, { name: 'retention', data: {} });
   await maintenance.upsertJobScheduler(ARCHIVE_CLEANUP_SCHEDULER_ID, { every: ARCHIVE_CLEANUP_EVERY_MS }, { name: ARCHIVE_CLEANUP_SCHEDULER_ID, data: {} });
+  await maintenance.upsertJobScheduler(EXPIRY_NOTICES_SCHEDULER_ID, EXPIRY_NOTICES_SCHEDULE, { name: EXPIRY_NOTICES_SCHEDULER_ID, data: {} });
 
   for (const worker of [tasks, emails, exportWorker, sweeper]) {
     worker.on('error', (err) => logger.warn({ err, queue: worker.name }, 'worker error'));

@@ -13,6 +13,7 @@ import { localIdOf } from '../common/global-id';
 import { noSuchClient, Refusal, refusal, refused, UserErrorCode, Warning, WarningCode } from '../common/refusals';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import type { ClientNotices } from '../notifications/client-notices';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
 import { ScheduledTask, TaskKind, TaskState } from '../tasks/scheduled-task.entity';
@@ -124,6 +125,7 @@ export class EndingService {
     private readonly subscriptionAdmin: SubscriptionAdminService,
     private readonly taskTrigger: TaskTrigger,
     private readonly derivedGroupings: DerivedGroupingLookup,
+    private readonly notices: ClientNotices,
   ) {}
 
   /**
@@ -392,6 +394,9 @@ export class EndingService {
         subscriptionAdminUserId: client.subscriptionAdminUserId,
       },
     });
+
+    // S11: the client hears of it in the same transaction.
+    await this.notices.relationshipEnded(uow, { client, relationship, accesses, deactivations, endedByUserId: viewer.userId, today });
 
     uow.onCommit(() => this.taskTrigger.created(tasks));
     return { relationship, client, deactivations, warnings, userErrors: [] };
