@@ -1,9 +1,11 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync, NonEmptyArray } from 'type-graphql';
 import { ArchiveDocumentResolver, ArchiveResolver } from '../archive/archive.resolver';
+import { ArchiveDocumentRetentionResolver } from '../archive/retention.resolver';
 import { ArchiveExportResolver, ArchiveTransferMutations, ArchiveUploadResolver, RelationshipPackageResolver } from '../archive/transfers.resolver';
 import { AuditEventResolver, ClientAuditResolver } from '../audit/audit.resolver';
 import { ViewerResolver } from '../auth/viewer.resolver';
+import { ClientRetentionMutations } from '../clients/client-retention.resolver';
 import { ClientExtensionResolver, ClientResolver, ClientUserResolver } from '../clients/client.resolver';
 import { NotificationMutations, NotificationResolver } from '../notifications/notification.resolver';
 import { PartnerMembershipResolver, PartnerResolver, UserResolver } from '../partners/partner.resolver';
@@ -29,6 +31,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CustomerRelationshipResolver,
   ArchiveResolver,
   ArchiveDocumentResolver,
+  ArchiveDocumentRetentionResolver,
+  ClientRetentionMutations,
   ArchiveTransferMutations,
   ArchiveUploadResolver,
   ArchiveExportResolver,
