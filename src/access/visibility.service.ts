@@ -5,7 +5,7 @@ import { Client } from '../clients/client.entity';
 import { noSuchClient, noSuchRelationship, Refusal, refusal, UserErrorCode } from '../common/refusals';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
-import { administersClientNow, administratorWhoMayChange, ClientAdministrator } from './access-rules';
+import { administersClientNow, administratorWhoMayChange, ClientAdministrator, keepsSightUntilGeneration } from './access-rules';
 
 /** Statuses of a relationship that put its client in the partner's archive (DESIGN A2). */
 export const ARCHIVE_STATUSES = [RelationshipStatus.ENDED, RelationshipStatus.ARCHIVED];
@@ -60,7 +60,10 @@ export class VisibilityService {
     if (rest.length > 0) {
       const accesses = await manager.getRepository(ClientAccess).findBy({ userId: viewer.userId, clientId: In(rest.map((c) => c.id)) });
       const byId = new Map(rest.map((c) => [c.id, c]));
-      for (const a of accesses) if (administersClientNow(a, byId.get(a.clientId)!, today)) views.set(a.clientId, PRESENT);
+      for (const a of accesses) {
+        const client = byId.get(a.clientId)!;
+        if (administersClientNow(a, client, today) || keepsSightUntilGeneration(viewer, a, client, today)) views.set(a.clientId, PRESENT);
+      }
       rest = rest.filter((c) => !views.has(c.id));
     }
     const archivePartners = viewer.partnersWithRight(PartnerRight.ARCHIVE);
