@@ -4,7 +4,8 @@ import os from 'node:os';
 import mysql from 'mysql2/promise';
 import { TokenService } from '../src/auth/jwt';
 import { addDays, osloMidnight, osloToday, systemClock } from '../src/common/clock';
-import { toGlobalId } from '../src/common/global-id';
+import { toGlobalId, useGlobalIdKey } from '../src/common/global-id';
+import { InstallationKeyKind } from '../src/db/installation-key.entity';
 import { startApiServer } from './lib/api-server';
 import { createBenchDatabase, databaseUrl, dropOnInterrupt } from './lib/database';
 import { LatencyFigures, runCallers, runLoad } from './lib/http-load';
@@ -169,6 +170,9 @@ async function main(): Promise<void> {
 
     counted = await CountedUser.create(db.pool, db.name);
     server = await startApiServer(databaseUrl(db.name, counted), db.queuePrefix);
+    // The API (production mode) encrypts ids with the installation's own key: make them with the same one.
+    const [[idKey]] = await db.pool.query<any[]>('SELECT secret FROM installation_keys WHERE id = ?', [InstallationKeyKind.GLOBAL_IDS]);
+    useGlobalIdKey(idKey.secret, { acceptLegacy: false });
 
     // Product: each request ends a client no other request touches (clients 0 .. PER_SIDE-1).
     let next = 0;

@@ -94,7 +94,7 @@ describe('everyone hears what happens (DESIGN S11) and the client reads its noti
     expect(changed[0].message).toContain('has cancelled the ending');
   });
 
-  it('S11: when generation fails its last try, the partner\'s ARCHIVE users are told the error and the `tasks retry` hint', async () => {
+  it('S11: when generation fails its last try, the partner\'s ARCHIVE users are told the error and the tasks retry hint', async () => {
     dataOf(await app.gql(END, { input: { ...fjordEnding(), clientId: clientId('c-tinde'), responsibilityFrom: '2019-01' } }, 'u-kari'));
     const rel = await latestRelationshipOf(app, 'c-tinde');
     app.clock.set('2027-01-15T00:00:00Z');
