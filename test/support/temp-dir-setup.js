@@ -9,4 +9,6 @@ module.exports = async function setup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'klientadmin-tests-'));
   process.env.KLIENTADMIN_TEST_TMPDIR = dir;
   process.env.TMPDIR = dir;
+  // Node 22+ (and npm on it) keep a module compile cache under the temp folder; it is Node's, not a test's leftover.
+  process.env.NODE_DISABLE_COMPILE_CACHE = '1';
 };
