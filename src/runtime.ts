@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { VisibilityService } from './access/visibility.service';
 import { AuditService } from './audit/audit.service';
 import { TokenService } from './auth/jwt';
+import { ClientRetentionService } from './clients/client-retention.service';
 import { ClientsService } from './clients/clients.service';
 import { ArchiveService } from './archive/archive.service';
 import type { ArchiveStorage } from './archive/archive-storage';
@@ -36,6 +37,8 @@ export interface Services extends RelationshipServices {
   readonly uploads: ArchiveUploadService;
   /** Archive folders exported as BagIt ZIPs in the background (S9). */
   readonly exports: ArchiveExportService;
+  /** A client's retention years and legal hold (S5). */
+  readonly retention: ClientRetentionService;
 }
 
 /** Everything a process (API, worker, CLI) runs on: composed once by `createRuntime`, never changed after. */
@@ -111,6 +114,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
       directUploads: config.archiveDirectUploads,
     }),
     exports: new ArchiveExportService(clock, visibility, relationshipServices.idempotency, exportTrigger),
+    retention: new ClientRetentionService(clock, visibility, audit, relationshipServices.idempotency),
   });
   const createGenerator = parts.createMandatoryDataGenerator ?? ((deps: SaftGeneratorDeps) => new SaftMandatoryDataGenerator(deps));
   return Object.freeze({

@@ -26,6 +26,8 @@ export enum UserErrorCode {
   UPLOAD_INCOMPLETE = 'UPLOAD_INCOMPLETE',
   UPLOAD_EXPIRED = 'UPLOAD_EXPIRED',
   INVALID_FISCAL_YEAR = 'INVALID_FISCAL_YEAR',
+  // Retention set per client (DESIGN S5).
+  INVALID_RETENTION = 'INVALID_RETENTION',
 }
 
 /** Why a mutation refused its input: for a program (`code`), for a person (`message`), and the input at fault. */
@@ -41,6 +43,7 @@ export enum WarningCode {
   RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD = 'RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD',
   USERS_IN_OTHER_PARTNERS = 'USERS_IN_OTHER_PARTNERS',
   DERIVED_SAFT_GROUPINGS = 'DERIVED_SAFT_GROUPINGS',
+  SUBSCRIPTION_ADMIN_LEAVING = 'SUBSCRIPTION_ADMIN_LEAVING',
 }
 
 /** Something the caller should know; the change was made. */

@@ -12,6 +12,7 @@ import { idempotencyScope, IdempotencyScope, IdempotencyService, OnceSteps } fro
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
 import type { TaskTrigger } from '../tasks/task-trigger';
+import type { ClientNotices } from '../notifications/client-notices';
 import { lockClient } from './client-lock';
 import { CustomerRelationship, relationshipsOf, RelationshipStatus } from './customer-relationship.entity';
 import { checkMovedGenerationDate, checkResponsibilityPeriod, dayOfEnding, linkedSinceEnding } from './ending-rules';
@@ -59,6 +60,7 @@ export class PendingEndingService {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly taskTrigger: TaskTrigger,
+    private readonly notices: ClientNotices,
   ) {}
 
   /**
@@ -143,6 +145,7 @@ export class PendingEndingService {
       uow.onCommit(() => this.taskTrigger.sync(tasks));
     }
     await this.audit.record(uow, caller.actor, { action: 'RELATIONSHIP_ENDING_UPDATED', clientId: client.id, relationshipId: relationship.id, before, after });
+    await this.notices.endingChanged(uow, client, relationship, caller.viewer.userId, today, 'updated');
     return { relationship, client, userErrors: [] };
   }
 
@@ -196,6 +199,7 @@ export class PendingEndingService {
       before,
       after: { status: RelationshipStatus.CANCELLED, clientPartnerId: client.partnerId, partnerCodeRestored: relinked, restoredUserIds: restored.map((a) => a.userId) },
     });
+    await this.notices.endingChanged(uow, client, relationship, caller.viewer.userId, osloToday(this.clock), 'cancelled');
     return { relationship, client, userErrors: [] };
   }
 }

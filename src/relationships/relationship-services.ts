@@ -3,6 +3,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { Clock } from '../common/clock';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import type { EmailTrigger } from '../notifications/email-trigger';
+import { ClientNotices } from '../notifications/client-notices';
 import { NotificationService } from '../notifications/notification.service';
 import type { TaskTrigger } from '../tasks/task-trigger';
 import { DerivedGroupingLookup, EndingService } from './ending.service';
@@ -14,6 +15,8 @@ import { UserDeactivationService } from './user-deactivation.service';
 /** The services of the customer-relationship flow. */
 export interface RelationshipServices {
   readonly notifications: NotificationService;
+  /** The notices of endings, generation and expiry to the client and the archive (S11). */
+  readonly notices: ClientNotices;
   readonly idempotency: IdempotencyService;
   readonly endings: EndingService;
   readonly pendingEndings: PendingEndingService;
@@ -36,14 +39,16 @@ export interface RelationshipServiceParts {
 export function createRelationshipServices(parts: RelationshipServiceParts): RelationshipServices {
   const { clock, visibility, audit, taskTrigger } = parts;
   const notifications = new NotificationService(clock, parts.emailTrigger);
+  const notices = new ClientNotices(notifications);
   const idempotency = new IdempotencyService(clock);
   const subscriptionAdmin = new SubscriptionAdminService(clock, audit, notifications, idempotency, visibility);
   return {
     notifications,
+    notices,
     idempotency,
     subscriptionAdmin,
-    endings: new EndingService(clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger, parts.derivedGroupings),
-    pendingEndings: new PendingEndingService(clock, visibility, audit, idempotency, taskTrigger),
+    endings: new EndingService(clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger, parts.derivedGroupings, notices),
+    pendingEndings: new PendingEndingService(clock, visibility, audit, idempotency, taskTrigger, notices),
     userDeactivations: new UserDeactivationService(clock, visibility, audit, idempotency),
     partnerLinks: new PartnerLinkService(clock, visibility, audit, idempotency),
   };
