@@ -1,5 +1,6 @@
 import { isValidDate } from '../common/calendar';
 import { ClientRole } from '../clients/client-access.entity';
+import { VatTerm } from '../clients/vat-term';
 import { PLAIN_KEY, PLAUSIBLE_ID } from '../common/ids';
 import { PARTNER_CODE } from '../partners/partner-code';
 import { PartnerRight } from '../partners/partner-membership.entity';
@@ -21,6 +22,7 @@ export interface ImportClient {
   partner: string | null;
   partnerSince: string | null;
   fiscalYearStartMonth: number;
+  vatTerm: VatTerm;
   subscriptionAdmin: string | null;
   access: ImportAccess[];
   extensions: ImportExtension[];
@@ -128,6 +130,8 @@ export function parseImportFile(json: unknown): ImportFile {
     if (!o) return [];
     const fiscal = o.fiscalYearStartMonth ?? 1;
     if (!Number.isInteger(fiscal) || (fiscal as number) < 1 || (fiscal as number) > 12) fail(`${path}.fiscalYearStartMonth`, 'must be a month 1-12');
+    const vatTerm = o.vatTerm ?? VatTerm.BIMONTHLY;
+    if (typeof vatTerm !== 'string' || !(Object.values(VatTerm) as string[]).includes(vatTerm)) fail(`${path}.vatTerm`, `must be one of ${Object.values(VatTerm).join(', ')}`);
     const partnerSince = optionalText(o, 'partnerSince', path, 10);
     if (partnerSince && !isValidDate(partnerSince)) fail(`${path}.partnerSince`, 'must be a date YYYY-MM-DD');
     const partner = optionalText(o, 'partner', path, 64, ID, ID_HINT);
@@ -150,6 +154,7 @@ export function parseImportFile(json: unknown): ImportFile {
       partner,
       partnerSince,
       fiscalYearStartMonth: fiscal as number,
+      vatTerm: vatTerm as VatTerm,
       subscriptionAdmin: optionalText(o, 'subscriptionAdmin', path, 64, ID, ID_HINT),
       access: list(o.access, `${path}.access`).flatMap((a, j) => {
         const ap = `${path}.access[${j}]`;

@@ -118,7 +118,7 @@ export async function importFile(deps: ImportDeps, file: ImportFile): Promise<Im
     const known = new Set((await uow.repo(Client).find({ select: { id: true }, where: { id: In(file.clients.map((c) => c.id)) } })).map((c) => c.id));
     for (const c of file.clients) {
       if (known.has(c.id)) {
-        await uow.repo(Client).update({ id: c.id }, { name: c.name, organizationNumber: c.organizationNumber, fiscalYearStartMonth: c.fiscalYearStartMonth });
+        await uow.repo(Client).update({ id: c.id }, { name: c.name, organizationNumber: c.organizationNumber, fiscalYearStartMonth: c.fiscalYearStartMonth, vatTerm: c.vatTerm });
       } else {
         await uow.repo(Client).insert({
           id: c.id,
@@ -127,6 +127,7 @@ export async function importFile(deps: ImportDeps, file: ImportFile): Promise<Im
           partnerId: c.partner,
           partnerSince: c.partnerSince,
           fiscalYearStartMonth: c.fiscalYearStartMonth,
+          vatTerm: c.vatTerm,
           subscriptionAdminUserId: null,
         });
       }
