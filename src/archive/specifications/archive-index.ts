@@ -59,17 +59,9 @@ export const NOT_DERIVABLE_NOTE = 'ikke utledbar fra bokføringsdataene; oppbeva
 export async function writeArchiveIndex(output: Writable, identity: SpecificationIdentity, documents: IndexedDocument[]): Promise<void> {
   const pdf = new PdfReport(output, ARCHIVE_INDEX_TITLE, identity);
   pdf.heading('Dokumenter i mappen');
-  pdf.table([
-    { title: 'Fil', width: 30 },
-    { title: 'Innhold', width: 22 },
-    { title: 'Format', width: 6 },
-    { title: 'Byte', width: 10, align: 'right' },
-    { title: 'SHA-256', width: 32 },
-  ]);
   const sorted = [...documents].sort((a, b) => byKey(a.fileName, b.fileName));
   for (const d of sorted) {
-    pdf.row([d.fileName, KIND_NAMES[d.kind] ?? d.kind, d.format, String(d.byteSize), d.sha256.slice(0, 32)]);
-    pdf.row(['', '', '', '', d.sha256.slice(32)]);
+    pdf.entry(`${d.fileName}`, `${KIND_NAMES[d.kind] ?? d.kind} · ${d.format} · ${d.byteSize} byte · SHA-256 ${d.sha256}`);
   }
   pdf.heading('Spesifikasjoner som ikke kan utledes av bokføringsdataene');
   for (const s of NOT_DERIVABLE) pdf.paragraph(`${s.name}: ${NOT_DERIVABLE_NOTE} (${s.why}).`);

@@ -92,6 +92,14 @@ export class PdfReport {
     this.doc.font(FONT).fontSize(SIZE).text(text, MARGIN, this.doc.y, { width: this.width }).moveDown(0.3);
   }
 
+  /** Two lines kept together on a page: a bold title and a detail line. */
+  entry(title: string, detail: string): void {
+    this.ensureRoom(3 * ROW);
+    this.doc.font(BOLD).fontSize(SIZE).text(title, MARGIN, this.doc.y, { width: this.width });
+    this.doc.font(FONT).fontSize(SIZE).text(detail, MARGIN + 10, this.doc.y, { width: this.width - 10 }).moveDown(0.3);
+    this.doc.x = MARGIN;
+  }
+
   /** Starts a table; its header repeats at the top of each page it runs onto. */
   table(columns: PdfColumn[]): void {
     this.columns = columns;
