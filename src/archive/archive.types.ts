@@ -35,7 +35,7 @@ registerEnumType(ArchiveDocumentFormat, {
   valuesConfig: {
     XML: { description: 'XML (the SAF-T file).' },
     CSV: { description: 'CSV: UTF-8 with BOM, semicolon-separated, with identification lines at the top.' },
-    PDF: { description: 'PDF, A4, for reading and printing.' },
+    PDF: { description: 'PDF, for reading and printing.' },
     OTHER: { description: 'Any other format (uploaded documentation).' },
   },
 });
