@@ -9,7 +9,7 @@ import { writeSyntheticSaftFile } from '../support/synthetic-books';
 import { toGlobalId } from '../../src/common/global-id';
 import { readFileIntoMemory, type BooksInMemory } from '../saft/books-in-memory';
 import { startTestApp, TestApp } from '../support/test-app';
-import { archivePath, documentsOf, saftDocumentsOf, endRelationship, EXAMPLE_130, importSaft, ledgerWorld, readArchived } from '../ledger/ledger-helpers';
+import { archivePath, documentsOf, saftDocumentsOf, endRelationship, EXAMPLE_110, EXAMPLE_130, importSaft, ledgerWorld, readArchived } from '../ledger/ledger-helpers';
 
 /** The generated files of a fiscal year's folder besides the SAF-T file: kind and format. */
 const SPECIFICATION_FILES = [
@@ -442,6 +442,60 @@ describe('specifications of a part of a fiscal year, with balances carried in', 
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(Buffer.from(await res.arrayBuffer()).equals(readArchived(app, journal))).toBe(true);
+  });
+});
+
+describe('specifications from a 1.10-era file (tax amounts without a side, groupings derived)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ data: ledgerWorld() });
+  });
+  afterAll(async () => {
+    fs.rmSync(path.resolve(app.opened.runtime.config.archiveDir), { recursive: true, force: true });
+    await app.close();
+  });
+
+  it('the journal totals are the SAF-T control totals, the ledgers close at the trial balance, open items at the control accounts, VAT per term is the lines\' VAT', async () => {
+    await importSaft(app, 'c-example', EXAMPLE_110);
+    const relationshipId = await endRelationship(app, 'c-example', '2015-01', '2015-12', '2016-11-25');
+    await app.opened.runtime.mandatoryDataGenerator.generate(relationshipId);
+    const documents = await documentsOf(app, relationshipId);
+    expect(documents.map((d) => `${d.kind} ${d.format}`).sort()).toEqual(['SAFT_FINANCIAL XML', ...SPECIFICATION_FILES].sort());
+    const [saftDocument] = await saftDocumentsOf(app, relationshipId);
+    const { books, summary } = await readFileIntoMemory(archivePath(app, saftDocument));
+    const rowsOf = (kind: ArchiveDocumentKind) => csvRows(app, documents.find((d) => d.kind === kind && d.format === ArchiveDocumentFormat.CSV)!);
+
+    const journal = rowsOf(ArchiveDocumentKind.JOURNAL);
+    const total = journal.pop()!;
+    expect([total.Registrert, parseAmount(total.Debet), parseAmount(total.Kredit)]).toEqual(['Sum', summary.totalDebit, summary.totalCredit]);
+    expect(journal.filter((r) => r.Registrert !== 'Sum periode')).toHaveLength(summary.lines);
+
+    const trial = rowsOf(ArchiveDocumentKind.TRIAL_BALANCE);
+    expect(trial.pop()!.Kontonavn).toMatch(/^OK/);
+    trial.pop();
+    const closing = new Map(trial.map((r) => [r.Konto, r['Utgående saldo']]));
+    const ledger = rowsOf(ArchiveDocumentKind.GENERAL_LEDGER).filter((r) => r.Radtype === 'Utgående saldo');
+    expect(new Map(ledger.map((r) => [r.Konto, r.Saldo]))).toEqual(closing);
+
+    for (const kind of [ArchiveDocumentKind.CUSTOMER_SPECIFICATION, ArchiveDocumentKind.SUPPLIER_SPECIFICATION]) {
+      const rows = rowsOf(kind);
+      const open = rows.filter((r) => r.Radtype === 'Åpen post').reduce((s, r) => s + parseAmount(r.Saldo), 0);
+      expect(parseAmount(rows.find((r) => r.Radtype === 'Sum åpne poster')!.Saldo)).toBe(open);
+      const control = rows.filter((r) => r.Radtype === 'Kontrollkonto').reduce((s, r) => s + parseAmount(r.Saldo), 0);
+      const parties = rows.filter((r) => r.Radtype === 'Utgående saldo').reduce((s, r) => s + parseAmount(r.Saldo), 0);
+      expect(open).toBe(parties);
+      expect(parseAmount(rows.find((r) => r.Radtype === 'Avvik mot kontrollkontoer')!.Saldo)).toBe(parties - control);
+    }
+
+    const vat = rowsOf(ArchiveDocumentKind.VAT_SPECIFICATION);
+    const lineVat = books.transactions.flatMap(({ transaction }) => transaction.lines.flatMap((l) => l.taxInformation)).reduce((s, t) => s + (t.creditTaxAmount ?? 0) - (t.debitTaxAmount ?? 0), 0);
+    const terms = vat.filter((r) => r.Radtype === 'Avstemming' && r.Termin !== 'Sum');
+    expect(terms.reduce((s, r) => s + parseAmount(r['Beregnet MVA']), 0)).toBe(lineVat);
+    expect(parseAmount(vat.find((r) => r.Radtype === 'Avstemming' && r.Termin === 'Sum')!['Beregnet MVA'])).toBe(lineVat);
+
+    const index = documents.find((d) => d.kind === ArchiveDocumentKind.ARCHIVE_INDEX)!;
+    const { text } = pdfText(app, index);
+    for (const d of documents.filter((x) => x !== index)) expect(text).toContain(`${d.format} · ${d.byteSize} byte · SHA-256 ${d.sha256}`);
   });
 });
 
