@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import type { Ore, SaftLineTax } from '../../saft';
+import { formatAmount, type Ore, type SaftLineTax } from '../../saft';
 import { batchesOf, streamQuery } from '../../db/stream-rows';
 import type { BooksSelection } from '../../ledger/ledger-source';
 import { MONTHS_PER_TERM, VatTerm } from '../../clients/vat-term';
@@ -33,6 +33,7 @@ interface LineRow {
   credit_amount: string | null;
   tax_information: unknown;
   reference: string | null;
+  match_ref: string | null;
 }
 
 /** The document reference of a line: its reference number (an invoice number), else its source document, else the voucher's source. */
@@ -44,7 +45,7 @@ const JOURNAL_COLUMNS = `t.system_entry_date, t.transaction_date, t.period, t.pe
 const GENERAL_LEDGER_COLUMNS = `t.transaction_date, t.transaction_id, t.journal_ref, l.record_id, l.description, l.customer_id, l.supplier_id,
   l.debit_amount, l.credit_amount, l.tax_information, ${REFERENCE}`;
 const PARTY_COLUMNS = `t.transaction_date, t.transaction_id, t.journal_ref, l.record_id, l.description, l.account_id,
-  l.debit_amount, l.credit_amount, ${REFERENCE}`;
+  l.debit_amount, l.credit_amount, ${REFERENCE}, COALESCE(l.reference_number, l.source_document_id) AS match_ref`;
 
 /**
  * The selection's lines, in batches, with `key` (an expression) for grouping, `extraWhere` narrowing them, in `orderBy`
@@ -219,32 +220,34 @@ export async function writeFirstPass(out: FirstPassOutputs, runner: QueryRunner,
  * running balance must end at the closing balance computed from the aggregates; anything else is a bug, and throws.
  */
 async function writeLedgers(
-  csv: CsvWriter,
+  csv: CsvWriter | undefined,
   items: SpecifiedItem[],
   batches: AsyncIterable<LineRow[]>,
   books: SpecificationBooks,
   detail: (row: LineRow) => Cell[],
   detailWidth: number,
+  hooks: { line?: (row: LineRow, debit: Ore, credit: Ore) => void; closed?: (item: SpecifiedItem) => Promise<void> } = {},
 ): Promise<void> {
   const blanks: Cell[] = Array<Cell>(detailWidth - 1).fill('');
   let next = 0;
   let current: { item: SpecifiedItem; balance: Ore; debit: Ore; credit: Ore } | undefined;
   const open = (item: SpecifiedItem) => {
     current = { item, balance: item.opening, debit: 0, credit: 0 };
-    csv.add([item.id, item.name, 'Inngående saldo', books.selection.start, ...blanks, '', '', amount(item.opening)]);
+    csv?.add([item.id, item.name, 'Inngående saldo', books.selection.start, ...blanks, '', '', amount(item.opening)]);
   };
-  const close = () => {
+  const close = async () => {
     const { item, balance, debit, credit } = current!;
     if (balance !== closingOf(item) || debit !== item.debit || credit !== item.credit) {
       throw new Error(`specification of ${item.id}: the lines end at ${balance}, the balances say ${closingOf(item)}`);
     }
-    csv.add([item.id, item.name, 'Utgående saldo', books.selection.end, ...blanks, amount(debit), amount(credit), amount(balance)]);
+    csv?.add([item.id, item.name, 'Utgående saldo', books.selection.end, ...blanks, amount(debit), amount(credit), amount(balance)]);
     current = undefined;
+    await hooks.closed?.(item);
   };
   for await (const batch of batches) {
     for (const row of batch) {
       while (current?.item.id !== row.key) {
-        if (current) close();
+        if (current) await close();
         const item = items[next++];
         if (!item || byKey(item.id, row.key!) > 0) throw new Error(`a line on ${row.key} that is not in the list being specified`);
         open(item);
@@ -254,15 +257,16 @@ async function writeLedgers(
       current!.debit += debit;
       current!.credit += credit;
       current!.balance += debit - credit;
-      csv.add([current!.item.id, current!.item.name, 'Postering', ...detail(row), amount(debit), amount(credit), amount(current!.balance)]);
+      hooks.line?.(row, debit, credit);
+      csv?.add([current!.item.id, current!.item.name, 'Postering', ...detail(row), amount(debit), amount(credit), amount(current!.balance)]);
     }
-    await csv.flushIfFull();
+    await csv?.flushIfFull();
   }
-  if (current) close();
+  if (current) await close();
   while (next < items.length) {
     open(items[next++]);
-    close();
-    await csv.flushIfFull();
+    await close();
+    await csv?.flushIfFull();
   }
 }
 
@@ -301,87 +305,44 @@ interface OpenItem {
   amount: Ore;
 }
 
-interface OpenItemRow {
-  party: string;
-  item: string;
-  referenced: number;
-  first_date: string;
-  voucher: string;
-  description: string;
-  net: string;
-}
-
 /**
- * The open items of every party of a kind at the end of the selection, per party in byte order, oldest first.
- *
- * Matched where the books allow: the lines since the balance snapshot (or all lines) are summed in SQL per party and
- * reference (reference number, else source document; a line with neither is an item of its own), and a sum of zero is
- * settled. What is left is matched against the party's closing balance from the newest item back (payments without a
- * reference settle the oldest items first): the newest items of the balance's sign make up the balance, the last one
- * partly; the snapshot's balance, which the books do not itemize, is the oldest item. Streamed from a cursor; memory
- * holds one party's open items.
+ * A party's open items at the end of the selection, from its lines as the party pass walks them (memory: one
+ * party's items). Matched where the books allow: lines with the same reference (reference number, else source
+ * document) are summed, and a sum of zero is settled; a line with neither is an item of its own. What is left is matched
+ * against the party's closing balance from the newest item back (payments without a reference settle the oldest items
+ * first): the newest items of the balance's sign make up the balance, the last one partly. The opening balance, which
+ * the selection's lines do not itemize, is the oldest item.
  */
-async function* openItems(runner: QueryRunner, books: SpecificationBooks, party: 'customer' | 'supplier'): AsyncIterable<{ item: SpecifiedItem; open: OpenItem[] }> {
-  const { clientId, end } = books.selection;
-  const column = party === 'customer' ? 'l.customer_id' : 'l.supplier_id';
-  const snapshotBalances = new Map<string, Ore>();
-  if (books.snapshot) {
-    const rows: Array<{ party_id: string; balance: string }> = await runner.query(
-      'SELECT party_id, SUM(balance) AS balance FROM ledger_opening_balances WHERE client_id = ? AND as_of = ? AND kind = ? GROUP BY party_id',
-      [clientId, books.snapshot, party === 'customer' ? 'CUSTOMER' : 'SUPPLIER'],
-    );
-    for (const r of rows) snapshotBalances.set(r.party_id, ore(r.balance));
-  }
-  const stream = await streamQuery(
-    runner,
-    `SELECT ${column} AS party, COALESCE(l.reference_number, l.source_document_id, CONCAT('#', t.id, '/', l.line_no)) AS item,
-            MAX(l.reference_number IS NOT NULL OR l.source_document_id IS NOT NULL) AS referenced,
-            MIN(t.transaction_date) AS first_date, MIN(t.transaction_id) AS voucher, MIN(l.description) AS description,
-            SUM(COALESCE(l.debit_amount, 0) - COALESCE(l.credit_amount, 0)) AS net
-       FROM ledger_transactions t JOIN ledger_lines l ON l.transaction_ref = t.id
-      WHERE t.client_id = ? AND t.transaction_date >= ? AND t.transaction_date <= ? AND ${column} IS NOT NULL
-      GROUP BY party, item
-     HAVING net <> 0
-      ORDER BY CAST(party AS BINARY), first_date DESC, CAST(item AS BINARY) DESC`,
-    [clientId, books.snapshot ?? '1000-01-01', end],
-  );
-  const items = party === 'customer' ? books.customers : books.suppliers;
-  let next = 0;
-  let current: { item: SpecifiedItem; remaining: Ore; open: OpenItem[] } | undefined;
-  const finish = () => {
-    const { item, open } = current!;
-    const snapshot = snapshotBalances.get(item.id) ?? 0;
-    take({ date: books.snapshot ?? '', voucher: '', reference: '', description: 'Saldo fra importert inngående balanse (ikke spesifisert i bøkene)', amount: snapshot });
-    if (current!.remaining !== 0) throw new Error(`open items of ${item.id}: ${current!.remaining} of the closing balance ${closingOf(item)} not covered`);
-    current = undefined;
-    return { item, open: open.reverse() };
-  };
-  const take = (o: OpenItem) => {
-    const c = current!;
-    if (c.remaining === 0 || o.amount === 0 || Math.sign(o.amount) !== Math.sign(c.remaining)) return;
-    const amountTaken = Math.abs(o.amount) <= Math.abs(c.remaining) ? o.amount : c.remaining;
-    c.open.push({ ...o, amount: amountTaken });
-    c.remaining -= amountTaken;
-  };
-  const start = (item: SpecifiedItem) => {
-    current = { item, remaining: closingOf(item), open: [] };
-  };
-  for await (const batch of batchesOf<OpenItemRow>(stream)) {
-    for (const row of batch) {
-      while (current?.item.id !== row.party) {
-        if (current) yield finish();
-        const item = items[next++];
-        if (!item || byKey(item.id, row.party) > 0) throw new Error(`an open item of ${row.party}, who is not in the list being specified`);
-        start(item);
-      }
-      const referenced = Number(row.referenced) === 1;
-      take({ date: row.first_date, voucher: row.voucher, reference: referenced ? row.item : '', description: row.description, amount: ore(row.net) });
+class OpenItems {
+  private items = new Map<string, OpenItem & { order: number }>();
+  private order = 0;
+
+  add(row: LineRow, debit: Ore, credit: Ore): void {
+    const key = row.match_ref ?? `\u0000${row.transaction_id}\u0000${row.record_id}\u0000${this.order}`;
+    let item = this.items.get(key);
+    if (!item) {
+      this.items.set(key, (item = { date: row.transaction_date, voucher: row.transaction_id, reference: row.match_ref ?? '', description: row.description, amount: 0, order: this.order++ }));
     }
+    item.amount += debit - credit;
   }
-  if (current) yield finish();
-  while (next < items.length) {
-    start(items[next++]);
-    yield finish();
+
+  /** The open items making up `party`'s closing balance, oldest first; then forgets them. */
+  take(party: SpecifiedItem, start: string): OpenItem[] {
+    const newestFirst = [...this.items.values()].sort((a, b) => byKey(b.date, a.date) || b.order - a.order);
+    this.items = new Map();
+    this.order = 0;
+    newestFirst.push({ date: start, voucher: '', reference: '', description: 'Inngående saldo (ikke spesifisert i utvalget)', amount: party.opening, order: -1 });
+    let remaining = closingOf(party);
+    const open: OpenItem[] = [];
+    for (const o of newestFirst) {
+      if (remaining === 0) break;
+      if (o.amount === 0 || Math.sign(o.amount) !== Math.sign(remaining)) continue;
+      const taken = Math.abs(o.amount) <= Math.abs(remaining) ? o.amount : remaining;
+      open.push({ date: o.date, voucher: o.voucher, reference: o.reference, description: o.description, amount: taken });
+      remaining -= taken;
+    }
+    if (remaining !== 0) throw new Error(`open items of ${party.id}: ${remaining} of the closing balance ${closingOf(party)} not covered`);
+    return open.reverse();
   }
 }
 
@@ -393,19 +354,6 @@ async function* openItems(runner: QueryRunner, books: SpecificationBooks, party:
 async function writePartySpecification(csv: CsvWriter | undefined, pdf: PdfReport | undefined, runner: QueryRunner, books: SpecificationBooks, party: 'customer' | 'supplier'): Promise<void> {
   const idTitle = party === 'customer' ? 'Kunde-ID' : 'Leverandør-ID';
   const parties = party === 'customer' ? books.customers : books.suppliers;
-  if (csv) {
-    await csv.row([idTitle, 'Navn', 'Radtype', ...LEDGER_DETAIL, 'Konto', 'Debet', 'Kredit', 'Saldo']);
-    const column = party === 'customer' ? 'l.customer_id' : 'l.supplier_id';
-    const rows = lines(runner, books.selection, PARTY_COLUMNS, column, ` AND ${column} IS NOT NULL`, `CAST(${column} AS BINARY), ${VOUCHER_ORDER}`);
-    await writeLedgers(
-      csv,
-      parties,
-      rows,
-      books,
-      (r) => [r.transaction_date, books.journals.get(r.journal_ref), r.transaction_id, r.reference, r.record_id, r.description, r.account_id],
-      LEDGER_DETAIL.length + 1,
-    );
-  }
   const blanks = (n: number) => Array<Cell>(n).fill('');
   const sum = { opening: 0, debit: 0, credit: 0, closing: 0 };
   for (const p of parties) {
@@ -440,18 +388,33 @@ async function writePartySpecification(csv: CsvWriter | undefined, pdf: PdfRepor
       { title: 'Åpent beløp', width: 16, align: 'right' },
     ]);
   }
+  if (csv) await csv.row([idTitle, 'Navn', 'Radtype', ...LEDGER_DETAIL, 'Konto', 'Debet', 'Kredit', 'Saldo']);
+  const column = party === 'customer' ? 'l.customer_id' : 'l.supplier_id';
+  const rows = lines(runner, books.selection, PARTY_COLUMNS, column, ` AND ${column} IS NOT NULL`, `CAST(${column} AS BINARY), ${VOUCHER_ORDER}`);
+  const items = new OpenItems();
   let openTotal = 0;
-  for await (const { item, open } of openItems(runner, books, party)) {
-    if (open.length === 0) continue;
-    if (pdf) pdf.row([item.id, item.name, '', '', ''], true);
-    for (const o of open) {
-      openTotal += o.amount;
-      csv?.add([item.id, item.name, 'Åpen post', o.date, '', o.voucher, o.reference, '', o.description, '', '', '', amount(o.amount)]);
-      pdf?.row([o.date, o.voucher, o.reference, o.description, norwegianAmount(o.amount)]);
-    }
-    if (pdf) pdf.row(['', '', '', `Sum ${item.id}`, norwegianAmount(closingOf(item))], true);
-    await csv?.flushIfFull();
-  }
+  await writeLedgers(
+    csv,
+    parties,
+    rows,
+    books,
+    (r) => [r.transaction_date, books.journals.get(r.journal_ref), r.transaction_id, r.reference, r.record_id, r.description, r.account_id],
+    LEDGER_DETAIL.length + 1,
+    {
+      line: (row, debit, credit) => items.add(row, debit, credit),
+      closed: async (item) => {
+        const open = items.take(item, books.selection.start);
+        if (open.length === 0) return;
+        if (pdf) pdf.row([item.id, item.name, '', '', ''], true);
+        for (const o of open) {
+          openTotal += o.amount;
+          csv?.add([item.id, item.name, 'Åpen post', o.date, '', o.voucher, o.reference, '', o.description, '', '', '', amount(o.amount)]);
+          pdf?.row([o.date, o.voucher, o.reference, o.description, norwegianAmount(o.amount)]);
+        }
+        if (pdf) pdf.row(['', '', '', `Sum ${item.id}`, norwegianAmount(closingOf(item))], true);
+      },
+    },
+  );
   if (pdf) pdf.row(['Sum', '', '', 'Åpne poster i alt', norwegianAmount(openTotal)], true);
   if (csv) {
     await csv.row(['Sum', '', 'Sum åpne poster', books.selection.end, ...blanks(LEDGER_DETAIL.length - 1), '', '', '', amount(openTotal)]);
@@ -486,7 +449,8 @@ export async function writeTrialBalance(csv: CsvWriter | undefined, pdf: PdfRepo
     sum.credit += a.credit;
     sum.closing += closingOf(a);
   }
-  const check = sum.closing === 0 ? 'OK: summen av saldoene er 0; debet og kredit er SAF-T-filens TotalDebit og TotalCredit' : `AVVIK: summen av saldoene er ${norwegianAmount(sum.closing)}`;
+  const check = (format: (ore: Ore) => string) =>
+    sum.closing === 0 ? 'OK: summen av saldoene er 0; debet og kredit er SAF-T-filens TotalDebit og TotalCredit' : `AVVIK: summen av saldoene er ${format(sum.closing)}`;
   if (csv) {
     await csv.row(['Konto', 'Kontonavn', 'Grupperingskategori', 'Grupperingskode', 'Inngående saldo', 'Debet', 'Kredit', 'Utgående saldo']);
     for (const a of books.accounts) {
@@ -494,7 +458,7 @@ export async function writeTrialBalance(csv: CsvWriter | undefined, pdf: PdfRepo
       await csv.flushIfFull();
     }
     await csv.row(['Sum', '', '', '', amount(sum.opening), amount(sum.debit), amount(sum.credit), amount(sum.closing)]);
-    await csv.row(['Kontroll', check, '', '', '', amount(sum.debit), amount(sum.credit), amount(sum.closing)]);
+    await csv.row(['Kontroll', check(formatAmount), '', '', '', amount(sum.debit), amount(sum.credit), amount(sum.closing)]);
   }
   if (pdf) {
     pdf.table([
@@ -510,7 +474,7 @@ export async function writeTrialBalance(csv: CsvWriter | undefined, pdf: PdfRepo
       pdf.row([a.id, a.name, `${a.groupingCategory} ${a.groupingCode}`.trim(), norwegianAmount(a.opening), norwegianAmount(a.debit), norwegianAmount(a.credit), norwegianAmount(closingOf(a))]);
     }
     pdf.row(['Sum', '', '', norwegianAmount(sum.opening), norwegianAmount(sum.debit), norwegianAmount(sum.credit), norwegianAmount(sum.closing)], true);
-    pdf.paragraph(`Kontroll: ${check}.`);
+    pdf.paragraph(`Kontroll: ${check(norwegianAmount)}.`);
   }
 }
 
