@@ -31,6 +31,7 @@ async function main(mode: Mode): Promise<void> {
     taskTrigger: triggers.taskTrigger,
     emailTrigger: triggers.emailTrigger,
     exportTrigger: triggers.exportTrigger,
+    backupTrigger: triggers.backupTrigger,
   });
   const { runtime } = opened;
 

@@ -4,7 +4,9 @@ import { AuditService } from './audit/audit.service';
 import { TokenService } from './auth/jwt';
 import { ClientsService } from './clients/clients.service';
 import { ArchiveService } from './archive/archive.service';
-import { LocalFolderStorage, type ArchiveStorage } from './archive/archive-storage';
+import type { ArchiveStorage } from './archive/archive-storage';
+import { noBackupTrigger, type BackupTrigger } from './archive/backup';
+import { createArchiveStorage } from './archive/storage-factory';
 import { noExportTrigger, type ExportTrigger } from './archive/export-trigger';
 import { ArchiveExportService } from './archive/exports.service';
 import { ArchiveUploadService } from './archive/uploads.service';
@@ -26,8 +28,10 @@ export interface Services extends RelationshipServices {
   readonly archive: ArchiveService;
   /** The clients' books: SAF-T import, derived-grouping warnings. */
   readonly ledger: LedgerService;
-  /** Where archive files live (ARCHIVE_DIR). */
+  /** Where archive files live (ARCHIVE_STORAGE: ARCHIVE_DIR or S3). */
   readonly archiveStorage: ArchiveStorage;
+  /** The backup copy kept apart (ARCHIVE_BACKUP); null when there is none (DESIGN S10). */
+  readonly archiveBackupStorage: ArchiveStorage | null;
   /** Documentation uploaded into archive folders (S8). */
   readonly uploads: ArchiveUploadService;
   /** Archive folders exported as BagIt ZIPs in the background (S9). */
@@ -47,6 +51,8 @@ export interface Runtime {
   readonly emailTrigger: EmailTrigger;
   /** Queues archive exports after commit (DESIGN S9). */
   readonly exportTrigger: ExportTrigger;
+  /** Queues backup copies of recorded documents after commit (DESIGN S10). */
+  readonly backupTrigger: BackupTrigger;
   /** Generates the mandatory accounting data (S3); the GENERATE_MANDATORY_DATA task calls it. */
   readonly mandatoryDataGenerator: MandatoryDataGenerator;
   readonly services: Services;
@@ -63,6 +69,8 @@ export interface RuntimeParts {
   emailTrigger?: EmailTrigger;
   /** Default: nothing is queued at commit; a worker's sweeper finds the rows. */
   exportTrigger?: ExportTrigger;
+  /** Default: nothing is queued at commit; a worker's sweeper finds the rows. */
+  backupTrigger?: BackupTrigger;
   /** Makes the generator of mandatory accounting data from the runtime's parts; default the SAF-T generator. */
   createMandatoryDataGenerator?: (deps: SaftGeneratorDeps) => MandatoryDataGenerator;
 }
@@ -73,10 +81,12 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const taskTrigger = parts.taskTrigger ?? noTaskTrigger;
   const emailTrigger = parts.emailTrigger ?? noEmailTrigger;
   const exportTrigger = parts.exportTrigger ?? noExportTrigger;
+  const backupTrigger = parts.backupTrigger ?? noBackupTrigger;
   const visibility = new VisibilityService();
   const audit = new AuditService(clock);
   const ledger = new LedgerService(dataSource);
-  const archiveStorage = new LocalFolderStorage(config.archiveDir);
+  const archiveStorage = createArchiveStorage(config.archiveStorage);
+  const archiveBackupStorage = config.archiveBackup ? createArchiveStorage(config.archiveBackup) : null;
   const relationshipServices = createRelationshipServices({
     clock,
     visibility,
@@ -92,11 +102,13 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     archive: new ArchiveService(dataSource),
     ledger,
     archiveStorage,
+    archiveBackupStorage,
     ...relationshipServices,
-    uploads: new ArchiveUploadService(clock, visibility, audit, relationshipServices.idempotency, archiveStorage, {
+    uploads: new ArchiveUploadService(clock, visibility, audit, relationshipServices.idempotency, archiveStorage, backupTrigger, {
       maxBytes: config.archiveUploadMaxBytes,
       contentTypes: config.archiveUploadContentTypes,
       urlTtlSeconds: config.archiveUploadUrlTtlSeconds,
+      directUploads: config.archiveDirectUploads,
     }),
     exports: new ArchiveExportService(clock, visibility, relationshipServices.idempotency, exportTrigger),
   });
@@ -110,6 +122,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     taskTrigger,
     emailTrigger,
     exportTrigger,
+    backupTrigger,
     mandatoryDataGenerator: createGenerator({ dataSource, storage: archiveStorage, audit, clock, logger }),
     services,
   });

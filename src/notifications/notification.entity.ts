@@ -5,6 +5,8 @@ export enum NotificationKind {
   ADMINISTRATOR_GRANTED = 'ADMINISTRATOR_GRANTED',
   SUBSCRIPTION_ADMIN_RECEIVED = 'SUBSCRIPTION_ADMIN_RECEIVED',
   ARCHIVE_EXPORT_READY = 'ARCHIVE_EXPORT_READY',
+  /** No copy of an archive document has its recorded SHA-256 (DESIGN S10). */
+  ARCHIVE_DOCUMENT_DAMAGED = 'ARCHIVE_DOCUMENT_DAMAGED',
 }
 
 /** A notice to a user, readable in the API and sent by e-mail after commit (DESIGN S6). */

@@ -5,6 +5,7 @@ import { RelationshipClientSnapshot1764910000000 } from './1764910000000-relatio
 import { InstallationKeys1765000000000 } from './1765000000000-installation-keys';
 import { ArchiveUploadsAndExports1765100000000 } from './1765100000000-archive-uploads-and-exports';
 import { SpecificationFormats1765200000000 } from './1765200000000-specification-formats';
+import { ArchiveCopies1765300000000 } from './1765300000000-archive-copies';
 
 /** Every migration, in order. A new one is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   InstallationKeys1765000000000,
   ArchiveUploadsAndExports1765100000000,
   SpecificationFormats1765200000000,
+  ArchiveCopies1765300000000,
 ];
