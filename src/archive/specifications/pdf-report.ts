@@ -25,6 +25,11 @@ const FONT = 'Helvetica';
 const BOLD = 'Helvetica-Bold';
 const SIZE = 8;
 const ROW = 11;
+/** Helvetica's advance widths (per 1000 em) of what amounts and dates are made of; no kerning between them matters here. */
+const NUMBER_WIDTHS: Record<string, number> = { '0': 556, '1': 556, '2': 556, '3': 556, '4': 556, '5': 556, '6': 556, '7': 556, '8': 556, '9': 556, '\u00a0': 278, ',': 278, '.': 278, '-': 333 };
+const NUMBER = /^[-0-9\u00a0,.]*$/;
+/** No glyph of the standard fonts is wider than this (per 1000 em): shorter texts need no measuring to fit. */
+const WIDEST = 1020;
 
 /**
  * A readable rendering of a specification: A4, the identification (`SpecificationIdentity`) at the top of every page,
@@ -132,18 +137,28 @@ export class PdfReport {
     this.columns.forEach((column, i) => {
       const w = (column.width / total) * this.width - 2;
       let text = cells[i] ?? '';
-      let width = text === '' ? 0 : doc.widthOfString(text);
-      if (width > w) {
+      const right = column.align === 'right';
+      const fits = (text.length * WIDEST * SIZE) / 1000 <= w;
+      let width = text === '' || (fits && !right) ? 0 : this.widthOf(text);
+      if (!fits && width > w) {
         text = text.slice(0, Math.floor((text.length * w) / width));
         while (text.length > 0 && doc.widthOfString(`${text}…`) > w) text = text.slice(0, -1);
         text = `${text}…`;
         width = doc.widthOfString(text);
       }
-      if (text !== '') doc.text(text, column.align === 'right' ? x + 1 + w - width : x + 1, y, { lineBreak: false });
+      if (text !== '') doc.text(text, right ? x + 1 + w - width : x + 1, y, { lineBreak: false });
       x += w + 2;
     });
     doc.x = MARGIN;
     doc.y = y + ROW;
+  }
+
+  /** A text's width at the table size: amounts and dates from the font's table, anything else measured by pdfkit. */
+  private widthOf(text: string): number {
+    if (!NUMBER.test(text)) return this.doc.widthOfString(text);
+    let units = 0;
+    for (const c of text) units += NUMBER_WIDTHS[c];
+    return (units * SIZE) / 1000;
   }
 
   /** Numbers the pages ("side x av y") and ends the document; resolves when the output has it all. */
