@@ -42,8 +42,8 @@ async function main(): Promise<void> {
       const generated: PhaseResult = await runPhase('generate', db.url, relationshipId, archiveDir);
       const [documents] = await db.pool.query<any[]>('SELECT kind, byte_size FROM archive_documents WHERE relationship_id = ?', [relationshipId]);
       const saftFile = documents.find((d) => d.kind === 'SAFT_FINANCIAL');
-      // The SAF-T file and the six specifications of the one fiscal year.
-      if (!saftFile || documents.length !== 7) throw new Error(`the generator recorded ${documents.length} archive documents, expected 7`);
+      // The SAF-T file, the seven CSV and four PDF specifications and the archive index of the one fiscal year.
+      if (!saftFile || documents.length !== 13) throw new Error(`the generator recorded ${documents.length} archive documents, expected 13`);
       const specificationBytes = documents.filter((d) => d !== saftFile).reduce((sum, d) => sum + Number(d.byte_size), 0);
       const streamed = await runPhase('stream', db.url, clientId, '2025-01-01', '2025-12-31');
       if (Number(streamed.rows) !== lines) throw new Error(`streamed ${streamed.rows} rows, the books hold ${lines} lines`);

@@ -11,6 +11,10 @@ export enum ArchiveDocumentKind {
   SUPPLIER_SPECIFICATION = 'SUPPLIER_SPECIFICATION',
   TRIAL_BALANCE = 'TRIAL_BALANCE',
   VAT_SPECIFICATION = 'VAT_SPECIFICATION',
+  // Spesifikasjon av uttak: the lines on the withdrawal accounts (src/archive/specifications/README.md).
+  WITHDRAWAL_SPECIFICATION = 'WITHDRAWAL_SPECIFICATION',
+  // A readable index of the folder (PDF): every document with kind, format, size and SHA-256.
+  ARCHIVE_INDEX = 'ARCHIVE_INDEX',
   // Documentation a partner uploads into the folder (DESIGN S8).
   BANK_STATEMENT = 'BANK_STATEMENT',
   A_MELDING = 'A_MELDING',
@@ -25,6 +29,23 @@ export const UPLOADED_KINDS: readonly ArchiveDocumentKind[] = [
   ArchiveDocumentKind.VOUCHER_DOCUMENTATION,
   ArchiveDocumentKind.OTHER_DOCUMENTATION,
 ];
+
+/** The file format of a document; a specification may be in a folder as CSV and as PDF. */
+export enum ArchiveDocumentFormat {
+  XML = 'XML',
+  CSV = 'CSV',
+  PDF = 'PDF',
+  OTHER = 'OTHER',
+}
+
+/** The format a content type names (uploads, and rows from before formats were recorded). */
+export function formatOfContentType(contentType: string): ArchiveDocumentFormat {
+  const base = contentType.split(';')[0].trim().toLowerCase();
+  if (base === 'application/xml' || base === 'text/xml') return ArchiveDocumentFormat.XML;
+  if (base === 'text/csv') return ArchiveDocumentFormat.CSV;
+  if (base === 'application/pdf') return ArchiveDocumentFormat.PDF;
+  return ArchiveDocumentFormat.OTHER;
+}
 
 /** Where a document came from: generated from the books, or uploaded by a partner's user (DESIGN S8). */
 export enum ArchiveDocumentSource {
@@ -49,11 +70,11 @@ export enum ArchiveIntegrity {
 
 /**
  * A file in an archive folder (DESIGN S3, S8): mandatory accounting data generated from the books, or documentation a
- * partner uploaded. A generated document is unique on (relationship, kind, fiscal year) — its `uploadId` is 0 — which
+ * partner uploaded. A generated document is unique on (relationship, kind, fiscal year, format) — its `uploadId` is 0 — which
  * the generation's upsert relies on; uploaded ones are told apart by their upload.
  */
 @Entity('archive_documents')
-@Unique('uq_archive_documents_relationship_kind_year_upload', ['relationshipId', 'kind', 'fiscalYear', 'uploadId'])
+@Unique('uq_archive_documents_relationship_kind_year_format_upload', ['relationshipId', 'kind', 'fiscalYear', 'format', 'uploadId'])
 @Index('idx_archive_documents_client', ['clientId'])
 @Index('idx_archive_documents_backup_state', ['backupState', 'id'])
 export class ArchiveDocument {
@@ -82,6 +103,9 @@ export class ArchiveDocument {
 
   @Column({ name: 'content_type', type: 'varchar', length: 100 })
   contentType!: string;
+
+  @Column({ type: 'varchar', length: 8, default: ArchiveDocumentFormat.OTHER })
+  format!: ArchiveDocumentFormat;
 
   @Column({ name: 'byte_size', type: 'bigint', unsigned: true, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
   byteSize!: number;

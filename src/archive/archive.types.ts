@@ -3,23 +3,40 @@ import { NodeInterface } from '../graphql/node';
 import { DateTimeScalar } from '../graphql/scalars';
 import { RelationshipStatus } from '../relationships/customer-relationship.entity';
 import { UserType } from '../users/user.types';
-import { ArchiveDocumentKind, ArchiveDocumentSource, ArchiveIntegrity } from './archive-document.entity';
+import { ArchiveDocumentFormat, ArchiveDocumentKind, ArchiveDocumentSource, ArchiveIntegrity } from './archive-document.entity';
 
 registerEnumType(ArchiveDocumentKind, {
   name: 'ArchiveDocumentKind',
   description: 'What an archive document holds.',
   valuesConfig: {
     SAFT_FINANCIAL: { description: 'A SAF-T Financial 1.30 file for one fiscal year.' },
-    JOURNAL: { description: 'Bilagsjournal (CSV): every voucher line of the fiscal year in voucher order, with totals.' },
-    GENERAL_LEDGER: { description: 'Hovedbok (CSV): per account, opening balance, every line with the running balance, closing balance.' },
-    CUSTOMER_SPECIFICATION: { description: 'Kundespesifikasjon (CSV): per customer, opening balance, lines with the running balance, closing balance.' },
-    SUPPLIER_SPECIFICATION: { description: 'Leverandørspesifikasjon (CSV): per supplier, opening balance, lines with the running balance, closing balance.' },
-    TRIAL_BALANCE: { description: 'Saldobalanse (CSV): per account, opening balance, debit and credit movement, closing balance, with totals.' },
-    VAT_SPECIFICATION: { description: 'Mva-spesifikasjon (CSV): per month and tax code, base and tax amounts on debit and credit, with totals per code.' },
+    JOURNAL: { description: 'Bokføringsspesifikasjon (CSV): every voucher line of the fiscal year in the order it was recorded, with VAT and period totals.' },
+    GENERAL_LEDGER: { description: 'Kontospesifikasjon (CSV): per account, opening balance, every line with input and output VAT and the running balance, closing balance.' },
+    CUSTOMER_SPECIFICATION: {
+      description: 'Kundespesifikasjon: per customer, opening balance, lines with the running balance, closing balance and open items (CSV); the balance list with open items (PDF).',
+    },
+    SUPPLIER_SPECIFICATION: {
+      description: 'Leverandørspesifikasjon: per supplier, opening balance, lines with the running balance, closing balance and open items (CSV); the balance list with open items (PDF).',
+    },
+    TRIAL_BALANCE: { description: 'Saldobalanse (CSV and PDF): per account, opening balance, debit and credit movement, closing balance, with totals and a check line.' },
+    VAT_SPECIFICATION: { description: "Mva-spesifikasjon (CSV and PDF): per VAT term of the client and per year, base and VAT per code and rate, reconciled with the VAT accounts." },
+    WITHDRAWAL_SPECIFICATION: { description: 'Spesifikasjon av uttak (CSV): the lines on the accounts the books mark as withdrawals.' },
+    ARCHIVE_INDEX: { description: 'A readable index of the folder: every document with its size and SHA-256 (PDF).' },
     BANK_STATEMENT: { description: 'Uploaded: bank statements.' },
     A_MELDING: { description: 'Uploaded: A-melding receipts and reports (A03, A07).' },
     VOUCHER_DOCUMENTATION: { description: 'Uploaded: vouchers and their attachments (invoices, receipts).' },
     OTHER_DOCUMENTATION: { description: 'Uploaded: anything else the firm keeps for the client.' },
+  },
+});
+
+registerEnumType(ArchiveDocumentFormat, {
+  name: 'ArchiveDocumentFormat',
+  description: 'The file format of an archive document.',
+  valuesConfig: {
+    XML: { description: 'XML (the SAF-T file).' },
+    CSV: { description: 'CSV: UTF-8 with BOM, semicolon-separated, with identification lines at the top.' },
+    PDF: { description: 'PDF, for reading and printing.' },
+    OTHER: { description: 'Any other format (uploaded documentation).' },
   },
 });
 
@@ -72,6 +89,9 @@ export class ArchiveDocumentType extends NodeInterface {
 
   @Field({ description: 'MIME type.' })
   contentType!: string;
+
+  @Field(() => ArchiveDocumentFormat, { description: 'The file format: a specification may be in the folder both as CSV and as PDF.' })
+  format!: ArchiveDocumentFormat;
 
   @Field(() => Float, { description: 'Size in bytes.' })
   byteSize!: number;

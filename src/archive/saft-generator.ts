@@ -11,11 +11,14 @@ import { Partner } from '../partners/partner.entity';
 import { CustomerRelationship } from '../relationships/customer-relationship.entity';
 import { writeSaft, type SaftContactPerson, type SaftHeader } from '../saft';
 import { User } from '../users/user.entity';
-import { ArchiveDocument, ArchiveDocumentKind } from './archive-document.entity';
+import { ArchiveDocument, ArchiveDocumentFormat, ArchiveDocumentKind } from './archive-document.entity';
 import { isStored, storeFile, type ArchiveStorage } from './archive-storage';
 import { recordGeneratedDocuments, type GeneratedDocument } from './generated-documents';
 import type { MandatoryDataGenerator } from './mandatory-data';
+import { archiveIndexFileName, writeArchiveIndex, type IndexedDocument } from './specifications/archive-index';
 import { writeSpecifications } from './specifications/generator';
+import type { SpecificationIdentity } from './specifications/identity';
+import { PDF_CONTENT_TYPE } from './specifications/pdf-report';
 
 export const SAFT_CONTENT_TYPE = 'application/xml';
 const SOFTWARE = { softwareCompanyName: 'Klient Admin', softwareId: 'Klient Admin', softwareVersion: '1.0' };
@@ -83,7 +86,21 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
         headerComment: `Pliktig regnskapsdata, regnskapsår ${year.start}–${year.end}, ansvarsperiode ${relationship.responsibilityFrom}–${relationship.responsibilityTo}`,
         auditFileSender: { name: partner.name, ...(partner.organizationNumber ? { registrationNumber: partner.organizationNumber } : {}) },
       };
-      await this.generateYear(relationship, client, year, header);
+      const identity: SpecificationIdentity = {
+        companyName: client.name,
+        organizationNumber: client.organizationNumber,
+        fiscalYear: year.fiscalYear,
+        fiscalYearStart: year.start,
+        fiscalYearEnd: year.end,
+        selectionStart: year.selectionStart,
+        selectionEnd: year.selectionEnd,
+        responsibilityFrom: relationship.responsibilityFrom,
+        responsibilityTo: relationship.responsibilityTo,
+        prepared: generationDate,
+        system: `${SOFTWARE.softwareId} ${SOFTWARE.softwareVersion}`,
+        vatTerm: client.vatTerm,
+      };
+      await this.generateYear(relationship, client, year, header, identity);
     }
   }
 
@@ -94,14 +111,14 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
    * recorded together once both have succeeded; when either fails, the files the other wrote are removed again, so
    * a failed year leaves no file and no document behind, and the task's retry starts over.
    */
-  private async generateYear(relationship: CustomerRelationship, client: Client, year: ArchivedFiscalYear, header: SaftHeader): Promise<void> {
+  private async generateYear(relationship: CustomerRelationship, client: Client, year: ArchivedFiscalYear, header: SaftHeader, identity: SpecificationIdentity): Promise<void> {
     const { dataSource, storage, logger } = this.deps;
     const keyOf = (fileName: string) => archiveKey(client.id, relationship.id, year.fiscalYear, fileName);
     const existing = await dataSource.getRepository(ArchiveDocument).findBy({ relationshipId: relationship.id, fiscalYear: year.fiscalYear });
     const written: GeneratedDocument[] = [];
     const outcomes = await Promise.allSettled([
       this.writeSaftFile(relationship, client, year, header, existing, keyOf, written),
-      writeSpecifications(this.deps, relationship, client, year, existing, keyOf, written),
+      writeSpecifications(this.deps, relationship, client.id, identity, year, existing, keyOf, written),
     ]);
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failure) {
@@ -112,12 +129,41 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
       }
       throw failure.reason;
     }
+    try {
+      await this.writeIndex(identity, year, existing, keyOf, written);
+    } catch (error) {
+      for (const document of written) {
+        await storage.delete(document.storageKey).catch((err) => logger.warn({ err, storageKey: document.storageKey }, 'could not remove a file of a failed generation'));
+      }
+      throw error;
+    }
     if (written.length === 0) return;
     await runInTransaction(
       dataSource,
       (uow) => recordGeneratedDocuments(uow, this.deps, { relationshipId: relationship.id, clientId: client.id, year }, written),
       { logger },
     );
+  }
+
+  /**
+   * The folder's ARCHIVE_INDEX (PDF): written when any file of the year was written now, or when it is not in storage;
+   * it lists the year's documents as they will be recorded (not itself). Deterministic like the others.
+   */
+  private async writeIndex(identity: SpecificationIdentity, year: ArchivedFiscalYear, existing: ArchiveDocument[], keyOf: (fileName: string) => string, written: GeneratedDocument[]): Promise<void> {
+    const { storage, logger } = this.deps;
+    const kind = ArchiveDocumentKind.ARCHIVE_INDEX;
+    const recorded = existing.find((d) => d.kind === kind);
+    if (written.length === 0 && (await isStored(storage, recorded))) return;
+    const same = (a: { kind: ArchiveDocumentKind; format: ArchiveDocumentFormat }, b: { kind: ArchiveDocumentKind; format: ArchiveDocumentFormat }) => a.kind === b.kind && a.format === b.format;
+    const documents: IndexedDocument[] = [
+      ...existing.filter((d) => d.kind !== kind && !written.some((w) => same(w, d) && d.uploadId === '0')),
+      ...written.map((w) => ({ kind: w.kind, format: w.format, fileName: w.fileName, byteSize: w.stored.byteSize, sha256: w.stored.sha256 })),
+    ];
+    const fileName = archiveIndexFileName(identity.organizationNumber, year.fiscalYear);
+    const storageKey = keyOf(fileName);
+    const { stored } = await storeFile(storage, storageKey, (stream) => writeArchiveIndex(stream, identity, documents));
+    written.push({ kind, format: ArchiveDocumentFormat.PDF, fileName, contentType: PDF_CONTENT_TYPE, storageKey, stored });
+    logger.info({ fiscalYear: year.fiscalYear, documents: documents.length, bytes: stored.byteSize }, 'archive index written');
   }
 
   /** The year's SAF-T file, unless `existing` has it recorded and in storage with its recorded size; added to `written`. */
@@ -141,7 +187,7 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
       const source = await ledgerSaftSource(runner, { clientId: client.id, start: year.selectionStart, end: year.selectionEnd }, header, logger);
       return storeFile(storage, storageKey, (stream) => writeSaft(stream, source));
     });
-    written.push({ kind, fileName, contentType: SAFT_CONTENT_TYPE, storageKey, stored });
+    written.push({ kind, format: ArchiveDocumentFormat.XML, fileName, contentType: SAFT_CONTENT_TYPE, storageKey, stored });
     logger.info({ relationshipId: relationship.id, fiscalYear: year.fiscalYear, transactions: summary.transactions, lines: summary.lines, bytes: stored.byteSize }, 'SAF-T file written');
   }
 }

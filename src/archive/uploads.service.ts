@@ -15,7 +15,7 @@ import { fiscalYearsToArchive, keepUntil, type ArchivedFiscalYear } from '../led
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { lockClient } from '../relationships/client-lock';
 import { CustomerRelationship } from '../relationships/customer-relationship.entity';
-import { ArchiveDocument, ArchiveDocumentKind, ArchiveDocumentSource, UPLOADED_KINDS } from './archive-document.entity';
+import { ArchiveDocument, ArchiveDocumentKind, ArchiveDocumentSource, formatOfContentType, UPLOADED_KINDS } from './archive-document.entity';
 import { ARCHIVE_UPLOAD_NODE, directUploadKey, uploadFolderKey } from './archive-ids';
 import type { ArchiveStorage } from './archive-storage';
 import type { BackupTrigger } from './backup';
@@ -294,6 +294,7 @@ export class ArchiveUploadService {
       fiscalYearEnd: upload.fiscalYearEnd,
       fileName: upload.fileName,
       contentType: upload.contentType,
+      format: formatOfContentType(upload.contentType),
       byteSize: upload.byteSize,
       sha256: upload.sha256,
       storageKey: upload.receivedKey,

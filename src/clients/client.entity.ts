@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, JoinColumn, ManyToOne } from 'typeorm';
 import { Partner } from '../partners/partner.entity';
 import { User } from '../users/user.entity';
+import { VatTerm } from './vat-term';
 
 /** A company whose books a partner keeps; linked to at most one partner at a time. */
 @Entity('clients')
@@ -27,6 +28,10 @@ export class Client {
   /** 1 = calendar fiscal year. */
   @Column({ name: 'fiscal_year_start_month', type: 'tinyint', unsigned: true, default: 1 })
   fiscalYearStartMonth!: number;
+
+  /** How often the client reports VAT; the VAT specification is made per term. */
+  @Column({ name: 'vat_term', type: 'varchar', length: 16, default: VatTerm.BIMONTHLY })
+  vatTerm!: VatTerm;
 
   @Column({ name: 'subscription_admin_user_id', type: 'varchar', length: 64, nullable: true })
   subscriptionAdminUserId!: string | null;

@@ -6,6 +6,17 @@ import { PartnerType } from '../partners/partner.types';
 import { UserType } from '../users/user.types';
 import { ClientRole } from './client-access.entity';
 import { ClientTab } from './client-tab';
+import { VatTerm } from './vat-term';
+
+registerEnumType(VatTerm, {
+  name: 'VatTerm',
+  description: 'How often a client reports VAT.',
+  valuesConfig: {
+    BIMONTHLY: { description: 'Every two months (six terms a year), the default.' },
+    MONTHLY: { description: 'Every month (twelve terms a year).' },
+    YEARLY: { description: 'Once a year (one term).' },
+  },
+});
 
 registerEnumType(ClientTab, {
   name: 'ClientTab',
@@ -52,6 +63,8 @@ export class ClientType extends NodeInterface {
 
   @Field({ description: "While true, nothing of the client's archive is deleted." })
   legalHold!: boolean;
+  @Field(() => VatTerm, { description: "How often the client reports VAT; the archive's VAT specification is made per term." })
+  vatTerm!: VatTerm;
 
   @Field(() => UserType, { nullable: true, description: 'The one user who receives the system\'s notices about the client.' })
   subscriptionAdmin!: UserType | null;

@@ -1,5 +1,6 @@
 import { isValidDate } from '../common/calendar';
 import { ClientRole } from '../clients/client-access.entity';
+import { VatTerm } from '../clients/vat-term';
 import { PLAIN_KEY, PLAUSIBLE_ID } from '../common/ids';
 import { PARTNER_CODE } from '../partners/partner-code';
 import { PartnerRight } from '../partners/partner-membership.entity';
@@ -25,6 +26,7 @@ export interface ImportClient {
   retentionYears: number | null;
   /** A legal hold that stops the archive's deletion; null: as it is (none for a new client). */
   legalHold: boolean | null;
+  vatTerm: VatTerm;
   subscriptionAdmin: string | null;
   access: ImportAccess[];
   extensions: ImportExtension[];
@@ -138,6 +140,8 @@ export function parseImportFile(json: unknown): ImportFile {
     }
     const legalHold = o.legalHold ?? null;
     if (legalHold !== null && typeof legalHold !== 'boolean') fail(`${path}.legalHold`, 'must be true or false');
+    const vatTerm = o.vatTerm ?? VatTerm.BIMONTHLY;
+    if (typeof vatTerm !== 'string' || !(Object.values(VatTerm) as string[]).includes(vatTerm)) fail(`${path}.vatTerm`, `must be one of ${Object.values(VatTerm).join(', ')}`);
     const partnerSince = optionalText(o, 'partnerSince', path, 10);
     if (partnerSince && !isValidDate(partnerSince)) fail(`${path}.partnerSince`, 'must be a date YYYY-MM-DD');
     const partner = optionalText(o, 'partner', path, 64, ID, ID_HINT);
@@ -162,6 +166,7 @@ export function parseImportFile(json: unknown): ImportFile {
       fiscalYearStartMonth: fiscal as number,
       retentionYears: retentionYears as number | null,
       legalHold: legalHold as boolean | null,
+      vatTerm: vatTerm as VatTerm,
       subscriptionAdmin: optionalText(o, 'subscriptionAdmin', path, 64, ID, ID_HINT),
       access: list(o.access, `${path}.access`).flatMap((a, j) => {
         const ap = `${path}.access[${j}]`;

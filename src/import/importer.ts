@@ -125,6 +125,7 @@ export async function importFile(deps: ImportDeps, file: ImportFile): Promise<Im
             name: c.name,
             organizationNumber: c.organizationNumber,
             fiscalYearStartMonth: c.fiscalYearStartMonth,
+            vatTerm: c.vatTerm,
             ...(c.retentionYears !== null ? { retentionYears: c.retentionYears } : {}),
             ...(c.legalHold !== null ? { legalHold: c.legalHold } : {}),
           },
@@ -139,6 +140,7 @@ export async function importFile(deps: ImportDeps, file: ImportFile): Promise<Im
           fiscalYearStartMonth: c.fiscalYearStartMonth,
           retentionYears: c.retentionYears ?? 5,
           legalHold: c.legalHold ?? false,
+          vatTerm: c.vatTerm,
           subscriptionAdminUserId: null,
         });
       }

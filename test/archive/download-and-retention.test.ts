@@ -84,22 +84,22 @@ describe('archive documents: download (A2) and retention (S5)', () => {
   });
 
   it('retention keeps a document within 5 years of its fiscal year end, then deletes it, its folder, and audits it', async () => {
-    // The year's folder holds the SAF-T file and its six specifications: retention treats them alike.
+    // The year's folder holds the SAF-T file, its specifications (CSV and PDF) and its index: retention treats them alike.
     expect(await applyRetention(retentionDeps(app), '2030-12-31')).toEqual({ deleted: 0 });
-    expect(await documentsOf(app, relationshipId)).toHaveLength(7);
+    expect(await documentsOf(app, relationshipId)).toHaveLength(13);
 
     // A client with a longer legal duty keeps it longer.
     await app.sql("UPDATE clients SET retention_years = 10 WHERE id = 'c-example'");
     expect(await applyRetention(retentionDeps(app), '2031-01-01')).toEqual({ deleted: 0 });
     await app.sql("UPDATE clients SET retention_years = 5 WHERE id = 'c-example'");
 
-    expect(await applyRetention(retentionDeps(app), '2031-01-01')).toEqual({ deleted: 7 });
+    expect(await applyRetention(retentionDeps(app), '2031-01-01')).toEqual({ deleted: 13 });
     expect(await documentsOf(app, relationshipId)).toEqual([]);
     const storage = app.opened.runtime.services.archiveStorage;
     expect(await storage.size(document.storageKey)).toBeNull();
     expect(await storage.list(`${document.storageKey.split('/').slice(0, -1).join('/')}/`)).toEqual([]);
     const audit = await app.sql("SELECT action, client_id, relationship_id, actor_user_id, `before` FROM audit_events WHERE action = 'ARCHIVE_DOCUMENT_DELETED'");
-    expect(audit).toHaveLength(7);
+    expect(audit).toHaveLength(13);
     for (const event of audit) expect(event).toMatchObject({ client_id: 'c-example', relationship_id: relationshipId, actor_user_id: null });
     const befores = audit.map((event) => (typeof event.before === 'string' ? JSON.parse(event.before) : event.before));
     expect(befores).toContainEqual(expect.objectContaining({ fiscalYear: 2025, fileName: document.fileName, sha256: document.sha256 }));

@@ -22,7 +22,7 @@ import { archiveWorld, complete, itemOf, put, reserve, SAMPLES } from './upload-
 const ROOT = path.resolve(__dirname, '../..');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-/** An ended relationship of c-example with its mandatory data generated (seven documents for 2025). */
+/** An ended relationship of c-example with its mandatory data generated (thirteen documents for 2025). */
 async function generated(app: TestApp): Promise<string> {
   await importSaft(app, 'c-example', EXAMPLE_130);
   const relationshipId = await endRelationship(app, 'c-example', '2025-01', '2025-12', '2026-02-01');
@@ -49,14 +49,14 @@ describe('S10: a backup kept apart, and the fixity check (original and backup in
   afterAll(async () => app?.close());
 
   it('every recorded document gets a verified backup copy, shown per document in the archive', async () => {
-    expect((await documentsView()).map((d) => d.backupStatus)).toEqual(Array(7).fill('PENDING'));
+    expect((await documentsView()).map((d) => d.backupStatus)).toEqual(Array(13).fill('PENDING'));
     const pending = await pendingBackupIds(app.opened.runtime.dataSource, 100);
-    expect(pending).toHaveLength(7);
+    expect(pending).toHaveLength(13);
     const deps = backupDeps(app);
     for (const id of pending) expect(await copyToBackup(deps, id)).toBe('copied');
     for (const id of pending) expect(await copyToBackup(deps, id)).toBe('verified-before');
     const view = await documentsView();
-    expect(view.map((d) => d.backupStatus)).toEqual(Array(7).fill('VERIFIED'));
+    expect(view.map((d) => d.backupStatus)).toEqual(Array(13).fill('VERIFIED'));
     expect(view.every((d) => d.backupVerifiedAt !== null && d.integrity === 'UNCHECKED')).toBe(true);
     const [document] = await documentsOf(app, relationshipId);
     expect((await storedBytes(app, document.storageKey, app.opened.runtime.services.archiveBackupStorage!))!.equals((await storedBytes(app, document.storageKey))!)).toBe(true);
@@ -72,27 +72,27 @@ describe('S10: a backup kept apart, and the fixity check (original and backup in
     await archiveBackupStorage!.delete(bothBad.storageKey);
 
     const summary = await verifyArchive(fixityDeps(app));
-    expect(summary).toMatchObject({ documents: 7, intact: 6, repairedOriginals: 1, repairedBackups: 1, damaged: 1, newlyDamaged: 1, unreadable: 0 });
+    expect(summary).toMatchObject({ documents: 13, intact: 12, repairedOriginals: 1, repairedBackups: 1, damaged: 1, newlyDamaged: 1, unreadable: 0 });
     expect((await storedBytes(app, lostOriginal.storageKey))!.equals(originalBytes)).toBe(true);
     expect(sha256((await storedBytes(app, corruptBackup.storageKey, archiveBackupStorage!))!)).toBe(corruptBackup.sha256);
 
     const view = await documentsView();
-    expect(view).toHaveLength(7);
+    expect(view).toHaveLength(13);
     expect(view.find((d) => d.fileName === bothBad.fileName)).toMatchObject({ integrity: 'DAMAGED' });
-    expect(view.filter((d) => d.integrity === 'INTACT')).toHaveLength(6);
+    expect(view.filter((d) => d.integrity === 'INTACT')).toHaveLength(12);
     const audit = await app.sql("SELECT action, `after` FROM audit_events WHERE action IN ('ARCHIVE_DOCUMENT_REPAIRED', 'ARCHIVE_DOCUMENT_DAMAGED') ORDER BY id");
     expect(audit.map((a) => a.action).sort()).toEqual(['ARCHIVE_DOCUMENT_DAMAGED', 'ARCHIVE_DOCUMENT_REPAIRED', 'ARCHIVE_DOCUMENT_REPAIRED']);
     const notifications = await app.sql("SELECT user_id FROM notifications WHERE kind = 'ARCHIVE_DOCUMENT_DAMAGED'");
     expect(notifications.map((n) => n.user_id)).toEqual(['u-kari']);
 
     // Once alerted, a damaged document is not alerted again; the check is idempotent.
-    expect(await verifyArchive(fixityDeps(app))).toMatchObject({ intact: 6, repairedOriginals: 0, repairedBackups: 0, damaged: 1, newlyDamaged: 0 });
+    expect(await verifyArchive(fixityDeps(app))).toMatchObject({ intact: 12, repairedOriginals: 0, repairedBackups: 0, damaged: 1, newlyDamaged: 0 });
     expect(await app.sql("SELECT id FROM notifications WHERE kind = 'ARCHIVE_DOCUMENT_DAMAGED'")).toHaveLength(1);
   });
 
   it('`archive verify --client` prints the summary (exit 1 while a document is damaged)', async () => {
     const run = await cli(app, 'archive', 'verify', '--client', 'c-example');
-    expect(run.stdout).toContain('Checked 7 archive documents of client c-example');
+    expect(run.stdout).toContain('Checked 13 archive documents of client c-example');
     expect(run.stdout).toMatch(/damaged \(no intact copy\): 1/);
     expect(run.code).toBe(1);
   });
@@ -100,7 +100,7 @@ describe('S10: a backup kept apart, and the fixity check (original and backup in
   it('retention deletes both copies, and audits it', async () => {
     const { archiveStorage, archiveBackupStorage } = app.opened.runtime.services;
     const documents = await documentsOf(app, relationshipId);
-    expect(await applyRetention(retentionDeps(app), '2031-01-01')).toEqual({ deleted: 7 });
+    expect(await applyRetention(retentionDeps(app), '2031-01-01')).toEqual({ deleted: 13 });
     for (const d of documents) {
       expect(await archiveStorage.size(d.storageKey)).toBeNull();
       expect(await archiveBackupStorage!.size(d.storageKey)).toBeNull();
@@ -171,18 +171,18 @@ describe('S10: `archive migrate-storage` copies a local archive into object stor
       const relationshipId = await generated(app);
       const from = app.opened.runtime.services.archiveStorage as LocalFolderStorage;
       const deps = { dataSource: app.opened.runtime.dataSource, logger: app.opened.runtime.logger, from, to: target };
-      expect(await migrateStorage(deps)).toMatchObject({ files: 7, copied: 7, alreadyThere: 0, missing: [], mismatched: [] });
-      expect(await migrateStorage(deps)).toMatchObject({ files: 7, copied: 0, alreadyThere: 7 });
+      expect(await migrateStorage(deps)).toMatchObject({ files: 13, copied: 13, alreadyThere: 0, missing: [], mismatched: [] });
+      expect(await migrateStorage(deps)).toMatchObject({ files: 13, copied: 0, alreadyThere: 13 });
       const [first, second] = await documentsOf(app, relationshipId);
       await target.delete(first.storageKey);
       await overwriteStored(app, second.storageKey, Buffer.from('half a file'), target);
-      expect(await migrateStorage(deps)).toMatchObject({ files: 7, copied: 2, alreadyThere: 5 });
+      expect(await migrateStorage(deps)).toMatchObject({ files: 13, copied: 2, alreadyThere: 11 });
       for (const d of await documentsOf(app, relationshipId)) expect(sha256((await storedBytes(app, d.storageKey, target))!)).toBe(d.sha256);
 
       // The command, as an operator runs it while ARCHIVE_STORAGE still says local: the S3_* settings name the target.
       const { ARCHIVE_STORAGE: _s3, ...s3Settings } = s3.env;
       const run = await cliWith(app, { ...s3Settings, S3_PREFIX: 'migrated' }, 'archive', 'migrate-storage', '--to', 's3');
-      expect(run.stdout).toContain('7 files: 0 copied (0.0 MiB), 7 already there and verified.');
+      expect(run.stdout).toContain('13 files: 0 copied (0.0 MiB), 13 already there and verified.');
       expect(run.stdout).toContain('Set ARCHIVE_STORAGE=s3');
       expect(run.code).toBe(0);
     } finally {

@@ -61,7 +61,7 @@ describe('archive folders out as BagIt packages, one or many (S9)', () => {
     expect([...entries.keys()].slice(0, 4)).toEqual(['bagit.txt', 'bag-info.txt', 'manifest-sha256.txt', 'tagmanifest-sha256.txt']);
     const bag = verifyBag(entries);
     const documents = await app.sql('SELECT fiscal_year, file_name, sha256, byte_size FROM archive_documents WHERE relationship_id = ?', [example]);
-    expect(documents.length).toBe(9); // the SAF-T file, six specifications, two uploads
+    expect(documents.length).toBe(15); // the SAF-T file, eleven specification files, the index, two uploads
     expect([...bag.payload.keys()].sort()).toEqual(documents.map((d: { fiscal_year: number; file_name: string }) => `${d.fiscal_year}/${d.file_name}`).sort());
     for (const d of documents) expect(sha256(bag.payload.get(`${d.fiscal_year}/${d.file_name}`)!)).toBe(d.sha256);
     expect(bag.payload.get('2025/Kontoutskrift januar.pdf')!.equals(SAMPLES.pdf.bytes)).toBe(true);
@@ -75,7 +75,7 @@ describe('archive folders out as BagIt packages, one or many (S9)', () => {
       'Responsibility-Period': '2025-01/2025-12',
       'Generation-Date': '2026-02-01',
       'Bagging-Date': '2026-11-28',
-      'Payload-Oxum': `${octets}.9`,
+      'Payload-Oxum': `${octets}.15`,
     });
   });
 
@@ -137,7 +137,7 @@ describe('archive folders out as BagIt packages, one or many (S9)', () => {
     const entries = await unzip(zip);
     const roots = [...new Set([...entries.keys()].map((name) => name.split('/')[0]))].sort();
     expect(roots).toEqual(['922333444', '933111222', '999999999']);
-    expect(verifyBag(entries, '999999999/').payload.size).toBe(9);
+    expect(verifyBag(entries, '999999999/').payload.size).toBe(15);
     expect([...verifyBag(entries, '922333444/').payload.keys()].sort()).toEqual(['2025/kvittering.png', '2026/A07 kvittering.xml']);
     expect(verifyBag(entries, '933111222/').bagInfo).toMatchObject({ 'Client-Name': 'Tredje Handel AS', 'Payload-Oxum': `${SAMPLES.jpeg.bytes.length}.1` });
   });

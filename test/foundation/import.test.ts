@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ImportError, parseImportFile } from '../../src/import/import-file';
 import { loadImportFile } from '../../src/import/load-import-file';
 import { smallWorld } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { dataOf, startTestApp, TestApp } from '../support/test-app';
 
 function problemsOf(run: () => unknown): Array<{ path: string; message: string }> {
   try {
@@ -55,6 +55,27 @@ describe('import file (contract: Import file)', () => {
       { path: '$.partners[1].partnerCode', message: 'duplicate partner code "NORDLYS" (first at $.partners[0].partnerCode)' },
     ]);
     expect(problemsOf(() => parseImportFile([]))).toEqual([{ path: '$', message: 'must be an object' }]);
+  });
+
+  it('a client\'s VAT term is set in the file (bi-monthly when absent), refused when unknown, and shown on Client', async () => {
+    const bad: any = smallWorld();
+    bad.clients[0].vatTerm = 'WEEKLY';
+    expect(problemsOf(() => parseImportFile(bad))).toEqual([{ path: '$.clients[0].vatTerm', message: 'must be one of BIMONTHLY, MONTHLY, YEARLY' }]);
+    const terms = await startTestApp();
+    try {
+      const file: any = smallWorld();
+      file.clients[0].vatTerm = 'MONTHLY';
+      await terms.importFile(parseImportFile(file));
+      const query = `{ clients(first: 100) { edges { node { organizationNumber vatTerm } } } }`;
+      const seen = dataOf(await terms.gql(query, {}, 'u-kari')).clients.edges.map((e: any) => e.node);
+      expect(seen.find((c: any) => c.organizationNumber === file.clients[0].organizationNumber).vatTerm).toBe('MONTHLY');
+      expect(seen.filter((c: any) => c.organizationNumber !== file.clients[0].organizationNumber).every((c: any) => c.vatTerm === 'BIMONTHLY')).toBe(true);
+      file.clients[0].vatTerm = 'YEARLY';
+      await terms.importFile(parseImportFile(file));
+      expect((await terms.sql('SELECT vat_term FROM clients WHERE id = ?', [file.clients[0].id]))[0].vat_term).toBe('YEARLY');
+    } finally {
+      await terms.close();
+    }
   });
 
   it('a dangling reference refuses the whole file and writes nothing', async () => {

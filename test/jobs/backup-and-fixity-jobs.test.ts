@@ -34,12 +34,12 @@ describe('S10: the backup copies and the fixity check run from the workers (a lo
     await importSaft(app, 'c-example', EXAMPLE_130);
     relationshipId = await endRelationship(app, 'c-example', '2025-01', '2025-12', '2026-02-01');
     await app.opened.runtime.mandatoryDataGenerator.generate(relationshipId);
-    expect(await backupStates()).toEqual(Array(7).fill('PENDING'));
-    expect(await app.workers[0].sweepNow()).toMatchObject({ backupsChecked: 7, backupsRequeued: 7 });
-    await eventually(async () => (await backupStates()).every((s) => s === 'VERIFIED'), 'seven verified copies');
+    expect(await backupStates()).toEqual(Array(13).fill('PENDING'));
+    expect(await app.workers[0].sweepNow()).toMatchObject({ backupsChecked: 13, backupsRequeued: 13 });
+    await eventually(async () => (await backupStates()).every((s) => s === 'VERIFIED'), 'thirteen verified copies');
 
     await uploadOne(app, 'u-kari', relationshipId, SAMPLES.pdf);
-    await eventually(async () => (await backupStates()).length === 8 && (await backupStates()).every((s) => s === 'VERIFIED'), 'the upload copied without a sweep');
+    await eventually(async () => (await backupStates()).length === 14 && (await backupStates()).every((s) => s === 'VERIFIED'), 'the upload copied without a sweep');
     const backup = app.opened.runtime.services.archiveBackupStorage!;
     for (const d of await documentsOf(app, relationshipId)) expect((await storedBytes(app, d.storageKey, backup))!.equals((await storedBytes(app, d.storageKey))!)).toBe(true);
   });

@@ -5,28 +5,32 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** What an archive document holds. */
 export type ArchiveDocumentKind =
+  /** A readable index of the folder: every document with its size and SHA-256 (PDF). */
+  | 'ARCHIVE_INDEX'
   /** Uploaded: A-melding receipts and reports (A03, A07). */
   | 'A_MELDING'
   /** Uploaded: bank statements. */
   | 'BANK_STATEMENT'
-  /** Kundespesifikasjon (CSV): per customer, opening balance, lines with the running balance, closing balance. */
+  /** Kundespesifikasjon: per customer, opening balance, lines with the running balance, closing balance and open items (CSV); the balance list with open items (PDF). */
   | 'CUSTOMER_SPECIFICATION'
-  /** Hovedbok (CSV): per account, opening balance, every line with the running balance, closing balance. */
+  /** Kontospesifikasjon (CSV): per account, opening balance, every line with input and output VAT and the running balance, closing balance. */
   | 'GENERAL_LEDGER'
-  /** Bilagsjournal (CSV): every voucher line of the fiscal year in voucher order, with totals. */
+  /** Bokføringsspesifikasjon (CSV): every voucher line of the fiscal year in the order it was recorded, with VAT and period totals. */
   | 'JOURNAL'
   /** Uploaded: anything else the firm keeps for the client. */
   | 'OTHER_DOCUMENTATION'
   /** A SAF-T Financial 1.30 file for one fiscal year. */
   | 'SAFT_FINANCIAL'
-  /** Leverandørspesifikasjon (CSV): per supplier, opening balance, lines with the running balance, closing balance. */
+  /** Leverandørspesifikasjon: per supplier, opening balance, lines with the running balance, closing balance and open items (CSV); the balance list with open items (PDF). */
   | 'SUPPLIER_SPECIFICATION'
-  /** Saldobalanse (CSV): per account, opening balance, debit and credit movement, closing balance, with totals. */
+  /** Saldobalanse (CSV and PDF): per account, opening balance, debit and credit movement, closing balance, with totals and a check line. */
   | 'TRIAL_BALANCE'
-  /** Mva-spesifikasjon (CSV): per month and tax code, base and tax amounts on debit and credit, with totals per code. */
+  /** Mva-spesifikasjon (CSV and PDF): per VAT term of the client and per year, base and VAT per code and rate, reconciled with the VAT accounts. */
   | 'VAT_SPECIFICATION'
   /** Uploaded: vouchers and their attachments (invoices, receipts). */
-  | 'VOUCHER_DOCUMENTATION';
+  | 'VOUCHER_DOCUMENTATION'
+  /** Spesifikasjon av uttak (CSV): the lines on the accounts the books mark as withdrawals. */
+  | 'WITHDRAWAL_SPECIFICATION';
 
 /** A role a user has on a client. */
 export type ClientRole =

@@ -45,6 +45,10 @@ export interface SpecificationBooks {
   taxCodes: Map<string, TaxCodeInfo>;
   /** Journal ids (`ledger_journals.journal_id`) by row id (`ledger_transactions.journal_ref`). */
   journals: Map<string, string>;
+  /** The accounts customers' and suppliers' lines and imported balances are on (kundefordringer, leverandørgjeld). */
+  controlAccounts: { customer: Set<string>; supplier: Set<string> };
+  /** The imported balance snapshot the opening balances start from (null: from the first line). */
+  snapshot: string | null;
 }
 
 /**
@@ -81,7 +85,7 @@ export interface MovementLine {
  * adds each line's movement with `addLine`; `finish` then gives the specifications' books for the passes after it.
  * Summing in that pass spares MariaDB an aggregate over every line of the year.
  */
-export interface OpeningBooks extends Pick<SpecificationBooks, 'selection' | 'taxCodes' | 'journals'> {
+export interface OpeningBooks extends Pick<SpecificationBooks, 'selection' | 'taxCodes' | 'journals' | 'controlAccounts' | 'snapshot'> {
   addLine(line: MovementLine): void;
   finish(): SpecificationBooks;
 }
@@ -103,12 +107,15 @@ export async function readOpeningBooks(runner: QueryRunner, selection: BooksSele
   const accounts = new Map<string, Movement>();
   const customers = new Map<string, Movement>();
   const suppliers = new Map<string, Movement>();
+  const controlAccounts = { customer: new Set<string>(), supplier: new Set<string>() };
   if (snapshot) {
     const rows: Array<{ kind: OpeningBalanceKind; party_id: string; account_id: string; balance: string }> = await runner.query(
       'SELECT kind, party_id, account_id, balance FROM ledger_opening_balances WHERE client_id = ? AND as_of = ?',
       [clientId, snapshot],
     );
     for (const row of rows) {
+      if (row.kind === OpeningBalanceKind.CUSTOMER && row.account_id !== '') controlAccounts.customer.add(row.account_id);
+      if (row.kind === OpeningBalanceKind.SUPPLIER && row.account_id !== '') controlAccounts.supplier.add(row.account_id);
       const map = row.kind === OpeningBalanceKind.ACCOUNT ? accounts : row.kind === OpeningBalanceKind.CUSTOMER ? customers : suppliers;
       movementOf(map, row.kind === OpeningBalanceKind.ACCOUNT ? row.account_id : row.party_id).opening += ore(row.balance);
     }
@@ -126,8 +133,14 @@ export async function readOpeningBooks(runner: QueryRunner, selection: BooksSele
   for (const row of before) {
     const net = ore(row.net);
     movementOf(accounts, row.account_id).opening += net;
-    if (row.customer_id !== null) movementOf(customers, row.customer_id).opening += net;
-    if (row.supplier_id !== null) movementOf(suppliers, row.supplier_id).opening += net;
+    if (row.customer_id !== null) {
+      movementOf(customers, row.customer_id).opening += net;
+      controlAccounts.customer.add(row.account_id);
+    }
+    if (row.supplier_id !== null) {
+      movementOf(suppliers, row.supplier_id).opening += net;
+      controlAccounts.supplier.add(row.account_id);
+    }
   }
 
   // Every account of the chart and every party of the master data is listed, with or without lines.
@@ -171,13 +184,21 @@ export async function readOpeningBooks(runner: QueryRunner, selection: BooksSele
     selection,
     taxCodes,
     journals,
+    controlAccounts,
+    snapshot: snapshot ?? null,
     addLine(line) {
       if (finished) throw new Error('the books are finished: no more lines');
       const debit = ore(line.debit_amount);
       const credit = ore(line.credit_amount);
       add(movementOf(accounts, line.account_id), debit, credit);
-      if (line.customer_id !== null) add(movementOf(customers, line.customer_id), debit, credit);
-      if (line.supplier_id !== null) add(movementOf(suppliers, line.supplier_id), debit, credit);
+      if (line.customer_id !== null) {
+        add(movementOf(customers, line.customer_id), debit, credit);
+        controlAccounts.customer.add(line.account_id);
+      }
+      if (line.supplier_id !== null) {
+        add(movementOf(suppliers, line.supplier_id), debit, credit);
+        controlAccounts.supplier.add(line.account_id);
+      }
     },
     finish() {
       finished = true;
@@ -185,6 +206,8 @@ export async function readOpeningBooks(runner: QueryRunner, selection: BooksSele
         selection,
         journals,
         taxCodes,
+        controlAccounts,
+        snapshot: snapshot ?? null,
         accounts: listOf(accounts, new Map(chart.map((a) => [a.account_id, a.description]))).map((a) => ({
           ...a,
           groupingCategory: chartById.get(a.id)?.grouping_category ?? '',

@@ -4,6 +4,7 @@ import { BinaryIds1764900000000 } from './1764900000000-binary-ids';
 import { RelationshipClientSnapshot1764910000000 } from './1764910000000-relationship-client-snapshot';
 import { InstallationKeys1765000000000 } from './1765000000000-installation-keys';
 import { ArchiveUploadsAndExports1765100000000 } from './1765100000000-archive-uploads-and-exports';
+import { SpecificationFormats1765200000000 } from './1765200000000-specification-formats';
 import { ArchiveCopies1765300000000 } from './1765300000000-archive-copies';
 import { ClientSide1765400000000 } from './1765400000000-client-side';
 
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   RelationshipClientSnapshot1764910000000,
   InstallationKeys1765000000000,
   ArchiveUploadsAndExports1765100000000,
+  SpecificationFormats1765200000000,
   ArchiveCopies1765300000000,
   ClientSide1765400000000,
 ];
