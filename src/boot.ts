@@ -96,6 +96,8 @@ export async function openRuntime(
     taskTrigger?: RuntimeParts['taskTrigger'];
     emailTrigger?: RuntimeParts['emailTrigger'];
     exportTrigger?: RuntimeParts['exportTrigger'];
+    webhookTrigger?: RuntimeParts['webhookTrigger'];
+    webhookResolver?: RuntimeParts['webhookResolver'];
     createMandatoryDataGenerator?: RuntimeParts['createMandatoryDataGenerator'];
     dataSource?: Partial<DataSourceOptions>;
   },
@@ -130,6 +132,8 @@ export async function openRuntime(
     taskTrigger: options.taskTrigger,
     emailTrigger: options.emailTrigger,
     exportTrigger: options.exportTrigger,
+    webhookTrigger: options.webhookTrigger,
+    webhookResolver: options.webhookResolver,
     createMandatoryDataGenerator: options.createMandatoryDataGenerator,
   });
   return {

@@ -17,6 +17,11 @@ import { LedgerService } from './ledger/ledger.service';
 import { EmailTrigger, noEmailTrigger } from './notifications/email-trigger';
 import { createRelationshipServices, RelationshipServices } from './relationships/relationship-services';
 import { noTaskTrigger, TaskTrigger } from './tasks/task-trigger';
+import { ApiKeyService } from './integrations/api-keys.service';
+import { IntegrationSecrets } from './integrations/secrets';
+import { WebhookEndpointService } from './integrations/webhook-endpoints.service';
+import { noWebhookTrigger, WebhookEvents, type WebhookTrigger } from './integrations/webhook-events';
+import { systemResolver, type HostResolver } from './integrations/webhook-url';
 
 /** The product's services, built once per process; resolvers and jobs call them. */
 export interface Services extends RelationshipServices {
@@ -32,6 +37,11 @@ export interface Services extends RelationshipServices {
   readonly uploads: ArchiveUploadService;
   /** Archive folders exported as BagIt ZIPs in the background (S9). */
   readonly exports: ArchiveExportService;
+  /** Partner integrations (docs/integrations.md): API keys, webhook endpoints, webhook events. */
+  readonly integrationSecrets: IntegrationSecrets;
+  readonly apiKeys: ApiKeyService;
+  readonly webhookEndpoints: WebhookEndpointService;
+  readonly webhookEvents: WebhookEvents;
 }
 
 /** Everything a process (API, worker, CLI) runs on: composed once by `createRuntime`, never changed after. */
@@ -47,6 +57,10 @@ export interface Runtime {
   readonly emailTrigger: EmailTrigger;
   /** Queues archive exports after commit (DESIGN S9). */
   readonly exportTrigger: ExportTrigger;
+  /** Queues webhook deliveries after commit. */
+  readonly webhookTrigger: WebhookTrigger;
+  /** Resolves webhook hosts (SSRF checks); the system's DNS unless a test gives another. */
+  readonly webhookResolver: HostResolver;
   /** Generates the mandatory accounting data (S3); the GENERATE_MANDATORY_DATA task calls it. */
   readonly mandatoryDataGenerator: MandatoryDataGenerator;
   readonly services: Services;
@@ -63,6 +77,10 @@ export interface RuntimeParts {
   emailTrigger?: EmailTrigger;
   /** Default: nothing is queued at commit; a worker's sweeper finds the rows. */
   exportTrigger?: ExportTrigger;
+  /** Default: nothing is queued at commit; a worker's sweeper finds the rows. */
+  webhookTrigger?: WebhookTrigger;
+  /** Default: the system's DNS. */
+  webhookResolver?: HostResolver;
   /** Makes the generator of mandatory accounting data from the runtime's parts; default the SAF-T generator. */
   createMandatoryDataGenerator?: (deps: SaftGeneratorDeps) => MandatoryDataGenerator;
 }
@@ -73,16 +91,22 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const taskTrigger = parts.taskTrigger ?? noTaskTrigger;
   const emailTrigger = parts.emailTrigger ?? noEmailTrigger;
   const exportTrigger = parts.exportTrigger ?? noExportTrigger;
+  const webhookTrigger = parts.webhookTrigger ?? noWebhookTrigger;
+  const webhookResolver = parts.webhookResolver ?? systemResolver;
   const visibility = new VisibilityService();
   const audit = new AuditService(clock);
   const ledger = new LedgerService(dataSource);
   const archiveStorage = new LocalFolderStorage(config.archiveDir);
+  const integrationSecrets = new IntegrationSecrets(dataSource);
+  const webhookEvents = new WebhookEvents(clock, webhookTrigger);
+  const apiKeys = new ApiKeyService(dataSource, clock, audit, integrationSecrets, logger);
   const relationshipServices = createRelationshipServices({
     clock,
     visibility,
     audit,
     taskTrigger,
     emailTrigger,
+    webhookEvents,
     derivedGroupings: async (manager, clientId) => (await ledger.derivedGroupingAccounts(clientId, manager)).map((a) => a.accountId),
   });
   const services: Services = Object.freeze({
@@ -99,6 +123,14 @@ export function createRuntime(parts: RuntimeParts): Runtime {
       urlTtlSeconds: config.archiveUploadUrlTtlSeconds,
     }),
     exports: new ArchiveExportService(clock, visibility, relationshipServices.idempotency, exportTrigger),
+    integrationSecrets,
+    apiKeys,
+    webhookEndpoints: new WebhookEndpointService(dataSource, clock, audit, integrationSecrets, apiKeys, {
+      httpsOnly: config.nodeEnv === 'production',
+      allowPrivate: config.webhookAllowPrivate,
+      resolve: webhookResolver,
+    }),
+    webhookEvents,
   });
   const createGenerator = parts.createMandatoryDataGenerator ?? ((deps: SaftGeneratorDeps) => new SaftMandatoryDataGenerator(deps));
   return Object.freeze({
@@ -110,6 +142,8 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     taskTrigger,
     emailTrigger,
     exportTrigger,
+    webhookTrigger,
+    webhookResolver,
     mandatoryDataGenerator: createGenerator({ dataSource, storage: archiveStorage, audit, clock, logger }),
     services,
   });

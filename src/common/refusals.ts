@@ -26,6 +26,8 @@ export enum UserErrorCode {
   UPLOAD_INCOMPLETE = 'UPLOAD_INCOMPLETE',
   UPLOAD_EXPIRED = 'UPLOAD_EXPIRED',
   INVALID_FISCAL_YEAR = 'INVALID_FISCAL_YEAR',
+  // Partner integrations (docs/integrations.md).
+  INVALID_URL = 'INVALID_URL',
 }
 
 /** Why a mutation refused its input: for a program (`code`), for a person (`message`), and the input at fault. */

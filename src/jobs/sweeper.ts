@@ -21,6 +21,9 @@ export interface SweepResult {
   emailsRequeued: number;
   exportsChecked: number;
   exportsRequeued: number;
+  /** Webhook deliveries due (docs/integrations.md) and re-queued; set by the worker's sweep. */
+  webhooksChecked?: number;
+  webhooksRequeued?: number;
 }
 
 /** What a sweep needs (besides the queues it fills). */

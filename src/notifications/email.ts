@@ -11,6 +11,7 @@ const SUBJECTS: Record<NotificationKind, string> = {
   [NotificationKind.ADMINISTRATOR_GRANTED]: 'You are now an administrator of a client',
   [NotificationKind.SUBSCRIPTION_ADMIN_RECEIVED]: 'You are now the subscription administrator of a client',
   [NotificationKind.ARCHIVE_EXPORT_READY]: 'Your archive export can be downloaded',
+  [NotificationKind.WEBHOOK_ENDPOINT_DISABLED]: 'A webhook endpoint was disabled',
 };
 
 /** Where notification e-mails go: SMTP (SMTP_URL), or — unset — a transport that only logs them. */

@@ -28,6 +28,8 @@ import {
   periodWarnings,
   USERS_IN_OTHER_PARTNERS,
 } from './ending-rules';
+import { WebhookEventType } from '../integrations/integration.entities';
+import type { WebhookEvents } from '../integrations/webhook-events';
 import { subscriptionAdminProblem, SubscriptionAdminService } from './subscription-admin.service';
 
 export interface EndRelationshipInput {
@@ -92,6 +94,7 @@ export class EndingService {
     private readonly subscriptionAdmin: SubscriptionAdminService,
     private readonly taskTrigger: TaskTrigger,
     private readonly derivedGroupings: DerivedGroupingLookup,
+    private readonly webhookEvents?: WebhookEvents,
   ) {}
 
   /**
@@ -284,6 +287,7 @@ export class EndingService {
     });
 
     uow.onCommit(() => this.taskTrigger.created(tasks));
+    await this.webhookEvents?.relationship(uow, WebhookEventType.RELATIONSHIP_ENDED, relationship, client);
     return { relationship, client, deactivations, warnings, userErrors: [] };
   }
 

@@ -14,6 +14,8 @@ import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
 import type { TaskTrigger } from '../tasks/task-trigger';
 import { lockClient } from './client-lock';
 import { CustomerRelationship, relationshipsOf, RelationshipStatus } from './customer-relationship.entity';
+import { WebhookEventType } from '../integrations/integration.entities';
+import type { WebhookEvents } from '../integrations/webhook-events';
 import { checkMovedGenerationDate, checkResponsibilityPeriod, dayOfEnding, linkedSinceEnding } from './ending-rules';
 
 export interface UpdateEndingInput {
@@ -59,6 +61,7 @@ export class PendingEndingService {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly taskTrigger: TaskTrigger,
+    private readonly webhookEvents?: WebhookEvents,
   ) {}
 
   /**
@@ -143,6 +146,7 @@ export class PendingEndingService {
       uow.onCommit(() => this.taskTrigger.sync(tasks));
     }
     await this.audit.record(uow, caller.actor, { action: 'RELATIONSHIP_ENDING_UPDATED', clientId: client.id, relationshipId: relationship.id, before, after });
+    await this.webhookEvents?.relationship(uow, WebhookEventType.RELATIONSHIP_UPDATED, relationship, client);
     return { relationship, client, userErrors: [] };
   }
 
@@ -196,6 +200,7 @@ export class PendingEndingService {
       before,
       after: { status: RelationshipStatus.CANCELLED, clientPartnerId: client.partnerId, partnerCodeRestored: relinked, restoredUserIds: restored.map((a) => a.userId) },
     });
+    await this.webhookEvents?.relationship(uow, WebhookEventType.RELATIONSHIP_CANCELLED, relationship, client);
     return { relationship, client, userErrors: [] };
   }
 }

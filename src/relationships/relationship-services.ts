@@ -5,6 +5,7 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import type { EmailTrigger } from '../notifications/email-trigger';
 import { NotificationService } from '../notifications/notification.service';
 import type { TaskTrigger } from '../tasks/task-trigger';
+import type { WebhookEvents } from '../integrations/webhook-events';
 import { DerivedGroupingLookup, EndingService } from './ending.service';
 import { PendingEndingService } from './pending-ending.service';
 import { PartnerLinkService } from './partner-link.service';
@@ -31,6 +32,8 @@ export interface RelationshipServiceParts {
   /** Queues the e-mails of the notifications written, after commit. */
   emailTrigger: EmailTrigger;
   derivedGroupings: DerivedGroupingLookup;
+  /** Records the webhook events of endings, updates and cancellations in their transaction. */
+  webhookEvents?: WebhookEvents;
 }
 
 export function createRelationshipServices(parts: RelationshipServiceParts): RelationshipServices {
@@ -42,8 +45,8 @@ export function createRelationshipServices(parts: RelationshipServiceParts): Rel
     notifications,
     idempotency,
     subscriptionAdmin,
-    endings: new EndingService(clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger, parts.derivedGroupings),
-    pendingEndings: new PendingEndingService(clock, visibility, audit, idempotency, taskTrigger),
+    endings: new EndingService(clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger, parts.derivedGroupings, parts.webhookEvents),
+    pendingEndings: new PendingEndingService(clock, visibility, audit, idempotency, taskTrigger, parts.webhookEvents),
     userDeactivations: new UserDeactivationService(clock, visibility, audit, idempotency),
     partnerLinks: new PartnerLinkService(clock, visibility, audit, idempotency),
   };

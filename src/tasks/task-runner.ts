@@ -9,6 +9,8 @@ import { runInTransaction, UnitOfWork } from '../db/unit-of-work';
 import type { MandatoryDataGenerator } from '../archive/mandatory-data';
 import { lockClient } from '../relationships/client-lock';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
+import { WebhookEventType } from '../integrations/integration.entities';
+import type { WebhookEvents } from '../integrations/webhook-events';
 import { applyDeactivations } from './apply-deactivations';
 import { ScheduledTask, TaskKind, TaskState } from './scheduled-task.entity';
 
@@ -41,6 +43,8 @@ export interface TaskRunnerDeps {
   logger: Logger;
   /** Records the deactivations and the archiving (DESIGN A4). */
   audit: AuditService;
+  /** Records ARCHIVE_GENERATED and ARCHIVE_GENERATION_FAILED for the partner's webhooks (docs/integrations.md). */
+  webhookEvents?: WebhookEvents;
 }
 
 export interface TaskRunnerOptions {
@@ -98,7 +102,7 @@ export async function runTask(deps: TaskRunnerDeps, taskId: string, options: Tas
     if (task.kind === TaskKind.GENERATE_MANDATORY_DATA) {
       // Long work outside a transaction; the generator is idempotent by contract.
       await options.generator.generate(task.relationshipId);
-      await finish(deps, task, async () => undefined);
+      await finish(deps, task, (uow, client, relationship) => deps.webhookEvents?.relationship(uow, WebhookEventType.ARCHIVE_GENERATED, relationship, client) ?? Promise.resolve());
     } else if (task.kind === TaskKind.APPLY_DEACTIVATIONS) {
       await finish(deps, task, (uow, client, relationship) => applyDeactivations(deps.audit, uow, client, relationship, clock.now()));
     } else {
@@ -113,13 +117,20 @@ export async function runTask(deps: TaskRunnerDeps, taskId: string, options: Tas
       logger.error({ err: error, taskId: task.id, kind: task.kind, attempt: task.attempts, reference }, `task failed with an internal error (reference ${reference})`);
     }
     try {
-      await dataSource
-        .getRepository(ScheduledTask)
-        .createQueryBuilder()
-        .update()
-        .set({ state: TaskState.FAILED, lastError: message, finishedAt: clock.now() })
-        .where('id = :id AND state = :running', { id: task.id, running: TaskState.RUNNING })
-        .execute();
+      await runInTransaction(dataSource, async (uow) => {
+        const failed = await uow
+          .repo(ScheduledTask)
+          .createQueryBuilder()
+          .update()
+          .set({ state: TaskState.FAILED, lastError: message, finishedAt: clock.now() })
+          .where('id = :id AND state = :running', { id: task.id, running: TaskState.RUNNING })
+          .execute();
+        // The last try of a generation failed: the partner's webhooks hear of it, in the same transaction.
+        if (permanent && failed.affected && task.kind === TaskKind.GENERATE_MANDATORY_DATA && deps.webhookEvents) {
+          const relationship = await uow.repo(CustomerRelationship).findOneBy({ id: task.relationshipId });
+          if (relationship) await deps.webhookEvents.relationship(uow, WebhookEventType.ARCHIVE_GENERATION_FAILED, relationship);
+        }
+      });
     } catch (recordError) {
       logger.warn({ err: recordError, taskId: task.id }, 'could not record the failed try (the database may be away)');
     }

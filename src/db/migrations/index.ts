@@ -4,6 +4,7 @@ import { BinaryIds1764900000000 } from './1764900000000-binary-ids';
 import { RelationshipClientSnapshot1764910000000 } from './1764910000000-relationship-client-snapshot';
 import { InstallationKeys1765000000000 } from './1765000000000-installation-keys';
 import { ArchiveUploadsAndExports1765100000000 } from './1765100000000-archive-uploads-and-exports';
+import { Integrations1765500000000 } from './1765500000000-integrations';
 
 /** Every migration, in order. A new one is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   RelationshipClientSnapshot1764910000000,
   InstallationKeys1765000000000,
   ArchiveUploadsAndExports1765100000000,
+  Integrations1765500000000,
 ];
