@@ -5,6 +5,7 @@ import { ArchiveExportResolver, ArchiveTransferMutations, ArchiveUploadResolver,
 import { AuditEventResolver, ClientAuditResolver } from '../audit/audit.resolver';
 import { ViewerResolver } from '../auth/viewer.resolver';
 import { ClientExtensionResolver, ClientResolver, ClientUserResolver } from '../clients/client.resolver';
+import { ApiKeyResolver, IntegrationMutations, PartnerIntegrationsResolver, WebhookDeliveryResolver, WebhookEndpointResolver } from '../integrations/integrations.resolver';
 import { NotificationResolver } from '../notifications/notification.resolver';
 import { PartnerMembershipResolver, PartnerResolver, UserResolver } from '../partners/partner.resolver';
 import { ClientRelationshipsResolver, CustomerRelationshipResolver } from '../relationships/relationship.resolver';
@@ -40,6 +41,11 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AuditEventResolver,
   ScheduledTaskResolver,
   WarningResolver,
+  IntegrationMutations,
+  PartnerIntegrationsResolver,
+  ApiKeyResolver,
+  WebhookEndpointResolver,
+  WebhookDeliveryResolver,
 ];
 
 let built: GraphQLSchema | undefined;
