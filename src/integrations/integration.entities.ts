@@ -18,7 +18,7 @@ export class ApiKey {
   name!: string;
 
   /** Comma-separated ApiScope values. */
-  @Column({ type: 'simple-array', length: 200 })
+  @Column({ type: 'simple-array' })
   scopes!: ApiScope[];
 
   /** The first characters of the secret, to recognise it (`kak_AbCd1234`). */
@@ -77,7 +77,7 @@ export class WebhookEndpoint {
   url!: string;
 
   /** Comma-separated WebhookEventType values. */
-  @Column({ type: 'simple-array', length: 300 })
+  @Column({ type: 'simple-array' })
   events!: WebhookEventType[];
 
   /** The `whsec_` signing secret, sealed with the installation's integrations key (AES-256-GCM). */

@@ -21,7 +21,7 @@ export class Integrations1765500000000 implements MigrationInterface {
     const bin = `CHARACTER SET utf8mb4 COLLATE ${await binaryCollation(queryRunner)}`;
     await queryRunner.query(
       `CREATE TABLE \`api_keys\` (\`id\` bigint UNSIGNED NOT NULL AUTO_INCREMENT, \`partner_id\` varchar(64) ${bin} NOT NULL,
-         \`name\` varchar(200) NOT NULL, \`scopes\` varchar(200) NOT NULL, \`prefix\` varchar(16) ${bin} NOT NULL,
+         \`name\` varchar(200) NOT NULL, \`scopes\` text NOT NULL, \`prefix\` varchar(16) ${bin} NOT NULL,
          \`secret_hash\` binary(32) NOT NULL, \`created_by_user_id\` varchar(64) ${bin} NULL, \`created_at\` datetime(3) NOT NULL,
          \`expires_at\` datetime(3) NULL, \`last_used_at\` datetime(3) NULL, \`revoked_at\` datetime(3) NULL,
          UNIQUE INDEX \`uq_api_keys_secret_hash\` (\`secret_hash\`), INDEX \`idx_api_keys_partner\` (\`partner_id\`, \`id\`), PRIMARY KEY (\`id\`),
@@ -31,7 +31,7 @@ export class Integrations1765500000000 implements MigrationInterface {
     );
     await queryRunner.query(
       `CREATE TABLE \`webhook_endpoints\` (\`id\` bigint UNSIGNED NOT NULL AUTO_INCREMENT, \`partner_id\` varchar(64) ${bin} NOT NULL,
-         \`url\` varchar(2000) NOT NULL, \`events\` varchar(300) NOT NULL, \`secret_sealed\` varbinary(255) NOT NULL,
+         \`url\` varchar(2000) NOT NULL, \`events\` text NOT NULL, \`secret_sealed\` varbinary(255) NOT NULL,
          \`created_by_user_id\` varchar(64) ${bin} NULL, \`created_at\` datetime(3) NOT NULL, \`deleted_at\` datetime(3) NULL,
          \`disabled_at\` datetime(3) NULL, \`failing_since\` datetime(3) NULL,
          INDEX \`idx_webhook_endpoints_partner\` (\`partner_id\`, \`id\`), PRIMARY KEY (\`id\`),
