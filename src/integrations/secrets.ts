@@ -29,13 +29,21 @@ export function newWebhookSecret(): string {
  */
 export class IntegrationSecrets {
   private key: Promise<Buffer> | undefined;
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {
+    // Read at start-up, like the id key; a database not migrated yet (a CLI command) is asked again on first use.
+    this.key = this.load();
+    this.key.catch(() => undefined);
+  }
 
-  private integrationsKey(): Promise<Buffer> {
-    this.key ??= installationKey(this.dataSource.manager, InstallationKeyKind.INTEGRATIONS).catch((error) => {
+  private load(): Promise<Buffer> {
+    return installationKey(this.dataSource.manager, InstallationKeyKind.INTEGRATIONS).catch((error) => {
       this.key = undefined;
       throw error;
     });
+  }
+
+  private integrationsKey(): Promise<Buffer> {
+    this.key ??= this.load();
     return this.key;
   }
 

@@ -7,15 +7,16 @@ export type HostResolver = (hostname: string) => Promise<string[]>;
 export const systemResolver: HostResolver = async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 
 /** Addresses the server never calls unless WEBHOOK_ALLOW_PRIVATE=true: private, loopback, link-local and the like. */
-const FORBIDDEN = new BlockList();
+const FORBIDDEN_V4 = new BlockList();
+const FORBIDDEN_V6 = new BlockList();
 for (const [net, bits] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
   ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) FORBIDDEN.addSubnet(net, bits, 'ipv4');
+] as const) FORBIDDEN_V4.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
-  ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
-] as const) FORBIDDEN.addSubnet(net, bits, 'ipv6');
+  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
+] as const) FORBIDDEN_V6.addSubnet(net, bits, 'ipv6');
 
 /** Whether the address is one a webhook may be sent to (a public unicast address). */
 export function isPublicAddress(address: string): boolean {
@@ -25,9 +26,9 @@ export function isPublicAddress(address: string): boolean {
     // IPv4-mapped (::ffff:10.0.0.1): judge the IPv4 address inside.
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
     if (mapped) return isPublicAddress(mapped[1]);
-    return !FORBIDDEN.check(address, 'ipv6');
+    return !FORBIDDEN_V6.check(address, 'ipv6');
   }
-  return !FORBIDDEN.check(address, 'ipv4');
+  return !FORBIDDEN_V4.check(address, 'ipv4');
 }
 
 export interface UrlPolicy {

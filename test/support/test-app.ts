@@ -78,6 +78,8 @@ export interface TestAppOptions {
   /** The runtime's logger; default one at LOG_LEVEL (silent). */
   logger?: Logger;
   env?: Record<string, string>;
+  /** Resolves webhook hosts instead of DNS (the SSRF checks), so tests need no network. */
+  webhookResolver?: RuntimeParts['webhookResolver'];
 }
 
 /** A real API on a real MariaDB and Redis: its own database and queue prefix, dropped on close. */
@@ -108,6 +110,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     taskTrigger: triggers?.taskTrigger ?? options.taskTrigger,
     emailTrigger: triggers?.emailTrigger,
     exportTrigger: triggers?.exportTrigger,
+    webhookTrigger: triggers?.webhookTrigger,
+    webhookResolver: options.webhookResolver,
     createMandatoryDataGenerator: options.createMandatoryDataGenerator,
     dataSource: { logger: statements, poolSize: 30 },
   });
