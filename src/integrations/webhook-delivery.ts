@@ -89,7 +89,10 @@ export async function deliverWebhook(deps: WebhookDeliveryDeps, deliveryId: stri
     answer = { status: null, error: endpoint?.disabledAt ? 'The endpoint is disabled.' : 'The endpoint was deleted.' };
   } else {
     const secret = await deps.secrets.open(endpoint.secretSealed);
-    const sentAt = clock.now();
+    // The transport's timestamp is the machine's real time, not the business clock (S7): receivers compare it with
+    // their own clocks to refuse replays, and a clock offset (CLOCK_OFFSET, a staging run under libfaketime) would
+    // otherwise make every signature look stale to them. The body's `timestamp` is the business clock's.
+    const sentAt = new Date();
     const signature = new Webhook(secret).sign(webhookMessageId(event.id), sentAt, event.body);
     const headers = {
       'content-type': 'application/json',

@@ -17,8 +17,8 @@ describe('schema.graphql', () => {
     expect(out).toContain('keeps the contract');
   });
 
-  (existsSync(contractCheck) ? it : it.skip)('keeps the contract parts uploads and packages (documentation into the archive, folders out as BagIt ZIPs)', () => {
-    const out = execFileSync(process.execPath, [contractCheck, '--with=uploads,packages', 'schema.graphql'], { cwd: root, encoding: 'utf8' });
+  (existsSync(contractCheck) ? it : it.skip)('keeps the contract parts uploads, packages and integrations (documentation into the archive, folders out as BagIt ZIPs, API keys and webhooks)', () => {
+    const out = execFileSync(process.execPath, [contractCheck, '--with=uploads,packages,integrations', 'schema.graphql'], { cwd: root, encoding: 'utf8' });
     expect(out).toContain('keeps the contract');
   });
 
