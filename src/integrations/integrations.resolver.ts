@@ -109,6 +109,7 @@ export class WebhookEndpointResolver {
     const edges = page.items.map((node) => ({ cursor: page.cursorOf(node), node: node as unknown as WebhookDeliveryType }));
     return {
       edges,
+      nodes: edges.map((e) => e.node),
       pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: after != null, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
     };
   }

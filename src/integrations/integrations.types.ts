@@ -110,6 +110,9 @@ export class WebhookDeliveryConnection {
   @Field(() => [WebhookDeliveryEdge], { description: 'The deliveries on this page.' })
   edges!: WebhookDeliveryEdge[];
 
+  @Field(() => [WebhookDeliveryType], { description: 'The deliveries on this page, without their cursors.' })
+  nodes!: WebhookDeliveryType[];
+
   @Field(() => PageInfo, { description: 'Where this page stands.' })
   pageInfo!: PageInfo;
 }
