@@ -126,7 +126,8 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     integrationSecrets,
     apiKeys,
     webhookEndpoints: new WebhookEndpointService(dataSource, clock, audit, integrationSecrets, apiKeys, {
-      httpsOnly: config.nodeEnv === 'production',
+      // WEBHOOK_ALLOW_PRIVATE is the development and test switch: with it, a local http receiver is allowed everywhere.
+      httpsOnly: config.nodeEnv === 'production' && !config.webhookAllowPrivate,
       allowPrivate: config.webhookAllowPrivate,
       resolve: webhookResolver,
     }),

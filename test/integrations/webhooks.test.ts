@@ -1,7 +1,9 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { deleteQueueKeys, endRelationship, eventually, EVENING_BEFORE, JobsApp, startJobsApp } from '../jobs/support';
+import type { MandatoryDataGenerator } from '../../src/archive/mandatory-data';
+import { addDays, osloMidnight, osloToday } from '../../src/common/clock';
+import { deleteQueueKeys, endRelationship, eventually, EVENING_BEFORE, JobsApp, recordingGenerator, startJobsApp } from '../jobs/support';
 import { CANCEL, END, fjordEnding, UPDATE } from '../relationships/relationship-helpers';
 import { dataOf } from '../support/test-app';
 import { CREATE_ENDPOINT, createKey, integrationsWorld, partnerId, withKey } from './integration-helpers';
@@ -20,6 +22,7 @@ let receiver: Server;
 let base: string;
 let app: JobsApp;
 
+let failHavbris = false;
 const FAST_WEBHOOKS = { firstRetryMs: 50, maxRetryMs: 200, retryForMs: 26 * 3600_000, disableAfterMs: 72 * 3600_000, timeoutMs: 2000 };
 
 beforeAll(async () => {
@@ -34,7 +37,22 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  app = await startJobsApp({ data: integrationsWorld(), now: '2026-11-28T12:00:00Z', env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
+  app = await startJobsApp({
+    data: integrationsWorld(),
+    now: '2026-11-28T12:00:00Z',
+    env: { WEBHOOK_ALLOW_PRIVATE: 'true' },
+    // The recording generator, failing for Havbris Sjømat (c-hav) when asked to.
+    createMandatoryDataGenerator: ({ dataSource, clock }): MandatoryDataGenerator => {
+      const recording = recordingGenerator({ sql: (query, params) => dataSource.query(query, params), clock });
+      return {
+        async generate(relationshipId) {
+          const [row] = await dataSource.query('SELECT client_id AS clientId FROM customer_relationships WHERE id = ?', [relationshipId]);
+          if (failHavbris && row?.clientId === 'c-hav') throw new Error('the books could not be read');
+          return recording.generate(relationshipId);
+        },
+      };
+    },
+  });
 });
 
 afterAll(async () => {
@@ -147,4 +165,23 @@ it('ARCHIVE_GENERATED when the archive is generated; an endpoint failing for thr
   expect(row.state).toBe('FAILED');
   const shown = dataOf(await app.gql(`{ node(id: "${down.id}") { ... on WebhookEndpoint { disabledAt } } }`, {}, 'u-kari')).node;
   expect(shown.disabledAt).not.toBeNull();
+});
+
+it('ARCHIVE_GENERATION_FAILED when the generation fails on its last try, to the endpoints of that partner only', async () => {
+  received.length = 0;
+  const fjell = dataOf(await app.gql(CREATE_ENDPOINT, { input: { partnerId: partnerId('p-fjell'), url: `${base}/fjell`, events: ['ARCHIVE_GENERATION_FAILED', 'ARCHIVE_GENERATED'] } }, 'u-lars')).createWebhookEndpoint;
+  expect(fjell.userErrors).toEqual([]);
+  failHavbris = true;
+  // A second before the next midnight in Oslo, as EVENING_BEFORE: the ending's tasks are due a second later.
+  const tomorrow = addDays(osloToday(app.clock), 1);
+  app.clock.set(new Date(osloMidnight(tomorrow).getTime() - 1000).toISOString());
+  const ending = await endRelationship(app, 'c-hav', tomorrow);
+  app.clock.set(ending.tasks[0].dueAt.toISOString());
+  await app.workers[0].sweepNow();
+  const events = await eventually(async () => verifiedAt('/fjell', fjell.signingSecret).length === 1 && verifiedAt('/fjell', fjell.signingSecret), 'ARCHIVE_GENERATION_FAILED');
+  expect(events[0]).toMatchObject({ type: 'ARCHIVE_GENERATION_FAILED', data: { organizationNumber: '922333444', status: 'ENDED' } });
+  const [task] = await app.sql("SELECT state, attempts FROM scheduled_tasks WHERE relationship_id = ? AND kind = 'GENERATE_MANDATORY_DATA'", [ending.relationshipId]);
+  expect(task).toEqual({ state: 'FAILED', attempts: 3 });
+  expect(received.filter((r) => r.path !== '/fjell' && r.path !== '/down')).toEqual([]);
+  failHavbris = false;
 });
