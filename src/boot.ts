@@ -98,6 +98,7 @@ export async function openRuntime(
     exportTrigger?: RuntimeParts['exportTrigger'];
     webhookTrigger?: RuntimeParts['webhookTrigger'];
     webhookResolver?: RuntimeParts['webhookResolver'];
+    backupTrigger?: RuntimeParts['backupTrigger'];
     createMandatoryDataGenerator?: RuntimeParts['createMandatoryDataGenerator'];
     dataSource?: Partial<DataSourceOptions>;
   },
@@ -134,12 +135,31 @@ export async function openRuntime(
     exportTrigger: options.exportTrigger,
     webhookTrigger: options.webhookTrigger,
     webhookResolver: options.webhookResolver,
+    backupTrigger: options.backupTrigger,
     createMandatoryDataGenerator: options.createMandatoryDataGenerator,
   });
+  const stores = [
+    ['ARCHIVE_STORAGE', runtime.services.archiveStorage],
+    ['ARCHIVE_BACKUP', runtime.services.archiveBackupStorage],
+  ] as const;
+  const closeStores = () => stores.forEach(([, store]) => store?.close?.());
+  if (options.migrate) {
+    for (const [name, store] of stores) {
+      try {
+        await store?.check?.();
+      } catch (error) {
+        closeStores();
+        await dataSource.destroy();
+        redis.disconnect();
+        throw new StartupError(`Cannot use the archive storage ${store!.description} (${name}): ${describe(error)}. Check the bucket and the S3_* settings.`);
+      }
+    }
+  }
   return {
     runtime,
     redis,
     async close() {
+      closeStores();
       await dataSource.destroy();
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -32,6 +32,7 @@ async function main(mode: Mode): Promise<void> {
     emailTrigger: triggers.emailTrigger,
     exportTrigger: triggers.exportTrigger,
     webhookTrigger: triggers.webhookTrigger,
+    backupTrigger: triggers.backupTrigger,
   });
   const { runtime } = opened;
 

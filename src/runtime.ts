@@ -4,7 +4,9 @@ import { AuditService } from './audit/audit.service';
 import { TokenService } from './auth/jwt';
 import { ClientsService } from './clients/clients.service';
 import { ArchiveService } from './archive/archive.service';
-import { LocalFolderStorage, type ArchiveStorage } from './archive/archive-storage';
+import type { ArchiveStorage } from './archive/archive-storage';
+import { noBackupTrigger, type BackupTrigger } from './archive/backup';
+import { createArchiveStorage } from './archive/storage-factory';
 import { noExportTrigger, type ExportTrigger } from './archive/export-trigger';
 import { ArchiveExportService } from './archive/exports.service';
 import { ArchiveUploadService } from './archive/uploads.service';
@@ -31,8 +33,10 @@ export interface Services extends RelationshipServices {
   readonly archive: ArchiveService;
   /** The clients' books: SAF-T import, derived-grouping warnings. */
   readonly ledger: LedgerService;
-  /** Where archive files live (ARCHIVE_DIR). */
+  /** Where archive files live (ARCHIVE_STORAGE: ARCHIVE_DIR or S3). */
   readonly archiveStorage: ArchiveStorage;
+  /** The backup copy kept apart (ARCHIVE_BACKUP); null when there is none (DESIGN S10). */
+  readonly archiveBackupStorage: ArchiveStorage | null;
   /** Documentation uploaded into archive folders (S8). */
   readonly uploads: ArchiveUploadService;
   /** Archive folders exported as BagIt ZIPs in the background (S9). */
@@ -57,6 +61,8 @@ export interface Runtime {
   readonly emailTrigger: EmailTrigger;
   /** Queues archive exports after commit (DESIGN S9). */
   readonly exportTrigger: ExportTrigger;
+  /** Queues backup copies of recorded documents after commit (DESIGN S10). */
+  readonly backupTrigger: BackupTrigger;
   /** Queues webhook deliveries after commit. */
   readonly webhookTrigger: WebhookTrigger;
   /** Resolves webhook hosts (SSRF checks); the system's DNS unless a test gives another. */
@@ -81,6 +87,8 @@ export interface RuntimeParts {
   webhookTrigger?: WebhookTrigger;
   /** Default: the system's DNS. */
   webhookResolver?: HostResolver;
+  /** Default: nothing is queued at commit; a worker's sweeper finds the rows. */
+  backupTrigger?: BackupTrigger;
   /** Makes the generator of mandatory accounting data from the runtime's parts; default the SAF-T generator. */
   createMandatoryDataGenerator?: (deps: SaftGeneratorDeps) => MandatoryDataGenerator;
 }
@@ -91,12 +99,14 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const taskTrigger = parts.taskTrigger ?? noTaskTrigger;
   const emailTrigger = parts.emailTrigger ?? noEmailTrigger;
   const exportTrigger = parts.exportTrigger ?? noExportTrigger;
-  const webhookTrigger = parts.webhookTrigger ?? noWebhookTrigger;
-  const webhookResolver = parts.webhookResolver ?? systemResolver;
+  const backupTrigger = parts.backupTrigger ?? noBackupTrigger;
   const visibility = new VisibilityService();
   const audit = new AuditService(clock);
   const ledger = new LedgerService(dataSource);
-  const archiveStorage = new LocalFolderStorage(config.archiveDir);
+  const archiveStorage = createArchiveStorage(config.archiveStorage);
+  const archiveBackupStorage = config.archiveBackup ? createArchiveStorage(config.archiveBackup) : null;
+  const webhookTrigger = parts.webhookTrigger ?? noWebhookTrigger;
+  const webhookResolver = parts.webhookResolver ?? systemResolver;
   const integrationSecrets = new IntegrationSecrets(dataSource);
   const webhookEvents = new WebhookEvents(clock, webhookTrigger);
   const apiKeys = new ApiKeyService(dataSource, clock, audit, integrationSecrets, logger);
@@ -116,11 +126,13 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     archive: new ArchiveService(dataSource),
     ledger,
     archiveStorage,
+    archiveBackupStorage,
     ...relationshipServices,
-    uploads: new ArchiveUploadService(clock, visibility, audit, relationshipServices.idempotency, archiveStorage, {
+    uploads: new ArchiveUploadService(clock, visibility, audit, relationshipServices.idempotency, archiveStorage, backupTrigger, {
       maxBytes: config.archiveUploadMaxBytes,
       contentTypes: config.archiveUploadContentTypes,
       urlTtlSeconds: config.archiveUploadUrlTtlSeconds,
+      directUploads: config.archiveDirectUploads,
     }),
     exports: new ArchiveExportService(clock, visibility, relationshipServices.idempotency, exportTrigger),
     integrationSecrets,
@@ -143,6 +155,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     taskTrigger,
     emailTrigger,
     exportTrigger,
+    backupTrigger,
     webhookTrigger,
     webhookResolver,
     mandatoryDataGenerator: createGenerator({ dataSource, storage: archiveStorage, audit, clock, logger }),

@@ -3,7 +3,7 @@
  *
  *   node ledger-phase.js write    <file> <lines> <organizationNumber>
  *   node ledger-phase.js import   <databaseUrl> <clientId> <file>
- *   node ledger-phase.js generate <databaseUrl> <relationshipId> <archiveDir>
+ *   node ledger-phase.js generate <databaseUrl> <relationshipId> <archiveDir> [<environment as JSON>]
  *   node ledger-phase.js stream   <databaseUrl> <clientId> <from> <to>
  *
  * Prints one JSON line: what it did, seconds, maxRssMiB.
@@ -69,8 +69,10 @@ async function main(phase: string, args: string[]): Promise<void> {
   }
   if (phase === 'generate') {
     // What the GENERATE_MANDATORY_DATA task runs: the runtime's generator, into the archive storage.
-    const [url, relationshipId, archiveDir] = args;
-    const opened = await openRuntime(benchConfig(url, `ka-bench-phase-${process.pid}`, { ARCHIVE_DIR: archiveDir }), { clock: systemClock, migrate: false });
+    // The environment may name another storage (ARCHIVE_STORAGE=s3 with S3_*): bench:archive-io compares the drivers.
+    const [url, relationshipId, archiveDir, environment] = args;
+    const env = { ARCHIVE_DIR: archiveDir, ...(environment ? (JSON.parse(environment) as Record<string, string>) : {}) };
+    const opened = await openRuntime(benchConfig(url, `ka-bench-phase-${process.pid}`, env), { clock: systemClock, migrate: false });
     try {
       const started = start();
       await opened.runtime.mandatoryDataGenerator.generate(relationshipId);

@@ -32,6 +32,21 @@ export enum ArchiveDocumentSource {
   UPLOADED = 'UPLOADED',
 }
 
+/** Whether a document's backup copy (ARCHIVE_BACKUP) is written and its SHA-256 checked (DESIGN S10). */
+export enum ArchiveBackupState {
+  PENDING = 'PENDING',
+  VERIFIED = 'VERIFIED',
+}
+
+/** What the last fixity check found (DESIGN S10). */
+export enum ArchiveIntegrity {
+  UNCHECKED = 'UNCHECKED',
+  /** Every copy has the recorded SHA-256 (after any repair). */
+  INTACT = 'INTACT',
+  /** No copy has the recorded SHA-256: the document is listed as damaged, never hidden. */
+  DAMAGED = 'DAMAGED',
+}
+
 /**
  * A file in an archive folder (DESIGN S3, S8): mandatory accounting data generated from the books, or documentation a
  * partner uploaded. A generated document is unique on (relationship, kind, fiscal year) — its `uploadId` is 0 — which
@@ -40,6 +55,7 @@ export enum ArchiveDocumentSource {
 @Entity('archive_documents')
 @Unique('uq_archive_documents_relationship_kind_year_upload', ['relationshipId', 'kind', 'fiscalYear', 'uploadId'])
 @Index('idx_archive_documents_client', ['clientId'])
+@Index('idx_archive_documents_backup_state', ['backupState', 'id'])
 export class ArchiveDocument {
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
   id!: string;
@@ -94,6 +110,18 @@ export class ArchiveDocument {
   /** The name the uploader gave, before it was made safe for every file system (`fileName`); null when generated. */
   @Column({ name: 'original_file_name', type: 'varchar', length: 1000, nullable: true })
   originalFileName!: string | null;
+
+  @Column({ name: 'backup_state', type: 'varchar', length: 16, default: ArchiveBackupState.PENDING })
+  backupState!: ArchiveBackupState;
+
+  @Column({ name: 'backup_verified_at', type: 'datetime', precision: 3, nullable: true })
+  backupVerifiedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 16, default: ArchiveIntegrity.UNCHECKED })
+  integrity!: ArchiveIntegrity;
+
+  @Column({ name: 'integrity_checked_at', type: 'datetime', precision: 3, nullable: true })
+  integrityCheckedAt!: Date | null;
 
   @ManyToOne(() => CustomerRelationship, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'relationship_id' })

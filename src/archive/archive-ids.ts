@@ -13,3 +13,11 @@ export function uploadFolderKey(upload: { clientId: string; relationshipId: stri
 export function exportKey(exportId: string): string {
   return `_exports/${exportId}.zip`;
 }
+
+/**
+ * Where a presigned PUT puts an upload's bytes when uploads go straight to object storage (ARCHIVE_DIRECT_UPLOADS):
+ * one key per upload, known before any byte arrives; the completion reads it back and checks it.
+ */
+export function directUploadKey(upload: { clientId: string; relationshipId: string; fiscalYear: number; id: string }): string {
+  return `${uploadFolderKey(upload)}/direct`;
+}

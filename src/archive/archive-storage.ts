@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { Transform, type Readable, type Writable } from 'node:stream';
+import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /** What a finished file is: its size and SHA-256 (hex). */
@@ -21,8 +21,24 @@ export interface PendingFile {
   discard(): Promise<void>;
 }
 
+/** What a presigned GET answers with (the API sets the same headers when it streams). */
+export interface PresignedGet {
+  contentDisposition: string;
+  contentType: string;
+  expiresInSeconds: number;
+}
+
+/** What a presigned PUT binds into its signature: the size, the type and, where the store checks it, the SHA-256. */
+export interface PresignedPut {
+  byteSize: number;
+  contentType: string;
+  /** Hex. */
+  sha256: string;
+  expiresInSeconds: number;
+}
+
 /**
- * Where archive files live (DESIGN S3). Keys are relative paths with `/` separators, e.g.
+ * Where archive files live (DESIGN S3, S10): a local folder or S3-compatible object storage. Keys are relative paths with `/` separators, e.g.
  * `<clientId>/<relationshipId>/<fiscalYear>/<fileName>`; a "folder" is a key prefix.
  */
 export interface ArchiveStorage {
@@ -39,6 +55,90 @@ export interface ArchiveStorage {
    * find every attempt an upload's URL received (an S3 driver lists the prefix).
    */
   list(prefix: string): Promise<string[]>;
+  /** Where the files are, for messages and logs (never a credential). */
+  readonly description: string;
+  /** A short-lived URL that GETs the file straight from the store; absent when the store has no URLs (a folder). */
+  presignGet?(key: string, options: PresignedGet): Promise<string>;
+  /** A short-lived URL to PUT a file's bytes straight into the store, with the headers the PUT must carry. */
+  presignPut?(key: string, options: PresignedPut): Promise<{ url: string; headers: Record<string, string> }>;
+  /** Copies a file to another key inside the store (server-side on S3), atomically; absent for a folder. */
+  copyWithin?(fromKey: string, toKey: string): Promise<void>;
+  /** Start-up check that the store answers (a bucket that exists, credentials that work); a folder needs none. */
+  check?(): Promise<void>;
+  /** Releases connections (an S3 client's sockets); nothing for a folder. */
+  close?(): void;
+}
+
+/** Size and SHA-256 of a stored file, read whole (at most `limiter`'s rate); null when there is no such file. */
+export async function hashStored(storage: ArchiveStorage, key: string, limiter?: RateLimiter): Promise<StoredFile | null> {
+  if ((await storage.size(key)) === null) return null;
+  const hash = createHash('sha256');
+  let byteSize = 0;
+  try {
+    await pipeline(
+      storage.read(key),
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          hash.update(chunk);
+          byteSize += chunk.length;
+          if (limiter) limiter.take(chunk.length).then(() => done(), done);
+          else done();
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  return { byteSize, sha256: hash.digest('hex') };
+}
+
+/** The bytes did not have the SHA-256 they were copied for: nothing was written. */
+export class CopyMismatchError extends Error {
+  override name = 'CopyMismatchError';
+}
+
+/**
+ * Copies a file from one store to another (backup, repair, migration), atomically: the target key shows the new file
+ * only when its bytes have the `sha256` expected; otherwise nothing changes there and CopyMismatchError is thrown.
+ */
+export async function copyVerified(from: ArchiveStorage, to: ArchiveStorage, key: string, expected: { sha256: string; byteSize: number }, limiter?: RateLimiter): Promise<StoredFile> {
+  const { stored } = await storeFile(to, key, async (stream) => {
+    const hash = createHash('sha256');
+    let byteSize = 0;
+    await pipeline(
+      from.read(key),
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          hash.update(chunk);
+          byteSize += chunk.length;
+          if (limiter) limiter.take(chunk.length).then(() => done(null, chunk), done);
+          else done(null, chunk);
+        },
+      }),
+      stream,
+    );
+    const sha256 = hash.digest('hex');
+    if (sha256 !== expected.sha256 || byteSize !== expected.byteSize) {
+      throw new CopyMismatchError(`${key}: the source has ${byteSize} bytes with SHA-256 ${sha256}, not ${expected.byteSize} bytes with ${expected.sha256}`);
+    }
+  });
+  return stored;
+}
+
+/** Bounds a reader to `bytesPerSecond` on average (the fixity check's rate): `take(n)` waits until n more bytes may go. */
+export class RateLimiter {
+  private started = Date.now();
+  private taken = 0;
+
+  constructor(readonly bytesPerSecond: number) {}
+
+  async take(bytes: number): Promise<void> {
+    this.taken += bytes;
+    const dueMs = (this.taken / this.bytesPerSecond) * 1000;
+    const waitMs = dueMs - (Date.now() - this.started);
+    if (waitMs > 5) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
 }
 
 /** Whether a recorded document's file is in storage with its recorded size (then it need not be written again). */
@@ -81,7 +181,7 @@ export async function storeFiles<R>(
 }
 
 /** A key's segments, refusing anything that could leave the archive folder. */
-function segments(key: string): string[] {
+export function archiveKeySegments(key: string): string[] {
   const parts = key.split('/');
   if (parts.length === 0 || parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\') || p.includes('\0'))) {
     throw new Error(`not a valid archive key: ${JSON.stringify(key)}`);
@@ -97,8 +197,12 @@ export class LocalFolderStorage implements ArchiveStorage {
     this.root = path.resolve(root);
   }
 
+  get description(): string {
+    return this.root;
+  }
+
   private pathOf(key: string): string {
-    return path.join(this.root, ...segments(key));
+    return path.join(this.root, ...archiveKeySegments(key));
   }
 
   async create(key: string): Promise<PendingFile> {

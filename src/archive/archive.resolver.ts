@@ -4,8 +4,8 @@ import { PageArgs, pageRequest, toConnection } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
 import { CustomerRelationshipConnection } from '../relationships/relationship.types';
 import type { User } from '../users/user.entity';
-import type { ArchiveDocument } from './archive-document.entity';
-import { ArchiveDocumentType, ArchiveFilterInput } from './archive.types';
+import { ArchiveBackupState, type ArchiveDocument } from './archive-document.entity';
+import { ArchiveBackupStatus, ArchiveDocumentType, ArchiveFilterInput } from './archive.types';
 
 /** The partner's archive tab (DESIGN A2): its ended relationships. */
 @Resolver()
@@ -33,6 +33,12 @@ export class ArchiveDocumentResolver {
   @FieldResolver()
   downloadPath(@Root() document: ArchiveDocument): string {
     return `/archive/documents/${toGlobalId('ArchiveDocument', document.id)}`;
+  }
+
+  @FieldResolver(() => ArchiveBackupStatus)
+  backupStatus(@Root() document: ArchiveDocument, @Ctx() ctx: RequestContext): ArchiveBackupStatus {
+    if (!ctx.runtime.config.archiveBackup) return ArchiveBackupStatus.NO_BACKUP;
+    return document.backupState === ArchiveBackupState.VERIFIED ? ArchiveBackupStatus.VERIFIED : ArchiveBackupStatus.PENDING;
   }
 
   @FieldResolver()

@@ -3,7 +3,7 @@ import { NodeInterface } from '../graphql/node';
 import { DateTimeScalar } from '../graphql/scalars';
 import { RelationshipStatus } from '../relationships/customer-relationship.entity';
 import { UserType } from '../users/user.types';
-import { ArchiveDocumentKind, ArchiveDocumentSource } from './archive-document.entity';
+import { ArchiveDocumentKind, ArchiveDocumentSource, ArchiveIntegrity } from './archive-document.entity';
 
 registerEnumType(ArchiveDocumentKind, {
   name: 'ArchiveDocumentKind',
@@ -29,6 +29,33 @@ registerEnumType(ArchiveDocumentSource, {
   valuesConfig: {
     GENERATED: { description: 'Generated from the books at the generation date.' },
     UPLOADED: { description: "Uploaded by a user with ARCHIVE in the relationship's partner." },
+  },
+});
+
+/** What the archive shows of a document's backup copy: the row's state, or NO_BACKUP where none is configured. */
+export enum ArchiveBackupStatus {
+  NO_BACKUP = 'NO_BACKUP',
+  PENDING = 'PENDING',
+  VERIFIED = 'VERIFIED',
+}
+
+registerEnumType(ArchiveBackupStatus, {
+  name: 'ArchiveBackupStatus',
+  description: 'Whether an archive document has a backup copy kept apart from the original, checked against its SHA-256.',
+  valuesConfig: {
+    NO_BACKUP: { description: 'This installation keeps no backup copy (ARCHIVE_BACKUP=none).' },
+    PENDING: { description: 'The copy is queued or being written.' },
+    VERIFIED: { description: 'The copy is written and has the recorded SHA-256.' },
+  },
+});
+
+registerEnumType(ArchiveIntegrity, {
+  name: 'ArchiveIntegrity',
+  description: 'What the last fixity check of an archive document found.',
+  valuesConfig: {
+    UNCHECKED: { description: 'Not checked since it was stored.' },
+    INTACT: { description: 'Every copy has the recorded SHA-256 (a missing or corrupt copy was rebuilt from a good one).' },
+    DAMAGED: { description: 'No copy has the recorded SHA-256. The document stays listed; the partner is alerted.' },
   },
 });
 
@@ -63,6 +90,18 @@ export class ArchiveDocumentType extends NodeInterface {
 
   @Field(() => UserType, { nullable: true, description: 'Who uploaded it; null for generated documents.' })
   uploadedBy!: UserType | null;
+
+  @Field(() => ArchiveBackupStatus, { description: 'Whether its backup copy, kept apart from the original, is written and verified.' })
+  backupStatus!: ArchiveBackupStatus;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the backup copy's SHA-256 was last found right; null until then." })
+  backupVerifiedAt!: Date | null;
+
+  @Field(() => ArchiveIntegrity, { description: 'What the last scheduled fixity check found.' })
+  integrity!: ArchiveIntegrity;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the fixity check last read it; null until then.' })
+  integrityCheckedAt!: Date | null;
 }
 
 @InputType('ArchiveFilter', { description: 'Which archived relationships to list.' })

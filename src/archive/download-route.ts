@@ -43,13 +43,19 @@ export interface ArchiveDownloadDeps {
   visibility: VisibilityService;
   /** Where the files are. */
   storage: ArchiveStorage;
+  /**
+   * ARCHIVE_DOWNLOADS=redirect: after the same checks, answer 302 to a presigned GET of the object storage, valid this
+   * long (ranges then go to the store). Null: stream through the API.
+   */
+  redirect?: { expiresInSeconds: number } | null;
 }
 
 /**
  * `GET /archive/documents/<globalId>` (contract: HTTP): the archive file, streamed, to whom the visibility service lets
  * see the document, as `node(id:)` asks it: members of the relationship's partner with ARCHIVE (DESIGN A2). No or a
  * bad token → 401; anyone else, or a document that does not exist (any more) → 404, the same answer, so nothing leaks.
- * One byte range is served (206/416).
+ * One byte range is served (206/416). With ARCHIVE_DOWNLOADS=redirect the answer is a 302 to a short-lived presigned
+ * GET of the object storage instead, made only after those checks (DESIGN S10).
  */
 export function archiveDownloadRoutes(deps: ArchiveDownloadDeps): (app: Express) => void {
   const { dataSource, visibility, storage } = deps;
@@ -71,6 +77,17 @@ export function archiveDownloadRoutes(deps: ArchiveDownloadDeps): (app: Express)
     const relationship = await dataSource.getRepository(CustomerRelationship).findOneBy({ id: document.relationshipId });
     if (!relationship || !visibility.canSeeArchiveDocument(viewer, relationship)) return void notFound(res);
 
+    if (deps.redirect && storage.presignGet) {
+      // Authorization is decided above, by the API; the URL only carries it for a few minutes.
+      const location = await storage.presignGet(document.storageKey, {
+        contentDisposition: contentDisposition(document.fileName),
+        contentType: document.contentType,
+        expiresInSeconds: deps.redirect.expiresInSeconds,
+      });
+      res.setHeader('Cache-Control', 'private, no-store');
+      res.redirect(302, location);
+      return;
+    }
     const size = await storage.size(document.storageKey);
     if (size === null) {
       req.log.error({ documentId: document.id, storageKey: document.storageKey }, 'archive file missing from storage');

@@ -16,7 +16,8 @@ export interface GeneratedDocument {
 
 /**
  * Records generated files of one fiscal year as archive documents, each with an audit event (DESIGN S3, A4). An upsert
- * by (relationship, kind, fiscal year): a retry that wrote a file again updates its row, never duplicates it.
+ * by (relationship, kind, fiscal year): a retry that wrote a file again updates its row, never duplicates it; other bytes
+ * than recorded make its backup copy PENDING again (DESIGN S10; the assignments run in order, before `sha256` changes).
  */
 export async function recordGeneratedDocuments(
   uow: UnitOfWork,
@@ -29,7 +30,8 @@ export async function recordGeneratedDocuments(
     await uow.manager.query(
       `INSERT INTO archive_documents (relationship_id, client_id, kind, fiscal_year, fiscal_year_end, file_name, content_type, byte_size, sha256, storage_key, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON DUPLICATE KEY UPDATE fiscal_year_end = VALUES(fiscal_year_end), file_name = VALUES(file_name), content_type = VALUES(content_type),
+       ON DUPLICATE KEY UPDATE backup_state = IF(sha256 = VALUES(sha256), backup_state, 'PENDING'), integrity = IF(sha256 = VALUES(sha256), integrity, 'UNCHECKED'),
+         fiscal_year_end = VALUES(fiscal_year_end), file_name = VALUES(file_name), content_type = VALUES(content_type),
          byte_size = VALUES(byte_size), sha256 = VALUES(sha256), storage_key = VALUES(storage_key)`,
       [relationshipId, clientId, kind, year.fiscalYear, year.end, fileName, contentType, stored.byteSize, stored.sha256, storageKey, deps.clock.now()],
     );

@@ -12,6 +12,8 @@ export interface RetentionDeps {
   dataSource: DataSource;
   /** Where the documents' files are. */
   storage: ArchiveStorage;
+  /** The backup copy kept apart (ARCHIVE_BACKUP), deleted with the original: never one kept without the other (S10). */
+  backup?: ArchiveStorage | null;
   audit: AuditService;
   logger: Logger;
 }
@@ -25,11 +27,12 @@ export interface RetentionResult {
  * with its file and the folders left empty, and audits every deletion. Run yearly on 1 January; idempotent — a run
  * that died half way is finished by the next, and a second run deletes nothing.
  *
- * The file goes first, then the row and its audit event in one transaction: a crash in between leaves a row whose
+ * The file goes first — the original and its backup copy (DESIGN S10) — then the row and its audit event in one transaction: a crash in between leaves a row whose
  * file is gone, which the next run deletes; never a file nobody knows about.
  */
 export async function applyRetention(deps: RetentionDeps, today: string): Promise<RetentionResult> {
   const { dataSource, storage, audit, logger } = deps;
+  const backup = deps.backup ?? null;
   // Only documents at least 5 years past their fiscal year's end can be due; the per-client duty is checked below.
   const candidateBefore = DateTime.fromISO(today, { zone: 'UTC' }).minus({ years: MINIMUM_RETENTION_YEARS }).toISODate()!;
   const candidates: Array<{ id: string; fiscal_year_end: string; retention_years: number }> = await dataSource.query(
@@ -43,6 +46,7 @@ export async function applyRetention(deps: RetentionDeps, today: string): Promis
     const document = await dataSource.getRepository(ArchiveDocument).findOneBy({ id: String(candidate.id) });
     if (!document) continue;
     await storage.delete(document.storageKey);
+    if (backup) await backup.delete(document.storageKey);
     await runInTransaction(
       dataSource,
       async (uow) => {
@@ -62,7 +66,7 @@ export async function applyRetention(deps: RetentionDeps, today: string): Promis
             byteSize: document.byteSize,
             sha256: document.sha256,
           },
-          after: { reason: 'retention', keptUntil: keepUntil(document.fiscalYearEnd, Number(candidate.retention_years)), today },
+          after: { reason: 'retention', keptUntil: keepUntil(document.fiscalYearEnd, Number(candidate.retention_years)), today, copiesDeleted: backup ? ['original', 'backup'] : ['original'] },
         });
         deleted++;
       },

@@ -7,7 +7,7 @@ import type { CustomerRelationship } from '../relationships/customer-relationshi
 import { CustomerRelationshipType } from '../relationships/relationship.types';
 import { ArchiveDocument } from './archive-document.entity';
 import { ArchiveExport, ArchiveExportState } from './archive-export.entity';
-import { ARCHIVE_EXPORT_NODE, ARCHIVE_UPLOAD_NODE } from './archive-ids';
+import { ARCHIVE_EXPORT_NODE, ARCHIVE_UPLOAD_NODE, directUploadKey } from './archive-ids';
 import { uploadStateOf, type ArchiveUpload, type ArchiveUploadState } from './archive-upload.entity';
 import { packagePath } from './packages';
 import {
@@ -53,8 +53,15 @@ export class ArchiveUploadResolver {
     return toGlobalId(ARCHIVE_UPLOAD_NODE, upload.id);
   }
 
-  @FieldResolver()
-  uploadUrl(@Root() upload: ArchiveUpload, @Ctx() ctx: RequestContext): string {
+  @FieldResolver(() => String)
+  async uploadUrl(@Root() upload: ArchiveUpload, @Ctx() ctx: RequestContext): Promise<string> {
+    const storage = ctx.services.archiveStorage;
+    if (ctx.runtime.config.archiveDirectUploads && storage.presignPut) {
+      // Straight to the object storage (DESIGN S10): size, type and SHA-256 are bound into the signature.
+      const expiresInSeconds = Math.max(1, Math.floor((upload.expiresAt.getTime() - ctx.runtime.clock.now().getTime()) / 1000));
+      const { url } = await storage.presignPut(directUploadKey(upload), { byteSize: upload.byteSize, contentType: upload.contentType, sha256: upload.sha256, expiresInSeconds });
+      return url;
+    }
     return signedUploadUrl(ctx.runtime.config.archiveUploadSecret, toGlobalId(ARCHIVE_UPLOAD_NODE, upload.id), upload.expiresAt);
   }
 
@@ -64,8 +71,12 @@ export class ArchiveUploadResolver {
   }
 
   @FieldResolver(() => [HttpHeaderType])
-  headers(@Root() upload: ArchiveUpload): HttpHeaderType[] {
-    return [{ name: 'Content-Type', value: upload.contentType }];
+  headers(@Root() upload: ArchiveUpload, @Ctx() ctx: RequestContext): HttpHeaderType[] {
+    const headers = [{ name: 'Content-Type', value: upload.contentType }];
+    if (ctx.runtime.config.archiveDirectUploads && ctx.services.archiveStorage.presignPut) {
+      headers.push({ name: 'x-amz-checksum-sha256', value: Buffer.from(upload.sha256, 'hex').toString('base64') });
+    }
+    return headers;
   }
 
   @FieldResolver()

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { In } from 'typeorm';
@@ -16,8 +16,9 @@ import { PartnerRight } from '../partners/partner-membership.entity';
 import { lockClient } from '../relationships/client-lock';
 import { CustomerRelationship } from '../relationships/customer-relationship.entity';
 import { ArchiveDocument, ArchiveDocumentKind, ArchiveDocumentSource, UPLOADED_KINDS } from './archive-document.entity';
-import { ARCHIVE_UPLOAD_NODE } from './archive-ids';
+import { ARCHIVE_UPLOAD_NODE, directUploadKey, uploadFolderKey } from './archive-ids';
 import type { ArchiveStorage } from './archive-storage';
+import type { BackupTrigger } from './backup';
 import { ArchiveUpload } from './archive-upload.entity';
 import { baseContentType, contentMatches, HEAD_BYTES } from './content-check';
 import { isGeneratedFileName, numberedFileName, safeFileName } from './file-names';
@@ -59,6 +60,8 @@ export interface UploadSettings {
   maxBytes: number;
   contentTypes: readonly string[];
   urlTtlSeconds: number;
+  /** The bytes go straight to object storage under `directUploadKey` (ARCHIVE_DIRECT_UPLOADS). */
+  directUploads?: boolean;
 }
 
 const NO_UPLOADS: Omit<CreateUploadsResult, 'userErrors'> = { uploads: [] };
@@ -87,6 +90,8 @@ export class ArchiveUploadService {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly storage: ArchiveStorage,
+    /** The document's backup copy is queued after commit (DESIGN S10). */
+    private readonly backupTrigger: BackupTrigger,
     private readonly settings: UploadSettings,
   ) {}
 
@@ -264,6 +269,15 @@ export class ArchiveUploadService {
       return refused(NO_DOCUMENT, refusal(UserErrorCode.UPLOAD_EXPIRED, `The upload expired at ${upload.expiresAt.toISOString()}; reserve it again with createArchiveUploads.`, ['input', 'uploadId']));
     }
     const incomplete = refusal(UserErrorCode.UPLOAD_INCOMPLETE, 'Nothing was received for this upload: PUT its bytes to its uploadUrl first.', ['input', 'uploadId']);
+    if (!upload.receivedKey && this.settings.directUploads && this.storage.copyWithin && (await this.storage.size(directUploadKey(upload))) !== null) {
+      // A presigned PUT went straight to the object storage. Its URL may still work, so the bytes are copied (inside
+      // the store) to a key no URL can write, and checked there: the recorded document can never be overwritten.
+      const key = `${uploadFolderKey(upload)}/${randomBytes(8).toString('hex')}`;
+      await this.storage.copyWithin(directUploadKey(upload), key);
+      await this.storage.delete(directUploadKey(upload));
+      upload.receivedKey = key;
+      await uow.repo(ArchiveUpload).update({ id: upload.id }, { receivedKey: key, receivedAt: now });
+    }
     if (!upload.receivedKey) return refused(NO_DOCUMENT, incomplete);
 
     const { problem } = await this.checkStored(upload, upload.receivedKey);
@@ -291,6 +305,7 @@ export class ArchiveUploadService {
     };
     const inserted = await uow.repo(ArchiveDocument).createQueryBuilder().insert().values(values).updateEntity(false).execute();
     const documentId = String(inserted.raw.insertId);
+    uow.onCommit(() => this.backupTrigger.queued([documentId]));
     await uow.repo(ArchiveUpload).update({ id: upload.id }, { completedAt: now, documentId });
     await this.audit.record(uow, caller.actor, {
       action: 'ARCHIVE_DOCUMENT_UPLOADED',

@@ -16,6 +16,7 @@ import { runInTransaction } from '../db/unit-of-work';
 import { SaftFormatError } from '../saft';
 import { openQueueTriggers } from '../jobs/triggers';
 import { runTasksCommand } from '../tasks/task-commands';
+import { runArchiveCommand } from './archive-commands';
 
 const USAGE = `Usage: npm run cli -- <command>
   migrate                 apply database migrations
@@ -25,7 +26,12 @@ const USAGE = `Usage: npm run cli -- <command>
                           load a SAF-T Financial file (1.10, 1.20, 1.30) into the client's books
   apply-retention [date]  delete archive documents past their retention (S5) as on the date (default: today, Europe/Oslo)
   tasks [STATE]           list scheduled tasks (newest due first) with state, attempts and last error
-  tasks retry <id>        re-run a FAILED task`;
+  tasks retry <id>        re-run a FAILED task
+  archive verify [--client <id>]
+                          re-hash every archive document in both copies, repair one from the other, report damage (S10)
+  archive migrate-storage --to s3|local
+                          copy the archive from the local folder (ARCHIVE_DIR) into S3 (S3_*), or back; verifying,
+                          resumable and idempotent; then set ARCHIVE_STORAGE to the new place`;
 
 /** Operator commands (`npm run cli -- …`). */
 async function main(argv: string[]): Promise<number> {
@@ -34,7 +40,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const config = loadConfig();
+  // The migration needs both places configured, whichever ARCHIVE_STORAGE names now.
+  const migrating = command === 'archive' && args[0] === 'migrate-storage';
+  const config = loadConfig(migrating ? { ...process.env, ARCHIVE_STORAGE: 's3', ARCHIVE_DIRECT_UPLOADS: 'false', ARCHIVE_DOWNLOADS: 'stream' } : process.env);
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   // `tasks retry` queues the task at once; other commands leave queueing to the worker's sweeper.
   const clock = processClock(config);
@@ -69,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
       case 'apply-retention': {
         if (args.length > 1 || (args[0] !== undefined && !isValidDate(args[0]))) break;
         const { dataSource, services, clock } = opened.runtime;
-        const result = await applyRetention({ dataSource, storage: services.archiveStorage, audit: services.audit, logger }, args[0] ?? osloToday(clock));
+        const result = await applyRetention({ dataSource, storage: services.archiveStorage, backup: services.archiveBackupStorage, audit: services.audit, logger }, args[0] ?? osloToday(clock));
         console.log(`Deleted ${result.deleted} archive documents.`);
         return 0;
       }
@@ -82,6 +90,11 @@ async function main(argv: string[]): Promise<number> {
         }
         console.log(await opened.runtime.tokens.issue(args[0]));
         return 0;
+      }
+      case 'archive': {
+        const code = await runArchiveCommand(opened.runtime, args);
+        if (code !== 2) return code;
+        break;
       }
       case 'tasks': {
         const { dataSource, services, taskTrigger } = opened.runtime;

@@ -32,6 +32,20 @@ export interface Config {
   /** Longest accepted token life in seconds (AUTH_JWT_MAX_AGE): `exp` at most this far ahead, `iat` at most this old. */
   authJwtMaxAgeSeconds: number;
   archiveDir: string;
+  /** Where archive files live (ARCHIVE_STORAGE, DESIGN S10): the local folder ARCHIVE_DIR, or S3-compatible object storage. */
+  archiveStorage: ArchiveStorageConfig;
+  /** The backup copy kept apart (ARCHIVE_BACKUP): null when there is none. */
+  archiveBackup: ArchiveStorageConfig | null;
+  /** Whether downloads stream through the API or redirect to a presigned GET (ARCHIVE_DOWNLOADS; redirect needs S3). */
+  archiveDownloads: 'stream' | 'redirect';
+  /** How long a presigned GET works, in seconds (ARCHIVE_DOWNLOAD_URL_TTL). */
+  archiveDownloadUrlTtlSeconds: number;
+  /** Upload URLs go straight to the object storage as presigned PUTs (ARCHIVE_DIRECT_UPLOADS; default true with S3). */
+  archiveDirectUploads: boolean;
+  /** The fixity check's schedule, a cron pattern in Europe/Oslo (ARCHIVE_FIXITY_SCHEDULE); null: not scheduled. */
+  archiveFixitySchedule: string | null;
+  /** Bytes per second the fixity check reads at most, per copy (ARCHIVE_FIXITY_RATE, in MiB/s). */
+  archiveFixityBytesPerSecond: number;
   /** HMAC-SHA256 key that signs upload URLs (ARCHIVE_UPLOAD_SECRET). */
   archiveUploadSecret: string;
   /** True when none was configured and the key is derived from AUTH_JWT_SECRET. */
@@ -83,6 +97,27 @@ export interface Config {
   /** What is allowed here but would be refused in production (a weak secret); the process logs them at start-up. */
   warnings: string[];
 }
+
+/** S3-compatible object storage (contract: Configuration, S3_*). The credentials are never logged. */
+export interface S3Settings {
+  /** Null: AWS, found from the region. */
+  endpoint: string | null;
+  region: string;
+  bucket: string;
+  /** Key prefix inside the bucket: empty, or ending with `/`. */
+  prefix: string;
+  /** Null: the AWS SDK's default credential chain. */
+  accessKeyId: string | null;
+  secretAccessKey: string | null;
+  forcePathStyle: boolean;
+}
+
+export type ArchiveStorageConfig = { kind: 'local'; dir: string } | { kind: 's3'; s3: S3Settings };
+
+/** Weekly, Sunday 03:00 Europe/Oslo. */
+export const DEFAULT_FIXITY_SCHEDULE = '0 3 * * 0';
+export const DEFAULT_FIXITY_MIB_PER_SECOND = 20;
+export const DEFAULT_DOWNLOAD_URL_TTL_SECONDS = 300;
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -203,6 +238,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`ARCHIVE_UPLOAD_CONTENT_TYPES must list content types from ${CHECKABLE_CONTENT_TYPES.join(', ')} (got "${(env.ARCHIVE_UPLOAD_CONTENT_TYPES ?? '').slice(0, 200)}")`);
   }
 
+  const storage = archiveStorageOf(env, archiveDir, problems);
+  const archiveDownloads = (env.ARCHIVE_DOWNLOADS || 'stream') as Config['archiveDownloads'];
+  if (archiveDownloads !== 'stream' && archiveDownloads !== 'redirect') problems.push(`ARCHIVE_DOWNLOADS must be stream or redirect (got "${String(archiveDownloads).slice(0, 40)}")`);
+  else if (archiveDownloads === 'redirect' && storage.primary?.kind !== 's3') problems.push('ARCHIVE_DOWNLOADS=redirect needs ARCHIVE_STORAGE=s3 (a local folder has no URL of its own)');
+  const archiveDownloadUrlTtlSeconds = seconds('ARCHIVE_DOWNLOAD_URL_TTL', DEFAULT_DOWNLOAD_URL_TTL_SECONDS, 7 * 24 * 3600);
+  const archiveDirectUploads = booleanOf('ARCHIVE_DIRECT_UPLOADS', env.ARCHIVE_DIRECT_UPLOADS, storage.primary?.kind === 's3', problems);
+  if (archiveDirectUploads && storage.primary?.kind !== 's3') problems.push('ARCHIVE_DIRECT_UPLOADS=true needs ARCHIVE_STORAGE=s3');
+  let archiveFixitySchedule: string | null = env.ARCHIVE_FIXITY_SCHEDULE ?? DEFAULT_FIXITY_SCHEDULE;
+  if (archiveFixitySchedule === 'off') archiveFixitySchedule = null;
+  else if (!/^(\S+\s+){4}\S+$/.test(archiveFixitySchedule.trim())) {
+    problems.push(`ARCHIVE_FIXITY_SCHEDULE must be a cron pattern of five fields (e.g. "${DEFAULT_FIXITY_SCHEDULE}") or off (got "${archiveFixitySchedule.slice(0, 80)}")`);
+  }
+  const fixityRateText = env.ARCHIVE_FIXITY_RATE || String(DEFAULT_FIXITY_MIB_PER_SECOND);
+  const fixityRate = Number(fixityRateText);
+  if (!/^\d{1,6}(\.\d{1,3})?$/.test(fixityRateText) || fixityRate <= 0) problems.push(`ARCHIVE_FIXITY_RATE must be MiB per second, more than 0 (got "${fixityRateText.slice(0, 40)}")`);
+
   const smtpUrl = env.SMTP_URL ? url('SMTP_URL', env.SMTP_URL, ['smtp:', 'smtps:']) : null;
   const smtpFrom = env.SMTP_FROM ?? 'Klient Admin <no-reply@klientadmin.invalid>';
 
@@ -266,6 +317,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authJwtSecret,
     authJwtSecretIsDefault,
     archiveDir,
+    archiveStorage: storage.primary ?? { kind: 'local', dir: archiveDir },
+    archiveBackup: storage.backup,
+    archiveDownloads,
+    archiveDownloadUrlTtlSeconds,
+    archiveDirectUploads,
+    archiveFixitySchedule,
+    archiveFixityBytesPerSecond: Math.round((fixityRate > 0 ? fixityRate : DEFAULT_FIXITY_MIB_PER_SECOND) * 1024 * 1024),
     archiveUploadSecret,
     archiveUploadSecretIsDerived,
     archiveUploadUrlTtlSeconds,
@@ -294,6 +352,76 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     explorerDemoUser,
     clockOffsetMs,
   };
+}
+
+/**
+ * ARCHIVE_STORAGE (`local` or `s3`, with S3_*) and the backup kept apart, ARCHIVE_BACKUP (`none`, `local` with
+ * ARCHIVE_BACKUP_DIR, or `s3` with ARCHIVE_BACKUP_S3_*, each defaulting to its S3_* value except the bucket and prefix).
+ * The backup must not be the original: another folder, or another bucket, prefix or endpoint.
+ */
+function archiveStorageOf(env: NodeJS.ProcessEnv, archiveDir: string, problems: string[]): { primary: ArchiveStorageConfig | null; backup: ArchiveStorageConfig | null } {
+  const kind = env.ARCHIVE_STORAGE || 'local';
+  let primary: ArchiveStorageConfig | null = null;
+  if (kind === 'local') primary = { kind: 'local', dir: archiveDir };
+  else if (kind === 's3') {
+    const s3 = s3SettingsOf(env, 'S3_', null, problems);
+    if (s3) primary = { kind: 's3', s3 };
+  } else problems.push(`ARCHIVE_STORAGE must be local or s3 (got "${kind.slice(0, 40)}")`);
+
+  const backupKind = env.ARCHIVE_BACKUP || 'none';
+  let backup: ArchiveStorageConfig | null = null;
+  if (backupKind === 'local') {
+    const dir = env.ARCHIVE_BACKUP_DIR ?? '';
+    if (dir.trim() === '') problems.push('ARCHIVE_BACKUP_DIR is required with ARCHIVE_BACKUP=local');
+    else backup = { kind: 'local', dir };
+  } else if (backupKind === 's3') {
+    const s3 = s3SettingsOf(env, 'ARCHIVE_BACKUP_S3_', env.ARCHIVE_STORAGE === 's3' ? 'S3_' : null, problems);
+    if (s3) backup = { kind: 's3', s3 };
+  } else if (backupKind !== 'none') problems.push(`ARCHIVE_BACKUP must be none, local or s3 (got "${backupKind.slice(0, 40)}")`);
+  if (primary && backup && sameStore(primary, backup)) problems.push('ARCHIVE_BACKUP is the same place as ARCHIVE_STORAGE: a backup must be kept apart (another folder, bucket, prefix or endpoint)');
+  return { primary, backup };
+}
+
+function sameStore(a: ArchiveStorageConfig, b: ArchiveStorageConfig): boolean {
+  if (a.kind === 'local' && b.kind === 'local') {
+    const norm = (p: string) => p.replace(/\/+$/, '');
+    return norm(a.dir) === norm(b.dir);
+  }
+  if (a.kind === 's3' && b.kind === 's3') return a.s3.endpoint === b.s3.endpoint && a.s3.bucket === b.s3.bucket && (a.s3.prefix.startsWith(b.s3.prefix) || b.s3.prefix.startsWith(a.s3.prefix));
+  return false;
+}
+
+/** S3 settings from `<prefix>ENDPOINT`, `REGION`, `BUCKET`, `PREFIX`, `ACCESS_KEY_ID`, `SECRET_ACCESS_KEY`, `FORCE_PATH_STYLE`. */
+function s3SettingsOf(env: NodeJS.ProcessEnv, name: string, fallback: string | null, problems: string[]): S3Settings | null {
+  const value = (key: string, inherit = true): string | undefined => env[name + key] || (inherit && fallback ? env[fallback + key] : undefined) || undefined;
+  const endpoint = value('ENDPOINT') ?? null;
+  if (endpoint !== null) {
+    try {
+      const parsed = new URL(endpoint);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') problems.push(`${name}ENDPOINT must start with http:// or https:// (got "${endpoint}")`);
+      if (parsed.username || parsed.password) problems.push(`${name}ENDPOINT must not carry credentials; use ${name}ACCESS_KEY_ID and ${name}SECRET_ACCESS_KEY`);
+    } catch {
+      problems.push(`${name}ENDPOINT is not a URL (got "${endpoint}")`);
+    }
+  }
+  const region = value('REGION') ?? 'us-east-1';
+  if (!/^[a-z0-9-]{1,40}$/.test(region)) problems.push(`${name}REGION must be a region name like us-east-1 (got "${region.slice(0, 40)}")`);
+  const bucket = value('BUCKET', false) ?? '';
+  const storageName = name === 'S3_' ? 'ARCHIVE_STORAGE=s3' : 'ARCHIVE_BACKUP=s3';
+  if (bucket === '') problems.push(`${name}BUCKET is required with ${storageName}`);
+  else if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) problems.push(`${name}BUCKET must be a bucket name: 3-63 lower-case letters, digits, '.', '-' (got "${bucket.slice(0, 70)}")`);
+  let prefix = value('PREFIX', false) ?? '';
+  if (prefix !== '') {
+    prefix = prefix.replace(/^\/+/, '');
+    if (!prefix.endsWith('/')) prefix += '/';
+    if (prefix.split('/').slice(0, -1).some((p) => p === '' || p === '.' || p === '..')) problems.push(`${name}PREFIX must be a key prefix like klientadmin/archive (got "${prefix.slice(0, 80)}")`);
+  }
+  const accessKeyId = value('ACCESS_KEY_ID') ?? null;
+  const secretAccessKey = value('SECRET_ACCESS_KEY') ?? null;
+  if ((accessKeyId === null) !== (secretAccessKey === null)) problems.push(`${name}ACCESS_KEY_ID and ${name}SECRET_ACCESS_KEY go together: set both, or neither for the AWS SDK's default credentials`);
+  const forcePathStyle = booleanOf(`${name}FORCE_PATH_STYLE`, value('FORCE_PATH_STYLE'), false, problems);
+  if (problems.some((p) => p.startsWith(name))) return null;
+  return { endpoint, region, bucket, prefix, accessKeyId, secretAccessKey, forcePathStyle };
 }
 
 function booleanOf(name: string, text: string | undefined, fallback: boolean, problems: string[]): boolean {

@@ -217,7 +217,7 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
   // PUT of uploaded documentation to its signed URL (no bearer token; the per-address limit applies).
   app.use('/archive', limitByIp, identifyCaller(runtime.tokens, runtime.services.apiKeys), limitByUser);
   const archive = { dataSource: runtime.dataSource, tokens: runtime.tokens, apiKeys: runtime.services.apiKeys, visibility: runtime.services.visibility, storage: runtime.services.archiveStorage, clock: runtime.clock };
-  archiveDownloadRoutes(archive)(app);
+  archiveDownloadRoutes({ ...archive, redirect: config.archiveDownloads === 'redirect' ? { expiresInSeconds: config.archiveDownloadUrlTtlSeconds } : null })(app);
   archivePackageRoutes(archive)(app);
   archiveUploadRoutes({ ...archive, signingKey: config.archiveUploadSecret })(app);
   extraRoutes?.(app);

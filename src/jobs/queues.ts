@@ -12,12 +12,20 @@ export const QUEUE = {
   maintenance: 'maintenance',
   /** Archive exports (DESIGN S9): one job per export row. */
   exports: 'exports',
+  /** Backup copies of archive documents (DESIGN S10): one job per document whose copy is PENDING. */
+  backups: 'backups',
+  /**
+   * The fixity check's job scheduler (DESIGN S10): a queue of its own, so that a run of hours never holds up the
+   * sweeper on the maintenance queue.
+   */
+  fixity: 'fixity',
 } as const;
 
 /** Deterministic job ids: the same row always maps to the same job, so adding it twice adds it once. No ':' (BullMQ). */
 export const taskJobId = (taskId: string): string => `task-${taskId}`;
 export const emailJobId = (notificationId: string): string => `email-${notificationId}`;
 export const exportJobId = (exportId: string): string => `export-${exportId}`;
+export const backupJobId = (documentId: string): string => `backup-${documentId}`;
 
 /** How many times a task is tried before it is left FAILED for an operator (`npm run cli -- tasks retry <id>`). */
 export const DEFAULT_TASK_ATTEMPTS = 8;
@@ -90,6 +98,17 @@ export function exportJobOptions(policy: RetryPolicy, exportId: string): JobsOpt
   };
 }
 
+/** A backup copy is tried as often as a task; the sweeper queues it again after that, while the row is PENDING. */
+export function backupJobOptions(policy: RetryPolicy, documentId: string): JobsOptions {
+  return {
+    jobId: backupJobId(documentId),
+    attempts: policy.taskAttempts,
+    backoff: { type: 'exponential', delay: policy.taskBackoffMs },
+    removeOnComplete: true,
+    removeOnFail: { age: 24 * 3600 },
+  };
+}
+
 /** Job states in which a job will still run (or is running): nothing to repair. */
 export const LIVE_JOB_STATES = new Set<string>(['delayed', 'waiting', 'active', 'prioritized', 'waiting-children']);
 
@@ -109,11 +128,16 @@ export interface ExportJobData {
   exportId: string;
 }
 
+export interface BackupJobData {
+  documentId: string;
+}
+
 /** The producer side: the queues a process adds jobs to. Close them on shutdown. */
 export interface ProducerQueues {
   tasks: Queue<TaskJobData>;
   emails: Queue<EmailJobData>;
   exports: Queue<ExportJobData>;
+  backups: Queue<BackupJobData>;
   close(): Promise<void>;
 }
 
@@ -121,16 +145,19 @@ export function openProducerQueues(config: Config, logger?: Logger): ProducerQue
   const tasks = new Queue<TaskJobData>(QUEUE.tasks, queueOptions(config));
   const emails = new Queue<EmailJobData>(QUEUE.emails, queueOptions(config));
   const exportQueue = new Queue<ExportJobData>(QUEUE.exports, queueOptions(config));
+  const backups = new Queue<BackupJobData>(QUEUE.backups, queueOptions(config));
   // Without a listener an 'error' event (Redis away) would crash the process; the calls that fail report it too.
   tasks.on('error', (err) => logger?.warn({ err, queue: QUEUE.tasks }, 'queue connection error'));
   emails.on('error', (err) => logger?.warn({ err, queue: QUEUE.emails }, 'queue connection error'));
   exportQueue.on('error', (err) => logger?.warn({ err, queue: QUEUE.exports }, 'queue connection error'));
+  backups.on('error', (err) => logger?.warn({ err, queue: QUEUE.backups }, 'queue connection error'));
   return {
     tasks,
     emails,
     exports: exportQueue,
+    backups,
     async close() {
-      await Promise.all([tasks.close(), emails.close(), exportQueue.close()]);
+      await Promise.all([tasks.close(), emails.close(), exportQueue.close(), backups.close()]);
     },
   };
 }

@@ -4,6 +4,8 @@ import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { unsentNotificationIds } from '../notifications/email';
 import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
+import { pendingBackupIds } from '../archive/backup';
+import { ensureBackupJob } from './backup-queue';
 import { ensureEmailJob } from './email-queue';
 import { ensureExportJob } from './export-queue';
 import type { ProducerQueues, RetryPolicy } from './queues';
@@ -24,6 +26,8 @@ export interface SweepResult {
   /** Webhook deliveries due (docs/integrations.md) and re-queued; set by the worker's sweep. */
   webhooksChecked?: number;
   webhooksRequeued?: number;
+  backupsChecked: number;
+  backupsRequeued: number;
 }
 
 /** What a sweep needs (besides the queues it fills). */
@@ -36,6 +40,8 @@ export interface SweepDeps {
 export interface SweepOptions {
   policy: RetryPolicy;
   horizonMs?: number;
+  /** A backup store is configured (ARCHIVE_BACKUP): documents whose copy is PENDING get a job. */
+  backups?: boolean;
 }
 
 /**
@@ -43,7 +49,8 @@ export interface SweepOptions {
  * it has one, with the same deterministic job id (so a job that exists is never doubled):
  * - tasks SCHEDULED, RUNNING (its worker may have died) or FAILED with tries left, due now or within the horizon;
  * - notifications whose e-mail has not been sent;
- * - archive exports QUEUED, RUNNING (its worker may have died) or FAILED with tries left (S9).
+ * - archive exports QUEUED, RUNNING (its worker may have died) or FAILED with tries left (S9);
+ * - archive documents whose backup copy is PENDING, when there is a backup store (S10).
  * "Due" is decided by the process clock, passed to SQL as a parameter — never NOW() (S7).
  */
 export async function sweep(deps: SweepDeps, queues: ProducerQueues, options: SweepOptions): Promise<SweepResult> {
@@ -58,7 +65,7 @@ export async function sweep(deps: SweepDeps, queues: ProducerQueues, options: Sw
     .limit(SWEEP_BATCH)
     .getMany();
 
-  const result: SweepResult = { tasksChecked: 0, tasksRequeued: 0, emailsChecked: 0, emailsRequeued: 0, exportsChecked: 0, exportsRequeued: 0 };
+  const result: SweepResult = { tasksChecked: 0, tasksRequeued: 0, emailsChecked: 0, emailsRequeued: 0, exportsChecked: 0, exportsRequeued: 0, backupsChecked: 0, backupsRequeued: 0 };
   for (const task of tasks) {
     // A FAILED task that used up its tries waits for an operator (`npm run cli -- tasks retry <id>`).
     if (task.state === TaskState.FAILED && task.attempts >= options.policy.taskAttempts) continue;
@@ -93,5 +100,17 @@ export async function sweep(deps: SweepDeps, queues: ProducerQueues, options: Sw
       logger.warn({ exportId: pending.id, state: pending.state, outcome }, 'sweeper queued an archive export that had no job');
     }
   }
+  if (options.backups) await sweepBackups(dataSource, queues, options.policy, result);
   return result;
+}
+
+/** Every document whose backup copy is PENDING has a job (DESIGN S10); counted into `result`. */
+export async function sweepBackups(dataSource: DataSource, queues: ProducerQueues, policy: RetryPolicy, result?: SweepResult): Promise<number> {
+  let added = 0;
+  for (const id of await pendingBackupIds(dataSource, SWEEP_BATCH)) {
+    if (result) result.backupsChecked++;
+    if (await ensureBackupJob(queues.backups, policy, id)) added++;
+  }
+  if (result) result.backupsRequeued += added;
+  return added;
 }

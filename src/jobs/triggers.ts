@@ -1,9 +1,11 @@
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
+import { noBackupTrigger, type BackupTrigger } from '../archive/backup';
 import type { ExportTrigger } from '../archive/export-trigger';
 import type { EmailTrigger } from '../notifications/email-trigger';
 import type { TaskTrigger } from '../tasks/task-trigger';
+import { QueueBackupTrigger } from './backup-queue';
 import { QueueEmailTrigger } from './email-queue';
 import { QueueExportTrigger } from './export-queue';
 import { DEFAULT_RETRY_POLICY, openProducerQueues, RetryPolicy } from './queues';
@@ -17,6 +19,8 @@ export interface QueueTriggers {
   emailTrigger: EmailTrigger;
   exportTrigger: ExportTrigger;
   webhookTrigger: WebhookTrigger;
+  /** Backup copies of newly recorded documents (DESIGN S10); does nothing without ARCHIVE_BACKUP. */
+  backupTrigger: BackupTrigger;
   close(): Promise<void>;
 }
 
@@ -29,6 +33,7 @@ export function openQueueTriggers(config: Config, clock: Clock, logger?: Logger,
     taskTrigger: new QueueTaskTrigger(queues.tasks, clock, policy, logger),
     emailTrigger: new QueueEmailTrigger(queues.emails, policy, logger),
     exportTrigger: new QueueExportTrigger(queues.exports, policy, logger),
+    backupTrigger: config.archiveBackup ? new QueueBackupTrigger(queues.backups, policy, logger) : noBackupTrigger,
     close: async () => {
       await Promise.all([queues.close(), webhooks.close()]);
     },

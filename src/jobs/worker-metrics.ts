@@ -14,6 +14,11 @@ export class WorkerMetrics {
   /** What the archive's cleanup removed (DESIGN S8, S9). */
   readonly archiveUploadsExpired: Counter;
   readonly archiveExportsExpired: Counter;
+  /** The fixity check (DESIGN S10): documents found with no intact copy, copies rebuilt, bytes re-hashed. */
+  readonly archiveDocumentsDamaged: Counter;
+  readonly archiveCopiesRepaired: Counter<'copy'>;
+  readonly archiveFixityBytes: Counter;
+  readonly archiveBackupsCopied: Counter;
 
   constructor(
     readonly registry: Registry,
@@ -64,6 +69,19 @@ export class WorkerMetrics {
       help: 'Archive exports whose download time ran out, their ZIP removed by the cleanup job.',
       registers,
     });
+    this.archiveDocumentsDamaged = new Counter({
+      name: 'archive_documents_damaged_total',
+      help: 'Archive documents the fixity check found with no intact copy (alert on any increase).',
+      registers,
+    });
+    this.archiveCopiesRepaired = new Counter({
+      name: 'archive_copies_repaired_total',
+      help: 'Copies of archive documents the fixity check rebuilt from the other copy, by copy (original, backup).',
+      labelNames: ['copy'],
+      registers,
+    });
+    this.archiveFixityBytes = new Counter({ name: 'archive_fixity_bytes_total', help: 'Bytes the fixity check re-read and hashed.', registers });
+    this.archiveBackupsCopied = new Counter({ name: 'archive_backups_copied_total', help: 'Archive documents copied to the backup store and verified.', registers });
     new Gauge({
       name: 'queue_jobs',
       help: 'Jobs in each queue by state.',

@@ -3,12 +3,15 @@ import { Registry } from 'prom-client';
 import { cleanUpArchive, type CleanupResult } from '../archive/archive-cleanup';
 import { ExportAttemptFailed, runExport } from '../archive/export-runner';
 import { applyRetention } from '../archive/retention';
+import { copyToBackup } from '../archive/backup';
+import { CopyMismatchError } from '../archive/archive-storage';
+import { verifyArchive, type FixitySummary } from '../archive/fixity';
 import type { Opened } from '../boot';
 import { BUSINESS_ZONE, osloToday } from '../common/clock';
 import { createMailer, Mailer, sendNotificationEmail } from '../notifications/email';
 import { runTask, TaskAttemptFailed } from '../tasks/task-runner';
-import { DEFAULT_RETRY_POLICY, EmailJobData, ExportJobData, openProducerQueues, QUEUE, queueOptions, RetryPolicy, TaskJobData } from './queues';
-import { DEFAULT_SWEEP_HORIZON_MS, sweep, SweepResult } from './sweeper';
+import { BackupJobData, DEFAULT_RETRY_POLICY, EmailJobData, ExportJobData, openProducerQueues, QUEUE, queueOptions, RetryPolicy, TaskJobData } from './queues';
+import { DEFAULT_SWEEP_HORIZON_MS, sweep, sweepBackups, SweepResult } from './sweeper';
 import { WorkerMetrics } from './worker-metrics';
 import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../integrations/webhook-delivery';
 import { startWebhookWorker, WEBHOOK_QUEUE } from '../integrations/webhook-queue';
@@ -21,6 +24,8 @@ export interface RunningWorkers {
   sweepNow(): Promise<SweepResult>;
   /** One run of the archive's cleanup, now, in this process (what the scheduled cleanup does). */
   cleanUpArchiveNow(): Promise<CleanupResult>;
+  /** One fixity check of the whole archive, now, in this process (what the scheduled check does). */
+  verifyArchiveNow(): Promise<FixitySummary>;
   metrics: WorkerMetrics;
 }
 
@@ -43,6 +48,7 @@ export interface WorkerOptions {
   /** Webhook delivery tries and giving up (docs/integrations.md); default DEFAULT_WEBHOOK_POLICY. */
   webhookPolicy?: WebhookPolicy;
   webhookConcurrency?: number;
+  backupConcurrency?: number;
 }
 
 const SWEEP_SCHEDULER_ID = 'sweep';
@@ -52,6 +58,8 @@ const RETENTION_SCHEDULE = { pattern: '0 0 1 1 *', tz: BUSINESS_ZONE };
 /** Expired uploads and exports are removed every ten minutes (DESIGN S8, S9). */
 const ARCHIVE_CLEANUP_SCHEDULER_ID = 'archive-cleanup';
 export const ARCHIVE_CLEANUP_EVERY_MS = 10 * 60_000;
+/** The fixity check (DESIGN S10), on ARCHIVE_FIXITY_SCHEDULE (weekly by default), Europe/Oslo. */
+const FIXITY_SCHEDULER_ID = 'archive-fixity';
 
 /**
  * Starts the queue workers and the sweeper (DESIGN S2, S6) on the process's runtime. Time comes only from
@@ -66,7 +74,12 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   const producers = openProducerQueues(config, logger);
   const maintenance = new Queue(QUEUE.maintenance, queueOptions(config));
   maintenance.on('error', (err) => logger.warn({ err, queue: QUEUE.maintenance }, 'queue connection error'));
-  const metrics = new WorkerMetrics(options.registry ?? new Registry(), [producers.tasks, producers.emails, producers.exports]);
+  const metrics = new WorkerMetrics(options.registry ?? new Registry(), [producers.tasks, producers.emails, producers.exports, producers.backups]);
+  const backupStore = services.archiveBackupStorage;
+  // A new document's copy is queued at once after a task recorded it; the sweeper queues whatever that missed.
+  const queueBackups = async () => {
+    if (backupStore) await sweepBackups(dataSource, producers, policy).catch((err) => logger.warn({ err }, 'could not queue backup copies; the sweeper will'));
+  };
   const mailer = options.mailer ?? createMailer(config, logger);
 
   const workerOptions = {
@@ -105,6 +118,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
           throw new DelayedError();
         }
         end({ outcome: result.outcome });
+        await queueBackups();
         return result.outcome;
       } catch (error) {
         if (error instanceof DelayedError) throw error;
@@ -164,6 +178,54 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     { ...workerOptions, concurrency: options.exportConcurrency ?? 1 },
   );
 
+  // Backup copies (S10): each job copies one document and checks the copy's SHA-256; the row says what is left to do.
+  const backupWorker = backupStore
+    ? new Worker<BackupJobData>(
+        QUEUE.backups,
+        async (job) => {
+          const end = metrics.jobDuration.startTimer({ queue: QUEUE.backups });
+          try {
+            const outcome = await copyToBackup({ dataSource, clock, logger, storage: services.archiveStorage, backup: backupStore }, job.data.documentId);
+            if (outcome === 'copied') metrics.archiveBackupsCopied.inc();
+            end({ outcome });
+            return outcome;
+          } catch (error) {
+            if (error instanceof CopyMismatchError) {
+              // The original is not the recorded bytes: no retry makes a good copy. The fixity check of this one
+              // document marks it DAMAGED and alerts (or finds it repaired meanwhile).
+              logger.error({ err: error, documentId: job.data.documentId }, 'the original of an archive document is not the recorded bytes');
+              await verifyArchiveNow({ documentId: job.data.documentId });
+              end({ outcome: 'original-damaged' });
+              return 'original-damaged';
+            }
+            end({ outcome: 'failed' });
+            const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+            metrics.jobFailures.inc({ queue: QUEUE.backups, final: String(final) });
+            logger.warn({ err: error, documentId: job.data.documentId, attempt: job.attemptsMade + 1, final }, 'archive backup copy failed');
+            throw error;
+          }
+        },
+        { ...workerOptions, concurrency: options.backupConcurrency ?? 2 },
+      )
+    : null;
+
+  const verifyArchiveNow = async (only: { documentId?: string } = {}): Promise<FixitySummary> => {
+    const summary = await verifyArchive({
+      dataSource,
+      clock,
+      logger,
+      audit: services.audit,
+      notifications: services.notifications,
+      storage: services.archiveStorage,
+      backup: backupStore,
+      bytesPerSecond: config.archiveFixityBytesPerSecond,
+      onDamaged: () => metrics.archiveDocumentsDamaged.inc(),
+      onRepaired: (copy) => metrics.archiveCopiesRepaired.inc({ copy }),
+    }, only);
+    metrics.archiveFixityBytes.inc(summary.bytesRead);
+    return summary;
+  };
+
   const cleanUpArchiveNow = async (): Promise<CleanupResult> => {
     const result = await cleanUpArchive({ dataSource, storage: services.archiveStorage, clock, logger });
     metrics.archiveUploadsExpired.inc(result.uploadsRemoved);
@@ -180,11 +242,12 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   const sweepNow = async (): Promise<SweepResult> => {
     await ensureScheduler().catch((err) => logger.warn({ err }, 'could not check the sweep scheduler'));
     try {
-      const result = await sweep({ dataSource, clock, logger }, producers, { policy, horizonMs: options.sweepHorizonMs ?? DEFAULT_SWEEP_HORIZON_MS });
+      const result = await sweep({ dataSource, clock, logger }, producers, { policy, horizonMs: options.sweepHorizonMs ?? DEFAULT_SWEEP_HORIZON_MS, backups: backupStore !== null });
       metrics.sweeps.inc({ outcome: 'ok' });
       metrics.sweptJobs.inc({ queue: QUEUE.tasks }, result.tasksRequeued);
       metrics.sweptJobs.inc({ queue: QUEUE.emails }, result.emailsRequeued);
       metrics.sweptJobs.inc({ queue: QUEUE.exports }, result.exportsRequeued);
+      metrics.sweptJobs.inc({ queue: QUEUE.backups }, result.backupsRequeued);
       const hooks = await webhooks.sweep(options.sweepHorizonMs ?? DEFAULT_SWEEP_HORIZON_MS);
       metrics.sweptJobs.inc({ queue: WEBHOOK_QUEUE }, hooks.requeued);
       return { ...result, webhooksChecked: hooks.checked, webhooksRequeued: hooks.requeued };
@@ -200,7 +263,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     async (job) => {
       if (job.name === ARCHIVE_CLEANUP_SCHEDULER_ID) return cleanUpArchiveNow();
       if (job.name !== 'retention') return sweepNow();
-      const result = await applyRetention({ dataSource, storage: services.archiveStorage, audit: services.audit, logger }, osloToday(clock));
+      const result = await applyRetention({ dataSource, storage: services.archiveStorage, backup: services.archiveBackupStorage, audit: services.audit, logger }, osloToday(clock));
       logger.info({ ...result }, 'archive retention applied');
       return result;
     },
@@ -208,8 +271,17 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   );
   await maintenance.upsertJobScheduler(RETENTION_SCHEDULER_ID, RETENTION_SCHEDULE, { name: 'retention', data: {} });
   await maintenance.upsertJobScheduler(ARCHIVE_CLEANUP_SCHEDULER_ID, { every: ARCHIVE_CLEANUP_EVERY_MS }, { name: ARCHIVE_CLEANUP_SCHEDULER_ID, data: {} });
+  // One fixity run at a time across all worker processes; a run that takes longer than a period delays the next.
+  const fixityQueue = new Queue(QUEUE.fixity, queueOptions(config));
+  fixityQueue.on('error', (err) => logger.warn({ err, queue: QUEUE.fixity }, 'queue connection error'));
+  const fixityWorker = new Worker(QUEUE.fixity, async () => verifyArchiveNow(), { ...workerOptions, concurrency: 1 });
+  if (config.archiveFixitySchedule) {
+    await fixityQueue.upsertJobScheduler(FIXITY_SCHEDULER_ID, { pattern: config.archiveFixitySchedule, tz: BUSINESS_ZONE }, { name: FIXITY_SCHEDULER_ID, data: {} });
+  } else {
+    await fixityQueue.removeJobScheduler(FIXITY_SCHEDULER_ID);
+  }
 
-  for (const worker of [tasks, emails, exportWorker, sweeper]) {
+  for (const worker of [tasks, emails, exportWorker, sweeper, fixityWorker, ...(backupWorker ? [backupWorker] : [])]) {
     worker.on('error', (err) => logger.warn({ err, queue: worker.name }, 'worker error'));
   }
 
@@ -227,12 +299,13 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     metrics,
     sweepNow,
     cleanUpArchiveNow,
+    verifyArchiveNow,
     stop() {
       stopped ??= (async () => {
         clearInterval(keepScheduler);
         // close() waits for running jobs to finish; their locks are released, so nothing waits for a stall check.
-        await Promise.all([tasks.close(), emails.close(), exportWorker.close(), sweeper.close(), webhooks.close()]);
-        await Promise.all([producers.close(), maintenance.close()]);
+        await Promise.all([tasks.close(), emails.close(), exportWorker.close(), sweeper.close(), fixityWorker.close(), backupWorker?.close(), webhooks.close()]);
+        await Promise.all([producers.close(), maintenance.close(), fixityQueue.close()]);
         mailer.close();
       })();
       return stopped;

@@ -11,6 +11,7 @@ const SUBJECTS: Record<NotificationKind, string> = {
   [NotificationKind.ADMINISTRATOR_GRANTED]: 'You are now an administrator of a client',
   [NotificationKind.SUBSCRIPTION_ADMIN_RECEIVED]: 'You are now the subscription administrator of a client',
   [NotificationKind.ARCHIVE_EXPORT_READY]: 'Your archive export can be downloaded',
+  [NotificationKind.ARCHIVE_DOCUMENT_DAMAGED]: 'An archive document is damaged',
   [NotificationKind.WEBHOOK_ENDPOINT_DISABLED]: 'A webhook endpoint was disabled',
 };
 

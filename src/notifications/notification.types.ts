@@ -11,6 +11,7 @@ registerEnumType(NotificationKind, {
     ADMINISTRATOR_GRANTED: { description: 'You were made ADMINISTRATOR on a client.' },
     SUBSCRIPTION_ADMIN_RECEIVED: { description: "You are now a client's subscription administrator." },
     ARCHIVE_EXPORT_READY: { description: 'An archive export you asked for can be downloaded.' },
+    ARCHIVE_DOCUMENT_DAMAGED: { description: "The fixity check found no intact copy of a document in your partner's archive." },
     WEBHOOK_ENDPOINT_DISABLED: { description: "A webhook endpoint of a partner where you have INTEGRATIONS kept failing for three days and was disabled." },
   },
 });

@@ -5,7 +5,8 @@ import { toGlobalId } from '../../src/common/global-id';
 import type { ArchiveDocument } from '../../src/archive/archive-document.entity';
 import { startTestApp, TestApp } from '../support/test-app';
 import { retentionDeps } from '../support/deps';
-import { archivePath, documentsOf, saftDocumentsOf, endRelationship, EXAMPLE_130, importSaft, ledgerWorld, readArchived } from '../ledger/ledger-helpers';
+import { documentsOf, saftDocumentsOf, endRelationship, EXAMPLE_130, importSaft, ledgerWorld } from '../ledger/ledger-helpers';
+import { storedBytes } from '../support/archive-files';
 
 describe('archive documents: download (A2) and retention (S5)', () => {
   let app: TestApp;
@@ -37,11 +38,11 @@ describe('archive documents: download (A2) and retention (S5)', () => {
       `attachment; filename="SAF-T Financial_999999999_2025.xml"; filename*=UTF-8''SAF-T%20Financial_999999999_2025.xml`,
     );
     expect(res.headers.get('accept-ranges')).toBe('bytes');
-    expect(Buffer.from(await res.arrayBuffer()).equals(readArchived(app, document))).toBe(true);
+    expect(Buffer.from(await res.arrayBuffer()).equals((await storedBytes(app, document.storageKey))!)).toBe(true);
   });
 
   it('a single byte range is served as 206; a range past the end is 416', async () => {
-    const bytes = readArchived(app, document);
+    const bytes = (await storedBytes(app, document.storageKey))!;
     const partial = await download('u-kari', { range: 'bytes=10-49' });
     expect(partial.status).toBe(206);
     expect(partial.headers.get('content-range')).toBe(`bytes 10-49/${bytes.length}`);
@@ -84,11 +85,11 @@ describe('archive documents: download (A2) and retention (S5)', () => {
     expect(await applyRetention(retentionDeps(app), '2031-01-01')).toEqual({ deleted: 0 });
     await app.sql("UPDATE clients SET retention_years = 5 WHERE id = 'c-example'");
 
-    const file = archivePath(app, document);
     expect(await applyRetention(retentionDeps(app), '2031-01-01')).toEqual({ deleted: 7 });
     expect(await documentsOf(app, relationshipId)).toEqual([]);
-    expect(fs.existsSync(file)).toBe(false);
-    expect(fs.existsSync(path.dirname(file))).toBe(false);
+    const storage = app.opened.runtime.services.archiveStorage;
+    expect(await storage.size(document.storageKey)).toBeNull();
+    expect(await storage.list(`${document.storageKey.split('/').slice(0, -1).join('/')}/`)).toEqual([]);
     const audit = await app.sql("SELECT action, client_id, relationship_id, actor_user_id, `before` FROM audit_events WHERE action = 'ARCHIVE_DOCUMENT_DELETED'");
     expect(audit).toHaveLength(7);
     for (const event of audit) expect(event).toMatchObject({ client_id: 'c-example', relationship_id: relationshipId, actor_user_id: null });

@@ -7,6 +7,7 @@ import { QUEUE, queueOptions } from '../../src/jobs/queues';
 import { ARCHIVE_CLEANUP_EVERY_MS } from '../../src/jobs/worker';
 import { deleteQueueKeys, eventually, JobsApp, startJobsApp } from '../jobs/support';
 import { endRelationship, EXAMPLE_130, importSaft } from '../ledger/ledger-helpers';
+import { overwriteStored, storedBytes } from '../support/archive-files';
 import { unzip, verifyBag } from '../support/bagit-verifier';
 import { dataOf } from '../support/test-app';
 import { archiveWorld, itemOf, put, relationshipGid, reserve, SAMPLES, sha256, uploadOne } from './upload-helpers';
@@ -24,6 +25,7 @@ describe('archive folders out as BagIt packages, one or many (S9)', () => {
   let tredje: string;
   let fjellet: string;
   const archiveDir = () => path.resolve(app.opened.runtime.config.archiveDir);
+  const storage = () => app.opened.runtime.services.archiveStorage;
   const get = async (url: string, as: string | null = 'u-kari') => fetch(`${app.url}${url}`, { headers: as ? { authorization: `Bearer ${await app.tokenFor(as)}` } : {} });
   const packagePathOf = async (relationshipId: string, as = 'u-kari') => dataOf(await app.gql(PACKAGE_PATH, { id: relationshipGid(relationshipId) }, as)).node?.packagePath ?? null;
   const exportOf = async (id: string, as = 'u-kari') => dataOf(await app.gql(EXPORT_NODE, { id }, as)).node;
@@ -87,12 +89,12 @@ describe('archive folders out as BagIt packages, one or many (S9)', () => {
 
   it('S9: a package of a folder whose file was changed on disk fails loudly — refused before the first byte, or cut off, never a shorter ZIP that looks whole', async () => {
     const [document] = await app.sql("SELECT storage_key FROM archive_documents WHERE relationship_id = ? AND file_name = 'Kontoutskrift januar.pdf'", [example]);
-    const file = path.join(archiveDir(), ...document.storage_key.split('/'));
-    const original = fs.readFileSync(file);
+    const key: string = document.storage_key;
+    const original = (await storedBytes(app, key))!;
     const packagePath = await packagePathOf(example);
     try {
       // Another size: refused before anything is sent.
-      fs.writeFileSync(file, Buffer.concat([original, Buffer.from('x')]));
+      await overwriteStored(app, key, Buffer.concat([original, Buffer.from('x')]));
       const refused = await get(packagePath);
       expect(refused.status).toBe(500);
       expect(await refused.json()).toEqual({ error: 'ARCHIVE_FILE_MISMATCH', message: expect.stringContaining('data/2025/Kontoutskrift januar.pdf has') });
@@ -100,12 +102,12 @@ describe('archive folders out as BagIt packages, one or many (S9)', () => {
       // The same size, other bytes: found while streaming; the response is cut off short of its Content-Length.
       const changed = Buffer.from(original);
       changed[changed.length - 3] ^= 0xff;
-      fs.writeFileSync(file, changed);
+      await overwriteStored(app, key, changed);
       const res = await get(packagePath);
       expect(res.status).toBe(200);
       await expect(res.arrayBuffer()).rejects.toThrow();
     } finally {
-      fs.writeFileSync(file, original);
+      await overwriteStored(app, key, original);
     }
     expect((await get(packagePath)).status).toBe(200);
   });
@@ -167,9 +169,9 @@ describe('archive folders out as BagIt packages, one or many (S9)', () => {
 
   it('S9: a failing export is FAILED with its error, after its retries with backoff', async () => {
     const [document] = await app.sql("SELECT storage_key FROM archive_documents WHERE relationship_id = ? AND file_name = 'faktura.jpg'", [tredje]);
-    const file = path.join(archiveDir(), ...document.storage_key.split('/'));
-    const original = fs.readFileSync(file);
-    fs.rmSync(file);
+    const key: string = document.storage_key;
+    const original = (await storedBytes(app, key))!;
+    await storage().delete(key);
     try {
       const created = dataOf(await app.gql(EXPORT, { input: { relationshipIds: [relationshipGid(tredje)] } }, 'u-kari')).createArchiveExport;
       const failed = await eventually(async () => {
@@ -179,7 +181,7 @@ describe('archive folders out as BagIt packages, one or many (S9)', () => {
       expect(failed).toBeTruthy();
       expect(await exportOf(created.export.id)).toMatchObject({ state: 'FAILED', downloadPath: null, error: '933111222/data/2024/faktura.jpg is missing from storage.' });
     } finally {
-      fs.writeFileSync(file, original);
+      await overwriteStored(app, key, original);
     }
   });
 
@@ -199,18 +201,18 @@ describe('archive folders out as BagIt packages, one or many (S9)', () => {
     const [pending] = await reserve(app, 'u-kari', [itemOf(example, SAMPLES.pdf, { fileName: 'glemt.pdf' })]);
     expect((await put(app, pending, SAMPLES.pdf.bytes)).status).toBe(200);
     const [row] = await app.sql("SELECT received_key FROM archive_uploads WHERE file_name = 'glemt.pdf'");
-    const received = path.join(archiveDir(), ...row.received_key.split('/'));
-    expect(fs.existsSync(received)).toBe(true);
+    const received: string = row.received_key;
+    expect(await storage().size(received)).not.toBeNull();
     const [exportRow] = await app.sql('SELECT storage_key FROM archive_exports WHERE sha256 = ?', [ready.sha256]);
-    const exportFile = path.join(archiveDir(), ...exportRow.storage_key.split('/'));
+    const exportFile: string = exportRow.storage_key;
 
     expect(await workers.cleanUpArchiveNow()).toEqual({ uploadsRemoved: 0, exportsExpired: 0 });
     app.clock.advance(7 * 24 * 3600 * 1000);
     const result = await workers.cleanUpArchiveNow();
     expect(result.exportsExpired).toBeGreaterThanOrEqual(1);
     expect(result.uploadsRemoved).toBe(1);
-    expect(fs.existsSync(received)).toBe(false);
-    expect(fs.existsSync(exportFile)).toBe(false);
+    expect(await storage().size(received)).toBeNull();
+    expect(await storage().size(exportFile)).toBeNull();
     expect(await app.sql("SELECT id FROM archive_uploads WHERE file_name = 'glemt.pdf'")).toEqual([]);
     expect(await exportOf(created.export.id)).toMatchObject({ state: 'EXPIRED', downloadPath: null });
     expect((await get(ready.downloadPath)).status).toBe(410);

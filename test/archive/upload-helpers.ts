@@ -63,7 +63,8 @@ export async function reserve(app: TestApp, as: string, items: unknown[]): Promi
 /** PUTs bytes to an upload's URL with its headers (no bearer token). */
 export function put(app: TestApp, upload: Upload, body: Buffer, headers: Record<string, string> = {}) {
   const given = Object.fromEntries(upload.headers.map((h) => [h.name, h.value]));
-  return fetch(`${app.url}${upload.uploadUrl}`, { method: upload.method, body, headers: { ...given, ...headers } });
+  // A path on this server, or an absolute URL (a presigned PUT of the object storage).
+  return fetch(new URL(upload.uploadUrl, app.url), { method: upload.method, body, headers: { ...given, ...headers } });
 }
 
 export async function complete(app: TestApp, as: string, uploadId: string) {

@@ -6,6 +6,8 @@ import { applyRetention } from '../../src/archive/retention';
 import { retentionDeps } from '../support/deps';
 import { dataOf, startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app';
 import { endRelationship } from '../ledger/ledger-helpers';
+import { overwriteStored } from '../support/archive-files';
+import { archiveOnS3 } from '../support/s3-server';
 import { archiveWorld, complete, itemOf, put, reserve, SAMPLES, sha256, UPLOADS, uploadOne, type Upload } from './upload-helpers';
 
 const ERRORS = (r: GraphQLResponse) => dataOf(r).createArchiveUploads.userErrors;
@@ -17,10 +19,16 @@ describe('uploads into archive folders (S8)', () => {
   let fjellet: string;
   const archiveDir = () => path.resolve(app.opened.runtime.config.archiveDir);
   const uploadRows = async () => Number((await app.sql('SELECT COUNT(*) AS n FROM archive_uploads'))[0].n);
-  /** Files of an upload's folder in storage (`<client>/<relationship>/<year>/uploads/<id>`), committed or not. */
+  const storage = () => app.opened.runtime.services.archiveStorage;
+  /**
+   * Files of an upload's folder in storage (`<client>/<relationship>/<year>/uploads/<id>`): in a folder, committed or not
+   * (temporary names too); in S3, the objects (a multipart upload not completed is no object).
+   */
   const storedFilesOf = async (uploadGlobalId: string) => {
     const [row] = await app.sql('SELECT id, client_id, relationship_id, fiscal_year FROM archive_uploads WHERE id = ?', [localIdOf(uploadGlobalId, 'ArchiveUpload')]);
-    const folder = path.join(archiveDir(), row.client_id, String(row.relationship_id), String(row.fiscal_year), 'uploads', String(row.id));
+    const key = `${row.client_id}/${row.relationship_id}/${row.fiscal_year}/uploads/${row.id}`;
+    if (archiveOnS3()) return storage().list(`${key}/`);
+    const folder = path.join(archiveDir(), ...key.split('/'));
     return fs.existsSync(folder) ? fs.readdirSync(folder) : [];
   };
 
@@ -279,7 +287,7 @@ describe('uploads into archive folders (S8)', () => {
     // The server notices the broken connection and removes what it wrote.
     for (let i = 0; i < 100 && (await storedFilesOf(upload.id)).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await storedFilesOf(upload.id)).toEqual([]);
-    expect(fs.readdirSync(path.join(archiveDir(), 'c-example', example, '2025')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    if (!archiveOnS3()) expect(fs.readdirSync(path.join(archiveDir(), 'c-example', example, '2025')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect((await put(app, upload, bytes)).status).toBe(200);
     expect((await complete(app, 'u-kari', upload.id)).document).toMatchObject({ byteSize: bytes.length, sha256: sha256(bytes) });
   });
@@ -301,13 +309,12 @@ describe('uploads into archive folders (S8)', () => {
     const [upload] = await reserve(app, 'u-kari', [itemOf(example, SAMPLES.csv, { fileName: 'endret.csv' })]);
     expect((await put(app, upload, SAMPLES.csv.bytes)).status).toBe(200);
     const [row] = await app.sql('SELECT received_key FROM archive_uploads WHERE file_name = ?', ['endret.csv']);
-    const file = path.join(archiveDir(), ...row.received_key.split('/'));
     const changed = Buffer.from(SAMPLES.csv.bytes);
     changed[0] = 'X'.charCodeAt(0);
-    fs.writeFileSync(file, changed);
+    await overwriteStored(app, row.received_key, changed);
     const refused = await complete(app, 'u-kari', upload.id);
     expect(refused).toEqual({ document: null, userErrors: [{ field: ['input', 'uploadId'], code: 'CHECKSUM_MISMATCH', message: expect.stringContaining('were removed') }] });
-    expect(fs.existsSync(file)).toBe(false);
+    expect(await storage().size(row.received_key)).toBeNull();
     expect(Number((await app.sql("SELECT COUNT(*) AS n FROM archive_documents WHERE file_name = 'endret.csv'"))[0].n)).toBe(0);
     // The URL takes the right bytes again.
     expect((await put(app, upload, SAMPLES.csv.bytes)).status).toBe(200);
@@ -325,13 +332,12 @@ describe('uploads into archive folders (S8)', () => {
   it('S5, S8: retention deletes uploaded documents with their folder, audited as generated ones are', async () => {
     const document = await uploadOne(app, 'u-kari', havbris, SAMPLES.pdf, { fiscalYear: 2025, fileName: 'slettes.pdf' });
     const [row] = await app.sql('SELECT storage_key FROM archive_documents WHERE file_name = ?', ['slettes.pdf']);
-    const file = path.join(archiveDir(), ...row.storage_key.split('/'));
-    expect(fs.existsSync(file)).toBe(true);
+    expect(await storage().size(row.storage_key)).not.toBeNull();
     // Havbris's fiscal year 2025 ends 2025-06-30: kept until 2030-06-30.
     const { deleted } = await applyRetention(retentionDeps(app), '2030-07-01');
     expect(deleted).toBeGreaterThanOrEqual(1);
     expect(await app.sql('SELECT id FROM archive_documents WHERE file_name = ?', ['slettes.pdf'])).toEqual([]);
-    expect(fs.existsSync(file)).toBe(false);
+    expect(await storage().size(row.storage_key)).toBeNull();
     const audit = await app.sql("SELECT `before` FROM audit_events WHERE action = 'ARCHIVE_DOCUMENT_DELETED' AND relationship_id = ?", [havbris]);
     const befores = audit.map((a: { before: unknown }) => (typeof a.before === 'string' ? JSON.parse(a.before) : a.before));
     expect(befores).toContainEqual(expect.objectContaining({ fileName: 'slettes.pdf', source: 'UPLOADED', sha256: document.sha256 }));

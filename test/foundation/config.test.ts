@@ -177,3 +177,44 @@ describe('upload and export settings (S8, S9)', () => {
     expect(loadConfig({ ARCHIVE_UPLOAD_SECRET: 'a'.repeat(32) }).warnings).toEqual([expect.stringMatching(/^ARCHIVE_UPLOAD_SECRET has too little entropy/)]);
   });
 });
+
+describe('archive storage settings (DESIGN S10)', () => {
+  const S3 = { ARCHIVE_STORAGE: 's3', S3_BUCKET: 'klientadmin-archive', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_FORCE_PATH_STYLE: 'true', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret-value' };
+
+  it('defaults to the local folder, streamed downloads, no backup, a weekly fixity check at 20 MiB/s', () => {
+    expect(loadConfig({})).toMatchObject({
+      archiveStorage: { kind: 'local', dir: './var/archive' },
+      archiveBackup: null,
+      archiveDownloads: 'stream',
+      archiveDirectUploads: false,
+      archiveFixitySchedule: '0 3 * * 0',
+      archiveFixityBytesPerSecond: 20 * 1024 * 1024,
+    });
+  });
+
+  it('reads the S3 settings by the contract names; uploads go straight to the bucket unless told otherwise', () => {
+    expect(loadConfig({ ...S3, S3_PREFIX: 'klientadmin/archive' })).toMatchObject({
+      archiveStorage: { kind: 's3', s3: { endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', bucket: 'klientadmin-archive', prefix: 'klientadmin/archive/', forcePathStyle: true, accessKeyId: 'id', secretAccessKey: 'secret-value' } },
+      archiveDirectUploads: true,
+    });
+    expect(loadConfig({ ...S3, ARCHIVE_DIRECT_UPLOADS: 'false' }).archiveDirectUploads).toBe(false);
+  });
+
+  it('names every bad storage setting, never a credential', () => {
+    const problems = problemsOf({ ARCHIVE_STORAGE: 's3', S3_ENDPOINT: 'ftp://x', S3_ACCESS_KEY_ID: 'id-only', ARCHIVE_DOWNLOADS: 'fast', ARCHIVE_FIXITY_SCHEDULE: 'weekly', ARCHIVE_FIXITY_RATE: '0' });
+    expect(problems.join('\n')).toMatch(/S3_ENDPOINT[\s\S]*S3_BUCKET is required[\s\S]*S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together[\s\S]*ARCHIVE_DOWNLOADS[\s\S]*ARCHIVE_FIXITY_SCHEDULE[\s\S]*ARCHIVE_FIXITY_RATE/);
+    expect(problemsOf({ ARCHIVE_STORAGE: 'nfs' })).toEqual(['ARCHIVE_STORAGE must be local or s3 (got "nfs")']);
+    expect(problemsOf({ ARCHIVE_DOWNLOADS: 'redirect' })[0]).toContain('needs ARCHIVE_STORAGE=s3');
+    expect(problemsOf({ ...S3, S3_ENDPOINT: 'http://user:secret-value@127.0.0.1:9000' }).join('\n')).not.toContain('secret-value');
+  });
+
+  it('a backup must be kept apart from the original', () => {
+    expect(problemsOf({ ARCHIVE_BACKUP: 'local', ARCHIVE_BACKUP_DIR: './var/archive/' })[0]).toContain('must be kept apart');
+    expect(problemsOf({ ...S3, ARCHIVE_BACKUP: 's3', ARCHIVE_BACKUP_S3_BUCKET: 'klientadmin-archive' })[0]).toContain('must be kept apart');
+    expect(loadConfig({ ...S3, ARCHIVE_BACKUP: 's3', ARCHIVE_BACKUP_S3_BUCKET: 'klientadmin-backup' }).archiveBackup).toMatchObject({
+      kind: 's3',
+      s3: { endpoint: 'http://127.0.0.1:9000', bucket: 'klientadmin-backup', prefix: '', accessKeyId: 'id' },
+    });
+    expect(loadConfig({ ARCHIVE_BACKUP: 'local', ARCHIVE_BACKUP_DIR: '/mnt/backup/archive' }).archiveBackup).toEqual({ kind: 'local', dir: '/mnt/backup/archive' });
+  });
+});

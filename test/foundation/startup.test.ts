@@ -40,7 +40,7 @@ describe('start-up says which service is missing, where it looked, and how to st
 const MAIN = path.join(__dirname, '..', '..', 'src', 'main.ts');
 const TS_REGISTER = path.join(__dirname, '..', 'jobs', 'child', 'ts-register.js');
 /** What the tests' environment may carry that would change how the product starts. */
-const PRODUCT_VARIABLES = /^(NODE_ENV|DATABASE_URL|REDIS_URL|QUEUE_PREFIX|PORT|WORKER_PORT|AUTH_JWT_.*|ARCHIVE_DIR|SMTP_.*|LOG_LEVEL|LOAD_DEMO_DATA)$/;
+const PRODUCT_VARIABLES = /^(NODE_ENV|DATABASE_URL|REDIS_URL|QUEUE_PREFIX|PORT|WORKER_PORT|AUTH_JWT_.*|ARCHIVE_.*|S3_.*|SMTP_.*|LOG_LEVEL|LOAD_DEMO_DATA)$/;
 
 interface ProductProcess {
   stdout: string;

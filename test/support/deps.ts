@@ -18,5 +18,5 @@ export function taskCommandDeps(app: TestApp): TaskCommandDeps {
 /** What the worker and the CLI hand `applyRetention`, from a test app's runtime. */
 export function retentionDeps(app: TestApp): RetentionDeps {
   const { dataSource, logger, services } = app.opened.runtime;
-  return { dataSource, logger, storage: services.archiveStorage, audit: services.audit };
+  return { dataSource, logger, storage: services.archiveStorage, backup: services.archiveBackupStorage, audit: services.audit };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 const MAIN = path.join(__dirname, '..', '..', 'src', 'main.ts');
 const TS_REGISTER = path.join(__dirname, '..', 'jobs', 'child', 'ts-register.js');
 /** What the tests' environment may carry that would change how the product starts. */
-const PRODUCT_VARIABLES = /^(NODE_ENV|DATABASE_URL|REDIS_URL|QUEUE_PREFIX|PORT|WORKER_PORT|AUTH_JWT_.*|ARCHIVE_DIR|SMTP_.*|LOG_LEVEL|LOAD_DEMO_DATA|CLOCK_OFFSET|GLOBAL_ID_SECRET|GRAPHQL_EXPLORER.*)$/;
+const PRODUCT_VARIABLES = /^(NODE_ENV|DATABASE_URL|REDIS_URL|QUEUE_PREFIX|PORT|WORKER_PORT|AUTH_JWT_.*|ARCHIVE_.*|S3_.*|SMTP_.*|LOG_LEVEL|LOAD_DEMO_DATA|CLOCK_OFFSET|GLOBAL_ID_SECRET|GRAPHQL_EXPLORER.*)$/;
 
 export interface ProductProcess {
   stdout: string;

@@ -16,6 +16,7 @@ import type { RetryPolicy } from '../../src/jobs/queues';
 import { openQueueTriggers, QueueTriggers } from '../../src/jobs/triggers';
 import type { RuntimeParts } from '../../src/runtime';
 import type { TaskTrigger } from '../../src/tasks/task-trigger';
+import { archiveOnS3, startS3Server, type TestS3Server } from './s3-server';
 
 /** Counts the SQL statements the process sends (the N+1 check). */
 export class StatementCounter implements TypeOrmLogger {
@@ -51,6 +52,8 @@ export interface TestApp {
   statements: StatementCounter;
   queuePrefix: string;
   databaseName: string;
+  /** The S3 server the archive is kept in, when it is (see `TestAppOptions.s3`). */
+  s3: TestS3Server | null;
   /** The queues the runtime puts tasks and e-mails on after commit (with the `queues` option), closed with the app. */
   triggers: QueueTriggers | null;
   /** A bearer token for the user (valid one hour from the clock's now). */
@@ -80,6 +83,10 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Resolves webhook hosts instead of DNS (the SSRF checks), so tests need no network. */
   webhookResolver?: RuntimeParts['webhookResolver'];
+  /** Keep the archive in an S3 server the app starts (default: when the jest project says so, TEST_ARCHIVE_STORAGE=s3). */
+  s3?: boolean;
+  /** A backup copy kept apart (ARCHIVE_BACKUP): another bucket of the app's S3 server, or a temporary folder. */
+  backup?: 's3' | 'local';
 }
 
 /** A real API on a real MariaDB and Redis: its own database and queue prefix, dropped on close. */
@@ -89,6 +96,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const url = new URL(base);
   url.pathname = `/ka_test_${suffix}`;
   const queuePrefix = `ka-test-${suffix}`;
+  const s3 = (options.s3 ?? archiveOnS3()) ? await startS3Server() : null;
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: url.toString(),
@@ -97,6 +105,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     ARCHIVE_DIR: path.join(tmpdir(), `klientadmin-test-archive-${suffix}`),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // The API's own upload route by default, so that the upload tests run alike on both drivers.
+    ...(s3 ? { ...s3.env, ARCHIVE_DIRECT_UPLOADS: 'false' } : {}),
+    ...(options.backup === 's3' ? s3!.backupEnv : {}),
+    ...(options.backup === 'local' ? { ARCHIVE_BACKUP: 'local', ARCHIVE_BACKUP_DIR: path.join(tmpdir(), `klientadmin-test-backup-${suffix}`) } : {}),
     ...options.env,
   });
   const clock = new ManualClock(options.now ?? '2026-11-28T12:00:00Z');
@@ -112,6 +124,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     exportTrigger: triggers?.exportTrigger,
     webhookTrigger: triggers?.webhookTrigger,
     webhookResolver: options.webhookResolver,
+    backupTrigger: triggers?.backupTrigger,
     createMandatoryDataGenerator: options.createMandatoryDataGenerator,
     dataSource: { logger: statements, poolSize: 30 },
   });
@@ -132,6 +145,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     statements,
     queuePrefix,
     databaseName: database,
+    s3,
     triggers,
     tokenFor: (userId) => opened.runtime.tokens.issue(userId),
     async gql(query, variables, as) {
@@ -160,6 +174,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await opened.close();
       // The archive's files, under the OS temp folder: tests leave nothing there.
       await rm(path.resolve(config.archiveDir), { recursive: true, force: true });
+      if (config.archiveBackup?.kind === 'local') await rm(path.resolve(config.archiveBackup.dir), { recursive: true, force: true });
+      await s3?.close();
     },
   };
   if (options.data) await app.load(options.data);

@@ -5,6 +5,7 @@ import { RelationshipClientSnapshot1764910000000 } from './1764910000000-relatio
 import { InstallationKeys1765000000000 } from './1765000000000-installation-keys';
 import { ArchiveUploadsAndExports1765100000000 } from './1765100000000-archive-uploads-and-exports';
 import { Integrations1765500000000 } from './1765500000000-integrations';
+import { ArchiveCopies1765300000000 } from './1765300000000-archive-copies';
 
 /** Every migration, in order. A new one is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   RelationshipClientSnapshot1764910000000,
   InstallationKeys1765000000000,
   ArchiveUploadsAndExports1765100000000,
+  ArchiveCopies1765300000000,
   Integrations1765500000000,
 ];
