@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
 import { User } from '../users/user.entity';
-import { ApiScope, apiKeyUserId, type ApiKeyIdentity } from '../integrations/api-scope';
+import { ApiScope, apiKeyUserId, apiKeyUserName, type ApiKeyIdentity } from '../integrations/api-scope';
 
 /**
  * The authenticated user and the rights their partner memberships give. For an API key (docs/integrations.md): a
@@ -49,7 +49,7 @@ export class Viewer {
 
   /** The viewer a request with this API key acts as. Builds it from the key alone: no statement. */
   static forApiKey(key: ApiKeyIdentity): Viewer {
-    const user = Object.assign(new User(), { id: apiKeyUserId(key.id), name: key.name, email: '' });
+    const user = Object.assign(new User(), { id: apiKeyUserId(key.id), name: apiKeyUserName(key.name), email: '' });
     const rights: PartnerRight[] = [];
     if (key.scopes.includes(ApiScope.RELATIONSHIPS_WRITE)) rights.push(PartnerRight.CLIENT_ADMIN);
     if (key.scopes.includes(ApiScope.ARCHIVE_READ) || key.scopes.includes(ApiScope.ARCHIVE_WRITE)) rights.push(PartnerRight.ARCHIVE);

@@ -1,4 +1,4 @@
-import { In } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { Viewer } from '../auth/viewer';
 import type { AuditService } from '../audit/audit.service';
@@ -7,12 +7,11 @@ import { BadInputError } from '../common/domain-errors';
 import { localIdOf } from '../common/global-id';
 import type { Logger } from '../common/logger';
 import { Refusal, refusal, UserErrorCode } from '../common/refusals';
-import type { DataSource } from 'typeorm';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
 import { User } from '../users/user.entity';
-import { ApiScope, apiKeyUserId } from './api-scope';
+import { ApiScope, apiKeyUserId, apiKeyUserName } from './api-scope';
 import { ApiKey } from './integration.entities';
 import { newApiKeySecret, type IntegrationSecrets } from './secrets';
 
@@ -78,7 +77,7 @@ export class ApiKeyService {
     const inserted = await uow.repo(ApiKey).createQueryBuilder().insert().values(values).updateEntity(false).execute();
     const apiKey = Object.assign(new ApiKey(), values, { id: String(inserted.raw.insertId) });
     // The user the key acts as: rows that record who acted name it (see api-scope.ts).
-    await uow.repo(User).insert({ id: apiKeyUserId(apiKey.id), name: `API key "${apiKey.name}"`, email: '' });
+    await uow.repo(User).insert({ id: apiKeyUserId(apiKey.id), name: apiKeyUserName(apiKey.name), email: '' });
     await this.audit.record(uow, caller.actor, {
       action: 'API_KEY_CREATED',
       after: { apiKeyId: apiKey.id, partnerId: apiKey.partnerId, name: apiKey.name, scopes: apiKey.scopes, prefix, expiresAt: apiKey.expiresAt?.toISOString() ?? null },
@@ -105,10 +104,6 @@ export class ApiKeyService {
   /** The partner's keys, newest first (revoked ones too, with `revokedAt`). */
   list(partnerId: string): Promise<ApiKey[]> {
     return this.dataSource.getRepository(ApiKey).find({ where: { partnerId }, order: { id: 'DESC' } });
-  }
-
-  findByIds(ids: string[]): Promise<ApiKey[]> {
-    return ids.length ? this.dataSource.getRepository(ApiKey).findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   /**

@@ -24,3 +24,6 @@ export interface ApiKeyIdentity {
  * be this user, and rows that record who acted keep their foreign keys to `users`.
  */
 export const apiKeyUserId = (keyId: string): string => `apikey:${keyId}`;
+
+/** The name of the user a key acts as: what `endedBy`, the audit log and `viewer.user` show. */
+export const apiKeyUserName = (keyName: string): string => `API key "${keyName}"`;

@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
-import { runInTransaction } from '../db/unit-of-work';
+import { runInTransaction, type UnitOfWork } from '../db/unit-of-work';
 import { NotificationKind } from '../notifications/notification.entity';
 import type { NotificationService } from '../notifications/notification.service';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
@@ -133,7 +133,7 @@ export async function deliverWebhook(deps: WebhookDeliveryDeps, deliveryId: stri
 }
 
 /** Marks the endpoint failing since now, or disables it when it has failed long enough, notifying the partner. */
-async function noteEndpointFailure(deps: WebhookDeliveryDeps, uow: import('../db/unit-of-work').UnitOfWork, endpoint: WebhookEndpoint, now: Date): Promise<void> {
+async function noteEndpointFailure(deps: WebhookDeliveryDeps, uow: UnitOfWork, endpoint: WebhookEndpoint, now: Date): Promise<void> {
   const current = await uow.repo(WebhookEndpoint).createQueryBuilder('e').setLock('pessimistic_write').where('e.id = :id', { id: endpoint.id }).getOne();
   if (!current || current.disabledAt || current.deletedAt) return;
   if (!current.failingSince) {

@@ -72,7 +72,7 @@ describe('API keys (docs/integrations.md)', () => {
   it('viewer answers for a key: a stand-in user named like the key, one membership with the rights its scopes match, no notifications', async () => {
     const { secret } = await createKey(app, 'u-kari', 'p-nordlys', ['RELATIONSHIPS_WRITE', 'ARCHIVE_READ']);
     const viewer = dataOf(await app.gql('{ viewer { user { name email } memberships { partner { partnerCode } rights } notifications { id } administeredClients { name } } }', {}, withKey(secret))).viewer;
-    expect(viewer).toEqual({ user: { name: 'CRM sync', email: '' }, memberships: [{ partner: { partnerCode: 'NORDLYS' }, rights: ['CLIENT_ADMIN', 'ARCHIVE'] }], notifications: [], administeredClients: [] });
+    expect(viewer).toEqual({ user: { name: 'API key "CRM sync"', email: '' }, memberships: [{ partner: { partnerCode: 'NORDLYS' }, rights: ['CLIENT_ADMIN', 'ARCHIVE'] }], notifications: [], administeredClients: [] });
   });
 
   it('an ending through a key follows the same rules and is audited with the key and who created it; a key of one partner finds no client of another', async () => {
