@@ -7,7 +7,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { TokenService } from '../src/auth/jwt';
 import { systemClock } from '../src/common/clock';
-import { toGlobalId } from '../src/common/global-id';
+import { toGlobalId, useGlobalIdKey } from '../src/common/global-id';
+import { InstallationKeyKind } from '../src/db/installation-key.entity';
 import { startProductProcess, type ApiServer } from './lib/api-server';
 import { benchConfig, createBenchDatabase, dropOnInterrupt } from './lib/database';
 import { endForYear2025, round, seedLedgerClient } from './lib/ledger';
@@ -128,6 +129,9 @@ async function main(): Promise<void> {
     api = await startProductProcess({ mode: 'api', databaseUrl: db.url, queuePrefix: db.queuePrefix, env: { ARCHIVE_DIR: archiveDir } });
     const pid = api.child.pid!;
     const token = await new TokenService(benchConfig(db.url, db.queuePrefix), systemClock).issue('u-bench');
+    // The API (production mode) encrypts ids with the installation's own key: make them with the same one.
+    const [[idKey]] = await db.pool.query<any[]>('SELECT secret FROM installation_keys WHERE id = ?', [InstallationKeyKind.GLOBAL_IDS]);
+    useGlobalIdKey(idKey.secret, { acceptLegacy: false });
     const relationshipGid = toGlobalId('CustomerRelationship', relationshipId);
     const UPLOADS = 'mutation($input: CreateArchiveUploadsInput!) { createArchiveUploads(input: $input) { uploads { id uploadUrl } userErrors { code message } } }';
     const COMPLETE = 'mutation($input: CompleteArchiveUploadInput!) { completeArchiveUpload(input: $input) { document { id byteSize } userErrors { code message } } }';

@@ -4,7 +4,8 @@ import os from 'node:os';
 import mysql from 'mysql2/promise';
 import { TokenService } from '../src/auth/jwt';
 import { addDays, osloMidnight, osloToday, systemClock } from '../src/common/clock';
-import { toGlobalId } from '../src/common/global-id';
+import { toGlobalId, useGlobalIdKey } from '../src/common/global-id';
+import { InstallationKeyKind } from '../src/db/installation-key.entity';
 import { startApiServer } from './lib/api-server';
 import { createBenchDatabase, databaseUrl, dropOnInterrupt } from './lib/database';
 import { LatencyFigures, runCallers, runLoad } from './lib/http-load';
@@ -19,6 +20,10 @@ const LEVELS: Array<{ concurrency: number; amount: number }> = [
 ];
 const WARM_UP = 100;
 const PER_SIDE = WARM_UP + LEVELS.reduce((n, l) => n + l.amount, 0);
+/** The batch phase: rounds of 100 single calls from one caller against one endCustomerRelationships call of 100. */
+const BATCH_SIZE = 100;
+const BATCH_ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 3);
+const BATCH_CLIENTS = 2 * BATCH_SIZE * BATCH_ROUNDS;
 const PARTNER_USERS_PER_CLIENT = 16;
 const OWN_USERS_PER_CLIENT = 4;
 const EXTENSIONS_PER_CLIENT = 3;
@@ -29,6 +34,19 @@ const MUTATION = `mutation End($input: EndCustomerRelationshipInput!) {
     client { id partnerCode }
     deactivations { user { id } deactivationDate }
     warnings { code }
+    userErrors { code message field }
+  }
+}`;
+
+const BATCH_MUTATION = `mutation EndMany($input: EndCustomerRelationshipsInput!) {
+  endCustomerRelationships(input: $input) {
+    results {
+      relationship { id status generationDate }
+      client { id partnerCode }
+      deactivations { user { id } deactivationDate }
+      warnings { code }
+      userErrors { code message field }
+    }
     userErrors { code message field }
   }
 }`;
@@ -138,7 +156,7 @@ async function main(): Promise<void> {
   try {
     const seedStart = process.hrtime.bigint();
     const seed = await seedPartner(db.pool, {
-      clients: 2 * PER_SIDE,
+      clients: 2 * PER_SIDE + BATCH_CLIENTS,
       partnerUsersPerClient: PARTNER_USERS_PER_CLIENT,
       ownUsersPerClient: OWN_USERS_PER_CLIENT,
       extensionsPerClient: EXTENSIONS_PER_CLIENT,
@@ -152,6 +170,9 @@ async function main(): Promise<void> {
 
     counted = await CountedUser.create(db.pool, db.name);
     server = await startApiServer(databaseUrl(db.name, counted), db.queuePrefix);
+    // The API (production mode) encrypts ids with the installation's own key: make them with the same one.
+    const [[idKey]] = await db.pool.query<any[]>('SELECT secret FROM installation_keys WHERE id = ?', [InstallationKeyKind.GLOBAL_IDS]);
+    useGlobalIdKey(idKey.secret, { acceptLegacy: false });
 
     // Product: each request ends a client no other request touches (clients 0 .. PER_SIDE-1).
     let next = 0;
@@ -188,6 +209,58 @@ async function main(): Promise<void> {
     await productLevel(8, WARM_UP);
     const product: Record<string, Awaited<ReturnType<typeof productLevel>>> = {};
     for (const level of LEVELS) product[`c${level.concurrency}`] = await productLevel(level.concurrency, level.amount);
+
+    // Batch: one caller ends 100 clients with 100 single calls, then 100 others in one endCustomerRelationships call;
+    // rounds alternate, over clients 2*PER_SIDE .. 2*PER_SIDE+BATCH_CLIENTS-1, which nothing else touches.
+    let nextBatchClient = 2 * PER_SIDE;
+    const inputOf = (n: number) => ({ clientId: toGlobalId('Client', clientId(n)), ...ending, removePartnerOwnedExtensions: true, idempotencyKey: `batch-bench-${n}` });
+    const singles = { seconds: 0, cpuSeconds: 0, endings: 0 };
+    const batches = { seconds: 0, cpuSeconds: 0, endings: 0, callMs: [] as number[] };
+    for (let round = 0; round < BATCH_ROUNDS; round++) {
+      let cpuBefore = server.cpuSeconds();
+      let start = process.hrtime.bigint();
+      for (let i = 0; i < BATCH_SIZE; i++) {
+        const res = await fetch(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: MUTATION, variables: { input: inputOf(nextBatchClient++) } }),
+        });
+        const body = (await res.json()) as any;
+        const result = body?.data?.endCustomerRelationship;
+        if (!result || body.errors || result.userErrors.length || result.relationship?.status !== 'ENDED') failures.push(JSON.stringify(body).slice(0, 300));
+      }
+      singles.seconds += secondsSince(start);
+      singles.cpuSeconds += server.cpuSeconds() - cpuBefore;
+      singles.endings += BATCH_SIZE;
+
+      cpuBefore = server.cpuSeconds();
+      start = process.hrtime.bigint();
+      const items = Array.from({ length: BATCH_SIZE }, () => inputOf(nextBatchClient++));
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: BATCH_MUTATION, variables: { input: { items } } }),
+      });
+      const body = (await res.json()) as any;
+      const seconds = secondsSince(start);
+      batches.seconds += seconds;
+      batches.callMs.push(Math.round(seconds * 1000));
+      batches.cpuSeconds += server.cpuSeconds() - cpuBefore;
+      batches.endings += BATCH_SIZE;
+      const results = body?.data?.endCustomerRelationships?.results ?? [];
+      if (body.errors || results.length !== BATCH_SIZE || results.some((r: any) => r.userErrors.length || r.relationship?.status !== 'ENDED')) {
+        failures.push(JSON.stringify(body).slice(0, 300));
+      }
+    }
+    const batch = {
+      rounds: BATCH_ROUNDS,
+      itemsPerCall: BATCH_SIZE,
+      singleCallsPerSecond: Math.round((singles.endings / singles.seconds) * 10) / 10,
+      batchEndingsPerSecond: Math.round((batches.endings / batches.seconds) * 10) / 10,
+      batchCallMs: batches.callMs,
+      singleCpuMsPerEnding: Math.round((singles.cpuSeconds * 1000 * 100) / singles.endings) / 100,
+      batchCpuMsPerEnding: Math.round((batches.cpuSeconds * 1000 * 100) / batches.endings) / 100,
+    };
     await server.stop();
     server = undefined;
     if (failures.length) throw new Error(`${failures.length} endings did not succeed, e.g. ${failures[0]}`);
@@ -221,7 +294,7 @@ async function main(): Promise<void> {
               (SELECT COUNT(*) FROM client_accesses WHERE deactivation_date IS NOT NULL) AS dated,
               (SELECT COUNT(*) FROM clients WHERE partner_id IS NULL) AS unlinked`,
     );
-    const endings = 2 * PER_SIDE;
+    const endings = 2 * PER_SIDE + BATCH_CLIENTS;
     const consistent =
       Number(check.ended) === endings &&
       Number(check.tasks) === 2 * endings &&
@@ -235,14 +308,30 @@ async function main(): Promise<void> {
     const targets: Target[] = [
       { name: 'at 32 callers, rate >= 40 % of raw SQL', target: '>= 0.4', value: ratio(top.perSecond, rawTop.perSecond), pass: top.perSecond >= 0.4 * rawTop.perSecond },
       { name: 'at 32 callers, p99 < 150 ms', target: '< 150 ms', value: top.p99Ms, pass: top.p99Ms < 150 },
+      {
+        name: 'one caller: 100 endings in one endCustomerRelationships call >= 2x the rate of 100 single calls',
+        target: '>= 2',
+        value: ratio(batch.batchEndingsPerSecond, batch.singleCallsPerSecond),
+        pass: batch.batchEndingsPerSecond >= 2 * batch.singleCallsPerSecond,
+      },
+      {
+        name: 'one caller: API CPU per ending in the batch below the single mutation\'s',
+        target: `< ${batch.singleCpuMsPerEnding} ms`,
+        value: batch.batchCpuMsPerEnding,
+        pass: batch.batchCpuMsPerEnding < batch.singleCpuMsPerEnding,
+      },
     ];
-    const line = LEVELS.map(({ concurrency: c }) => `c${c} ${product[`c${c}`].perSecond}/s p50 ${product[`c${c}`].p50Ms} p99 ${product[`c${c}`].p99Ms} ms (raw ${raw[`c${c}`].perSecond}/s)`).join(', ');
+    const line =
+      LEVELS.map(({ concurrency: c }) => `c${c} ${product[`c${c}`].perSecond}/s p50 ${product[`c${c}`].p50Ms} p99 ${product[`c${c}`].p99Ms} ms (raw ${raw[`c${c}`].perSecond}/s)`).join(', ') +
+      `; batch of ${BATCH_SIZE}: ${batch.batchEndingsPerSecond}/s vs ${batch.singleCallsPerSecond}/s single calls, CPU ${batch.batchCpuMsPerEnding} vs ${batch.singleCpuMsPerEnding} ms per ending`;
     await report(
       db.pool,
       {
         benchmark: 'end-relationship',
-        description: 'endCustomerRelationship over distinct clients (20 users, 3 extensions each) at 1, 8 and 32 concurrent callers, against the same SQL transaction over mysql2',
+        description:
+          'endCustomerRelationship over distinct clients (20 users, 3 extensions each) at 1, 8 and 32 concurrent callers, against the same SQL transaction over mysql2; and one caller ending 100 clients in one endCustomerRelationships call against 100 single calls',
         parameters: {
+          batch: { itemsPerCall: BATCH_SIZE, rounds: BATCH_ROUNDS, batchMutation: BATCH_MUTATION },
           levels: LEVELS,
           warmUp: WARM_UP,
           usersPerClient: { viaPartner: PARTNER_USERS_PER_CLIENT, own: OWN_USERS_PER_CLIENT },
@@ -252,7 +341,7 @@ async function main(): Promise<void> {
           loadAverageAtStart,
           mutation: MUTATION,
         },
-        figures: product,
+        figures: { ...product, batch },
         baseline: { description: 'endRaw() in bench/end-relationship.ts: the service\'s statements in one READ COMMITTED transaction over mysql2, pool of 32', ...raw },
         ratio: Object.fromEntries(LEVELS.map(({ concurrency: c }) => [`c${c}RateVsRaw`, ratio(product[`c${c}`].perSecond, raw[`c${c}`].perSecond)])),
         targets,

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { VisibilityService } from './access/visibility.service';
 import { AuditService } from './audit/audit.service';
 import { TokenService } from './auth/jwt';
+import { ClientRetentionService } from './clients/client-retention.service';
 import { ClientsService } from './clients/clients.service';
 import { ArchiveService } from './archive/archive.service';
 import type { ArchiveStorage } from './archive/archive-storage';
@@ -41,6 +42,8 @@ export interface Services extends RelationshipServices {
   readonly uploads: ArchiveUploadService;
   /** Archive folders exported as BagIt ZIPs in the background (S9). */
   readonly exports: ArchiveExportService;
+  /** A client's retention years and legal hold (S5). */
+  readonly retention: ClientRetentionService;
   /** Partner integrations (docs/integrations.md): API keys, webhook endpoints, webhook events. */
   readonly integrationSecrets: IntegrationSecrets;
   readonly apiKeys: ApiKeyService;
@@ -135,6 +138,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
       directUploads: config.archiveDirectUploads,
     }),
     exports: new ArchiveExportService(clock, visibility, relationshipServices.idempotency, exportTrigger),
+    retention: new ClientRetentionService(clock, visibility, audit, relationshipServices.idempotency),
     integrationSecrets,
     apiKeys,
     webhookEndpoints: new WebhookEndpointService(dataSource, clock, audit, integrationSecrets, apiKeys, {

@@ -1,4 +1,6 @@
+import type { Viewer } from '../auth/viewer';
 import { ClientRole, type ClientAccess } from '../clients/client-access.entity';
+import { PartnerRight } from '../partners/partner-membership.entity';
 
 /**
  * Whether an access grants anything today (DESIGN A3, S4): not once its deactivation date has come — unless the user
@@ -52,4 +54,16 @@ export function administratorWhoMayChange(
 export function administersClientNow(access: ClientAccess, client: { partnerId: string | null; subscriptionAdminUserId: string | null }, today: string): boolean {
   if (administratorWhoMayChange(access, client, today) !== null) return true;
   return access.userId === client.subscriptionAdminUserId && isActiveAdministrator(access, client.subscriptionAdminUserId, today);
+}
+
+/**
+ * A8: a user of the ending partner without ARCHIVE there keeps seeing the client they work on — as it is — until the
+ * generation date, so they can finish the period: their access came through that partner, an ending dated it, the date
+ * has not come, and the client has not been linked to a partner since (E14). Users with ARCHIVE see it through the
+ * archive instead (A6); from the generation date on, the date alone takes the sight away (A3).
+ */
+export function keepsSightUntilGeneration(viewer: Viewer, access: ClientAccess, client: { partnerId: string | null }, today: string): boolean {
+  if (client.partnerId !== null || access.viaPartnerId === null || access.deactivationRelationshipId === null) return false;
+  if (access.deactivatedAt || !access.deactivationDate || access.deactivationDate <= today) return false;
+  return viewer.isMemberOf(access.viaPartnerId) && !viewer.hasRight(access.viaPartnerId, PartnerRight.ARCHIVE);
 }

@@ -1,11 +1,11 @@
 import { EntityManager, In } from 'typeorm';
 import type { Viewer } from '../auth/viewer';
 import { ClientAccess } from '../clients/client-access.entity';
-import type { Client } from '../clients/client.entity';
+import { Client } from '../clients/client.entity';
 import { noSuchClient, noSuchRelationship, Refusal, refusal, UserErrorCode } from '../common/refusals';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
-import { administersClientNow, administratorWhoMayChange, ClientAdministrator } from './access-rules';
+import { administersClientNow, administratorWhoMayChange, ClientAdministrator, keepsSightUntilGeneration } from './access-rules';
 
 /** Statuses of a relationship that put its client in the partner's archive (DESIGN A2). */
 export const ARCHIVE_STATUSES = [RelationshipStatus.ENDED, RelationshipStatus.ARCHIVED];
@@ -60,7 +60,10 @@ export class VisibilityService {
     if (rest.length > 0) {
       const accesses = await manager.getRepository(ClientAccess).findBy({ userId: viewer.userId, clientId: In(rest.map((c) => c.id)) });
       const byId = new Map(rest.map((c) => [c.id, c]));
-      for (const a of accesses) if (administersClientNow(a, byId.get(a.clientId)!, today)) views.set(a.clientId, PRESENT);
+      for (const a of accesses) {
+        const client = byId.get(a.clientId)!;
+        if (administersClientNow(a, client, today) || keepsSightUntilGeneration(viewer, a, client, today)) views.set(a.clientId, PRESENT);
+      }
       rest = rest.filter((c) => !views.has(c.id));
     }
     const archivePartners = viewer.partnersWithRight(PartnerRight.ARCHIVE);
@@ -111,10 +114,20 @@ export class VisibilityService {
   }
 
   /**
-   * Who may see and download an archive document (A2, A6): members with ARCHIVE in the partner of the relationship it
-   * belongs to. `node(id:)` and `GET /archive/documents/<id>` both ask this; anyone else is told it does not exist.
+   * Who may see and download an archive document and its folder's package (A2, A6, A7): members with ARCHIVE in the
+   * partner of the relationship it belongs to, and — once that relationship has ended — the client's administrators
+   * (A5), read-only, whoever's the archive is. `node(id:)`, `GET /archive/documents/<id>` and
+   * `GET /archive/packages/<id>` all ask this; anyone else is told it does not exist.
    */
-  canSeeArchiveDocument(viewer: Viewer, relationship: CustomerRelationship): boolean {
-    return viewer.hasRight(relationship.partnerId, PartnerRight.ARCHIVE);
+  canSeeArchiveDocument(viewer: Viewer, relationship: CustomerRelationship, isClientAdministrator: boolean): boolean {
+    return viewer.hasRight(relationship.partnerId, PartnerRight.ARCHIVE) || (isClientAdministrator && ARCHIVE_STATUSES.includes(relationship.status));
+  }
+
+  /** `canSeeArchiveDocument`, reading whether the viewer administers the client only when the partner's rights do not decide. */
+  async seesArchiveDocuments(manager: EntityManager, viewer: Viewer, relationship: CustomerRelationship, today: string): Promise<boolean> {
+    if (this.canSeeArchiveDocument(viewer, relationship, false)) return true;
+    if (!ARCHIVE_STATUSES.includes(relationship.status)) return false;
+    const client = await manager.getRepository(Client).findOneBy({ id: relationship.clientId });
+    return client !== null && this.canSeeArchiveDocument(viewer, relationship, await this.isClientAdministrator(manager, viewer, client, today));
   }
 }

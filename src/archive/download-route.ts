@@ -4,6 +4,7 @@ import type { VisibilityService } from '../access/visibility.service';
 import { bearerToken, type TokenService } from '../auth/jwt';
 import { ApiScope } from '../integrations/api-scope';
 import { viewerOfBearer, type BearerDeps } from '../integrations/bearer';
+import { osloToday, type Clock } from '../common/clock';
 import { localIdOf } from '../common/global-id';
 import { CustomerRelationship } from '../relationships/customer-relationship.entity';
 import { ArchiveDocument } from './archive-document.entity';
@@ -48,17 +49,20 @@ export interface ArchiveDownloadDeps {
    * long (ranges then go to the store). Null: stream through the API.
    */
   redirect?: { expiresInSeconds: number } | null;
+  /** Today's Europe/Oslo date decides whether the client's administrators still administer it (A3). */
+  clock: Clock;
 }
 
 /**
  * `GET /archive/documents/<globalId>` (contract: HTTP): the archive file, streamed, to whom the visibility service lets
- * see the document, as `node(id:)` asks it: members of the relationship's partner with ARCHIVE (DESIGN A2). No or a
+ * see the document, as `node(id:)` asks it: members of the relationship's partner with ARCHIVE (DESIGN A2), and the
+ * client's administrators once the relationship has ended (A7). No or a
  * bad token → 401; anyone else, or a document that does not exist (any more) → 404, the same answer, so nothing leaks.
  * One byte range is served (206/416). With ARCHIVE_DOWNLOADS=redirect the answer is a 302 to a short-lived presigned
  * GET of the object storage instead, made only after those checks (DESIGN S10).
  */
 export function archiveDownloadRoutes(deps: ArchiveDownloadDeps): (app: Express) => void {
-  const { dataSource, visibility, storage } = deps;
+  const { dataSource, visibility, storage, clock } = deps;
   const notFound = (res: Response) => res.status(404).json({ error: 'NOT_FOUND', message: 'No such document.' });
 
   async function download(req: Request, res: Response): Promise<void> {
@@ -75,7 +79,7 @@ export function archiveDownloadRoutes(deps: ArchiveDownloadDeps): (app: Express)
     const document = await dataSource.getRepository(ArchiveDocument).findOneBy({ id });
     if (!document) return void notFound(res);
     const relationship = await dataSource.getRepository(CustomerRelationship).findOneBy({ id: document.relationshipId });
-    if (!relationship || !visibility.canSeeArchiveDocument(viewer, relationship)) return void notFound(res);
+    if (!relationship || !(await visibility.seesArchiveDocuments(dataSource.manager, viewer, relationship, osloToday(clock)))) return void notFound(res);
 
     if (deps.redirect && storage.presignGet) {
       // Authorization is decided above, by the API; the URL only carries it for a few minutes.

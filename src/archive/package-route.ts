@@ -31,7 +31,8 @@ export interface ArchivePackageRouteDeps {
 /**
  * `GET /archive/packages/<relationshipId>` and `GET /archive/exports/<exportId>` (DESIGN S9), with the same bearer token
  * as a document download. A package is the relationship's whole archive folder as one BagIt ZIP, streamed as it is
- * made (`bagit.ts`), to whom may download its documents (A2: ARCHIVE in the relationship's partner); everyone else
+ * made (`bagit.ts`), to whom may download its documents (A2: ARCHIVE in the relationship's partner; A7: the client's
+ * administrators once it has ended); everyone else
  * gets 404. An export's ZIP goes only to the user who asked for it, while it is READY.
  */
 export function archivePackageRoutes(deps: ArchivePackageRouteDeps): (app: Express) => void {
@@ -59,7 +60,7 @@ export function archivePackageRoutes(deps: ArchivePackageRouteDeps): (app: Expre
     const notFound = () => send(res, 404, 'NOT_FOUND', 'No such archive folder.');
     const id = localIdOf(String(req.params.id), 'CustomerRelationship');
     const relationship = id && /^\d{1,20}$/.test(id) ? await dataSource.getRepository(CustomerRelationship).findOneBy({ id }) : null;
-    if (!relationship || !visibility.canSeeArchiveDocument(viewer, relationship)) return void notFound();
+    if (!relationship || !(await visibility.seesArchiveDocuments(dataSource.manager, viewer, relationship, osloToday(clock)))) return void notFound();
     const bag = await folderBag(dataSource.manager, relationship, osloToday(clock));
     if (bag.documents.length === 0) return void notFound();
     try {

@@ -23,7 +23,8 @@ export interface RetentionResult {
 }
 
 /**
- * Retention (DESIGN S5, S8): deletes the archive documents — generated and uploaded alike — kept past `keepUntil` on `today` (a Europe/Oslo date), each
+ * Retention (DESIGN S5, S8): deletes the archive documents — generated and uploaded alike — kept past `keepUntil` (the
+ * client's retention years) on `today` (a Europe/Oslo date), except those of clients on legal hold, each
  * with its file and the folders left empty, and audits every deletion. Run yearly on 1 January; idempotent — a run
  * that died half way is finished by the next, and a second run deletes nothing.
  *
@@ -36,8 +37,9 @@ export async function applyRetention(deps: RetentionDeps, today: string): Promis
   // Only documents at least 5 years past their fiscal year's end can be due; the per-client duty is checked below.
   const candidateBefore = DateTime.fromISO(today, { zone: 'UTC' }).minus({ years: MINIMUM_RETENTION_YEARS }).toISODate()!;
   const candidates: Array<{ id: string; fiscal_year_end: string; retention_years: number }> = await dataSource.query(
+    // A client on legal hold keeps everything, also what was due before the hold was set.
     `SELECT d.id, d.fiscal_year_end, c.retention_years FROM archive_documents d JOIN clients c ON c.id = d.client_id
-      WHERE d.fiscal_year_end < ? ORDER BY d.id`,
+      WHERE d.fiscal_year_end < ? AND c.legal_hold = 0 ORDER BY d.id`,
     [candidateBefore],
   );
   let deleted = 0;

@@ -1,8 +1,10 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { IsNull } from 'typeorm';
+import { IsNull, LessThan } from 'typeorm';
 import { administersClientNow } from '../access/access-rules';
 import { ClientAccess } from '../clients/client-access.entity';
 import type { Client } from '../clients/client.entity';
+import { localIdOf } from '../common/global-id';
+import { badUserInput } from '../graphql/api-errors';
 import { pageSize } from '../graphql/connection';
 import type { RequestContext } from '../graphql/context';
 import { Notification } from '../notifications/notification.entity';
@@ -34,9 +36,12 @@ export class ViewerResolver {
     @Ctx() ctx: RequestContext,
     @Arg('unreadOnly', () => Boolean, { nullable: true, description: 'Only those not yet read.' }) unreadOnly?: boolean | null,
     @Arg('first', () => Int, { nullable: true, description: 'At most this many (1-100, default 50).' }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'The id of the last notification of the previous page: only older ones follow.' }) after?: string | null,
   ): Promise<Notification[]> {
+    const before = after == null ? null : localIdOf(after, 'Notification');
+    if (after != null && (!before || !/^\d{1,20}$/.test(before))) throw badUserInput('after is not a notification id given by the API.', { argument: 'after' });
     return ctx.runtime.dataSource.getRepository(Notification).find({
-      where: { userId: viewer.userId, ...(unreadOnly ? { readAt: IsNull() } : {}) },
+      where: { userId: viewer.userId, ...(unreadOnly ? { readAt: IsNull() } : {}), ...(before ? { id: LessThan(before) } : {}) },
       order: { id: 'DESC' },
       take: pageSize(first),
     });

@@ -35,6 +35,10 @@ export class Client {
   @Column({ name: 'retention_years', type: 'tinyint', unsigned: true, default: 5 })
   retentionYears!: number;
 
+  /** While true, retention deletes nothing of the client's archive (DESIGN S5). */
+  @Column({ name: 'legal_hold', type: 'boolean', default: false })
+  legalHold!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
 

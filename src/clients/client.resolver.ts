@@ -21,7 +21,7 @@ export class ClientResolver {
     @Args(() => PageArgs) paging: PageArgs,
     @Arg('filter', () => ClientFilterInput, { nullable: true, description: 'Which clients: the tab, a search, one partner.' }) filter?: ClientFilterInput | null,
   ) {
-    const page = await ctx.services.clients.list(ctx.viewer, filter ?? {}, pageRequest(paging));
+    const page = await ctx.services.clients.list(ctx.viewer, filter ?? {}, pageRequest(paging), ctx.today());
     ctx.loaders.primeClients(page.items);
     return toConnection(page);
   }

@@ -47,6 +47,12 @@ export class ClientType extends NodeInterface {
   @Field(() => Int, { description: 'The month (1-12) the fiscal year starts in.' })
   fiscalYearStartMonth!: number;
 
+  @Field(() => Int, { description: 'Years the archive is kept after the end of each fiscal year (at least 5).' })
+  retentionYears!: number;
+
+  @Field({ description: "While true, nothing of the client's archive is deleted." })
+  legalHold!: boolean;
+
   @Field(() => UserType, { nullable: true, description: 'The one user who receives the system\'s notices about the client.' })
   subscriptionAdmin!: UserType | null;
 

@@ -11,6 +11,8 @@ export const DEFAULT_UPLOAD_MAX_BYTES = 200 * 1024 * 1024;
 export const DEFAULT_UPLOAD_URL_TTL_SECONDS = 3600;
 /** A READY export can be downloaded this long (DESIGN S9): seven days. */
 export const DEFAULT_EXPORT_TTL_SECONDS = 7 * 24 * 3600;
+/** Days before the yearly retention deletes a folder that its client's administrators are told (ARCHIVE_EXPIRY_NOTICE_DAYS). */
+export const DEFAULT_EXPIRY_NOTICE_DAYS = 90;
 
 /** Configuration from the environment, validated once at start-up (contract: Configuration). */
 export interface Config {
@@ -58,6 +60,8 @@ export interface Config {
   archiveUploadContentTypes: string[];
   /** How long a READY export can be downloaded, in seconds (ARCHIVE_EXPORT_TTL). */
   archiveExportTtlSeconds: number;
+  /** Days before the yearly retention deletes a folder that ARCHIVE_EXPIRING goes out (ARCHIVE_EXPIRY_NOTICE_DAYS). */
+  archiveExpiryNoticeDays: number;
   smtpUrl: string | null;
   /** Sender of notification e-mails (SMTP_FROM). */
   smtpFrom: string;
@@ -219,6 +223,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   const archiveUploadUrlTtlSeconds = seconds('ARCHIVE_UPLOAD_URL_TTL', DEFAULT_UPLOAD_URL_TTL_SECONDS, 7 * 24 * 3600);
   const archiveExportTtlSeconds = seconds('ARCHIVE_EXPORT_TTL', DEFAULT_EXPORT_TTL_SECONDS, 366 * 24 * 3600);
+  const noticeDaysText = env.ARCHIVE_EXPIRY_NOTICE_DAYS;
+  let archiveExpiryNoticeDays = DEFAULT_EXPIRY_NOTICE_DAYS;
+  if (noticeDaysText !== undefined && noticeDaysText !== '') {
+    if (/^\d{1,3}$/.test(noticeDaysText) && Number(noticeDaysText) >= 1 && Number(noticeDaysText) <= 365) archiveExpiryNoticeDays = Number(noticeDaysText);
+    else problems.push(`ARCHIVE_EXPIRY_NOTICE_DAYS must be a number of days from 1 to 365 (got "${noticeDaysText.slice(0, 40)}")`);
+  }
   const maxBytesText = env.ARCHIVE_UPLOAD_MAX_BYTES;
   let archiveUploadMaxBytes = DEFAULT_UPLOAD_MAX_BYTES;
   if (maxBytesText !== undefined && maxBytesText !== '') {
@@ -330,6 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     archiveUploadMaxBytes,
     archiveUploadContentTypes: archiveUploadContentTypes.map((t) => baseContentType(t) ?? t),
     archiveExportTtlSeconds,
+    archiveExpiryNoticeDays,
     smtpUrl,
     smtpFrom,
     logLevel,

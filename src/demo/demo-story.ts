@@ -97,7 +97,7 @@ export async function tellDemoStory({ config, dataSource, logger, clock }: DemoS
     const tasks = await dataSource.getRepository(ScheduledTask).findBy({ relationshipId });
     const generationFirst = (task: ScheduledTask) => (task.kind === TaskKind.GENERATE_MANDATORY_DATA ? 0 : 1);
     for (const task of tasks.sort((a, b) => generationFirst(a) - generationFirst(b))) {
-      const outcome = await runTask({ dataSource, clock: past, logger, audit: then.services.audit }, task.id, {
+      const outcome = await runTask({ dataSource, clock: past, logger, audit: then.services.audit, notices: then.services.notices }, task.id, {
         maxAttempts: DEFAULT_TASK_ATTEMPTS,
         generator: then.mandatoryDataGenerator,
       });

@@ -51,7 +51,7 @@ async function findNode(ctx: RequestContext, id: string): Promise<object | null>
     case 'ArchiveDocument': {
       const document = await repository.getRepository(ArchiveDocument).findOneBy({ id: ref.id });
       const relationship = document && (await loaders.relationships.load(document.relationshipId));
-      return relationship && visibility.canSeeArchiveDocument(viewer, relationship) ? document : null;
+      return relationship && (await visibility.seesArchiveDocuments(repository.manager, viewer, relationship, ctx.today())) ? document : null;
     }
     case 'Notification': {
       const notification = await repository.getRepository(Notification).findOneBy({ id: ref.id });

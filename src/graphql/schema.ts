@@ -1,12 +1,14 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync, NonEmptyArray } from 'type-graphql';
 import { ArchiveDocumentResolver, ArchiveResolver } from '../archive/archive.resolver';
+import { ArchiveDocumentRetentionResolver } from '../archive/retention.resolver';
 import { ArchiveExportResolver, ArchiveTransferMutations, ArchiveUploadResolver, RelationshipPackageResolver } from '../archive/transfers.resolver';
 import { AuditEventResolver, ClientAuditResolver } from '../audit/audit.resolver';
 import { ViewerResolver } from '../auth/viewer.resolver';
+import { ClientRetentionMutations } from '../clients/client-retention.resolver';
 import { ClientExtensionResolver, ClientResolver, ClientUserResolver } from '../clients/client.resolver';
 import { ApiKeyResolver, IntegrationMutations, PartnerIntegrationsResolver, WebhookDeliveryResolver, WebhookEndpointResolver } from '../integrations/integrations.resolver';
-import { NotificationResolver } from '../notifications/notification.resolver';
+import { NotificationMutations, NotificationResolver } from '../notifications/notification.resolver';
 import { PartnerMembershipResolver, PartnerResolver, UserResolver } from '../partners/partner.resolver';
 import { ClientRelationshipsResolver, CustomerRelationshipResolver } from '../relationships/relationship.resolver';
 import { RelationshipMutations } from '../relationships/relationship.mutations';
@@ -30,11 +32,14 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CustomerRelationshipResolver,
   ArchiveResolver,
   ArchiveDocumentResolver,
+  ArchiveDocumentRetentionResolver,
+  ClientRetentionMutations,
   ArchiveTransferMutations,
   ArchiveUploadResolver,
   ArchiveExportResolver,
   RelationshipPackageResolver,
   NotificationResolver,
+  NotificationMutations,
   RelationshipMutations,
   ClientAuditResolver,
   ClientRelationshipsResolver,

@@ -14,6 +14,7 @@ registerEnumType(WarningCode, {
     RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD: { description: 'The responsibility period lies partly outside the partner period.' },
     USERS_IN_OTHER_PARTNERS: { description: 'Users who lose access are also members of another partner.' },
     DERIVED_SAFT_GROUPINGS: { description: "Accounts whose SAF-T grouping was derived from the account number, not given by the books: check them before the generation date." },
+    SUBSCRIPTION_ADMIN_LEAVING: { description: "The subscription administrator is one of the ending partner's users and no new one was named: the role stays with that user, whose access is kept for it alone after the generation date, until it is handed over." },
   },
 });
 
@@ -41,6 +42,7 @@ registerEnumType(UserErrorCode, {
     UPLOAD_INCOMPLETE: { description: 'Nothing, or not all of it, was received for the upload.' },
     UPLOAD_EXPIRED: { description: "The upload's time ran out." },
     INVALID_FISCAL_YEAR: { description: "The fiscal year is not one this relationship's archive can hold, or its folder has been deleted." },
+    INVALID_RETENTION: { description: 'A retention shorter than the law allows.' },
     INVALID_URL: { description: 'The URL is not one the server will call (scheme, private address, credentials in it).' },
   },
 });

@@ -21,6 +21,10 @@ export interface ImportClient {
   partner: string | null;
   partnerSince: string | null;
   fiscalYearStartMonth: number;
+  /** Years the archive is kept (at least 5); null: as it is (5 for a new client). */
+  retentionYears: number | null;
+  /** A legal hold that stops the archive's deletion; null: as it is (none for a new client). */
+  legalHold: boolean | null;
   subscriptionAdmin: string | null;
   access: ImportAccess[];
   extensions: ImportExtension[];
@@ -128,6 +132,12 @@ export function parseImportFile(json: unknown): ImportFile {
     if (!o) return [];
     const fiscal = o.fiscalYearStartMonth ?? 1;
     if (!Number.isInteger(fiscal) || (fiscal as number) < 1 || (fiscal as number) > 12) fail(`${path}.fiscalYearStartMonth`, 'must be a month 1-12');
+    const retentionYears = o.retentionYears ?? null;
+    if (retentionYears !== null && (!Number.isInteger(retentionYears) || (retentionYears as number) < 5 || (retentionYears as number) > 100)) {
+      fail(`${path}.retentionYears`, 'must be a number of years from 5 to 100');
+    }
+    const legalHold = o.legalHold ?? null;
+    if (legalHold !== null && typeof legalHold !== 'boolean') fail(`${path}.legalHold`, 'must be true or false');
     const partnerSince = optionalText(o, 'partnerSince', path, 10);
     if (partnerSince && !isValidDate(partnerSince)) fail(`${path}.partnerSince`, 'must be a date YYYY-MM-DD');
     const partner = optionalText(o, 'partner', path, 64, ID, ID_HINT);
@@ -150,6 +160,8 @@ export function parseImportFile(json: unknown): ImportFile {
       partner,
       partnerSince,
       fiscalYearStartMonth: fiscal as number,
+      retentionYears: retentionYears as number | null,
+      legalHold: legalHold as boolean | null,
       subscriptionAdmin: optionalText(o, 'subscriptionAdmin', path, 64, ID, ID_HINT),
       access: list(o.access, `${path}.access`).flatMap((a, j) => {
         const ap = `${path}.access[${j}]`;

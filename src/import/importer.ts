@@ -118,7 +118,17 @@ export async function importFile(deps: ImportDeps, file: ImportFile): Promise<Im
     const known = new Set((await uow.repo(Client).find({ select: { id: true }, where: { id: In(file.clients.map((c) => c.id)) } })).map((c) => c.id));
     for (const c of file.clients) {
       if (known.has(c.id)) {
-        await uow.repo(Client).update({ id: c.id }, { name: c.name, organizationNumber: c.organizationNumber, fiscalYearStartMonth: c.fiscalYearStartMonth });
+        // Retention and legal hold only when the file gives them: what was set through the API stays otherwise (S5).
+        await uow.repo(Client).update(
+          { id: c.id },
+          {
+            name: c.name,
+            organizationNumber: c.organizationNumber,
+            fiscalYearStartMonth: c.fiscalYearStartMonth,
+            ...(c.retentionYears !== null ? { retentionYears: c.retentionYears } : {}),
+            ...(c.legalHold !== null ? { legalHold: c.legalHold } : {}),
+          },
+        );
       } else {
         await uow.repo(Client).insert({
           id: c.id,
@@ -127,6 +137,8 @@ export async function importFile(deps: ImportDeps, file: ImportFile): Promise<Im
           partnerId: c.partner,
           partnerSince: c.partnerSince,
           fiscalYearStartMonth: c.fiscalYearStartMonth,
+          retentionYears: c.retentionYears ?? 5,
+          legalHold: c.legalHold ?? false,
           subscriptionAdminUserId: null,
         });
       }

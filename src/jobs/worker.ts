@@ -6,6 +6,7 @@ import { applyRetention } from '../archive/retention';
 import { copyToBackup } from '../archive/backup';
 import { CopyMismatchError } from '../archive/archive-storage';
 import { verifyArchive, type FixitySummary } from '../archive/fixity';
+import { notifyExpiringArchives } from '../archive/retention-notices';
 import type { Opened } from '../boot';
 import { BUSINESS_ZONE, osloToday } from '../common/clock';
 import { createMailer, Mailer, sendNotificationEmail } from '../notifications/email';
@@ -55,6 +56,9 @@ const SWEEP_SCHEDULER_ID = 'sweep';
 /** Retention (DESIGN S5) runs yearly at 00:00 on 1 January, Europe/Oslo. */
 const RETENTION_SCHEDULER_ID = 'archive-retention';
 const RETENTION_SCHEDULE = { pattern: '0 0 1 1 *', tz: BUSINESS_ZONE };
+/** The administrators of clients whose archive folders retention will delete soon are told daily, 06:00 Europe/Oslo (S11). */
+const EXPIRY_NOTICES_SCHEDULER_ID = 'archive-expiry-notices';
+const EXPIRY_NOTICES_SCHEDULE = { pattern: '0 6 * * *', tz: BUSINESS_ZONE };
 /** Expired uploads and exports are removed every ten minutes (DESIGN S8, S9). */
 const ARCHIVE_CLEANUP_SCHEDULER_ID = 'archive-cleanup';
 export const ARCHIVE_CLEANUP_EVERY_MS = 10 * 60_000;
@@ -88,7 +92,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     stalledInterval: options.stalledIntervalMs ?? Math.floor((options.lockDurationMs ?? 30_000) / 2),
   };
   const readyAt = (job: Job) => job.timestamp + (job.delay ?? 0);
-  const taskDeps = { dataSource, clock, logger, audit: services.audit, webhookEvents: services.webhookEvents };
+  const taskDeps = { dataSource, clock, logger, audit: services.audit, notices: services.notices, webhookEvents: services.webhookEvents };
   // Webhook deliveries (docs/integrations.md): rows are the truth; each try is a job.
   const webhooks = startWebhookWorker(config, {
     dataSource, clock, logger, secrets: services.integrationSecrets, notifications: services.notifications,
@@ -262,6 +266,9 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     QUEUE.maintenance,
     async (job) => {
       if (job.name === ARCHIVE_CLEANUP_SCHEDULER_ID) return cleanUpArchiveNow();
+      if (job.name === EXPIRY_NOTICES_SCHEDULER_ID) {
+        return notifyExpiringArchives({ dataSource, notices: services.notices, logger }, osloToday(clock), config.archiveExpiryNoticeDays);
+      }
       if (job.name !== 'retention') return sweepNow();
       const result = await applyRetention({ dataSource, storage: services.archiveStorage, backup: services.archiveBackupStorage, audit: services.audit, logger }, osloToday(clock));
       logger.info({ ...result }, 'archive retention applied');
@@ -280,6 +287,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   } else {
     await fixityQueue.removeJobScheduler(FIXITY_SCHEDULER_ID);
   }
+  await maintenance.upsertJobScheduler(EXPIRY_NOTICES_SCHEDULER_ID, EXPIRY_NOTICES_SCHEDULE, { name: EXPIRY_NOTICES_SCHEDULER_ID, data: {} });
 
   for (const worker of [tasks, emails, exportWorker, sweeper, fixityWorker, ...(backupWorker ? [backupWorker] : [])]) {
     worker.on('error', (err) => logger.warn({ err, queue: worker.name }, 'worker error'));

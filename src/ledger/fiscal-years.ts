@@ -23,6 +23,14 @@ export function keepUntil(fiscalYearEnd: string, retentionYears: number = MINIMU
   return DateTime.fromISO(fiscalYearEnd, { zone: 'UTC' }).plus({ years }).toISODate()!;
 }
 
+/**
+ * The first day the yearly retention job (00:00 on 1 January, DESIGN S5) may delete a document: the first 1 January
+ * after `keepUntil`.
+ */
+export function firstDeletionDay(fiscalYearEnd: string, retentionYears: number = MINIMUM_RETENTION_YEARS): string {
+  return `${Number(keepUntil(fiscalYearEnd, retentionYears).slice(0, 4)) + 1}-01-01`;
+}
+
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }

@@ -12,6 +12,11 @@ const SUBJECTS: Record<NotificationKind, string> = {
   [NotificationKind.SUBSCRIPTION_ADMIN_RECEIVED]: 'You are now the subscription administrator of a client',
   [NotificationKind.ARCHIVE_EXPORT_READY]: 'Your archive export can be downloaded',
   [NotificationKind.ARCHIVE_DOCUMENT_DAMAGED]: 'An archive document is damaged',
+  [NotificationKind.RELATIONSHIP_ENDED]: 'A customer relationship has been ended',
+  [NotificationKind.RELATIONSHIP_ENDING_CHANGED]: 'A pending ending was changed or cancelled',
+  [NotificationKind.ARCHIVE_GENERATED]: 'The mandatory accounting data is in the archive',
+  [NotificationKind.ARCHIVE_GENERATION_FAILED]: 'Generating the mandatory accounting data failed',
+  [NotificationKind.ARCHIVE_EXPIRING]: 'Archive documents will be deleted soon',
   [NotificationKind.WEBHOOK_ENDPOINT_DISABLED]: 'A webhook endpoint was disabled',
 };
 

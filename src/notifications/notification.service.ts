@@ -1,4 +1,7 @@
+import { In, IsNull } from 'typeorm';
 import type { Clock } from '../common/clock';
+import { localIdOf } from '../common/global-id';
+import { Refusal, refusal, UserErrorCode } from '../common/refusals';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { EmailTrigger } from './email-trigger';
 import { Notification, NotificationKind } from './notification.entity';
@@ -8,6 +11,8 @@ export interface NotificationDraft {
   kind: NotificationKind;
   message: string;
   clientId?: string | null;
+  /** The event reported, unique per user: a second notice with the same key is not written (nor e-mailed). */
+  dedupeKey?: string | null;
 }
 
 /**
@@ -25,16 +30,57 @@ export class NotificationService {
     const createdAt = this.clock.now();
     const ids: string[] = [];
     for (const d of drafts) {
-      const inserted = await uow
+      const insert = uow
         .repo(Notification)
         .createQueryBuilder()
         .insert()
-        .values({ userId: d.userId, kind: d.kind, message: d.message, clientId: d.clientId ?? null, createdAt, readAt: null, emailSentAt: null })
-        .updateEntity(false)
-        .execute();
-      ids.push(String(inserted.raw.insertId));
+        .values({
+          userId: d.userId,
+          kind: d.kind,
+          message: d.message.length > 1000 ? `${d.message.slice(0, 999)}…` : d.message,
+          clientId: d.clientId ?? null,
+          createdAt,
+          readAt: null,
+          emailSentAt: null,
+          dedupeKey: d.dedupeKey ?? null,
+        })
+        .updateEntity(false);
+      // A notice whose event was reported to this user before is left out (the unique key on user and dedupe key).
+      const inserted = await (d.dedupeKey ? insert.orIgnore() : insert).execute();
+      if (Number(inserted.raw.affectedRows ?? 1) > 0 && Number(inserted.raw.insertId) > 0) ids.push(String(inserted.raw.insertId));
     }
     if (ids.length > 0) uow.onCommit(() => this.emailTrigger.sync(ids));
     return ids;
   }
+
+  /**
+   * Marks the user's notifications read (S6): those with the given global ids, or all unread ones. An id that is not
+   * one of the user's notifications is NOT_FOUND and nothing is marked. Marking one twice keeps its first time.
+   */
+  async markRead(uow: UnitOfWork, userId: string, input: { ids?: string[] | null; all?: boolean | null }): Promise<MarkReadResult> {
+    const now = this.clock.now();
+    if (input.all) {
+      const result = await uow.repo(Notification).update({ userId, readAt: IsNull() }, { readAt: now });
+      return { notifications: [], markedCount: result.affected ?? 0, userErrors: [] };
+    }
+    const ids = (input.ids ?? []).map((id) => localIdOf(id, 'Notification'));
+    const valid = ids.filter((id): id is string => id !== null && /^\d{1,20}$/.test(id));
+    const found = valid.length ? await uow.repo(Notification).find({ where: { id: In(valid), userId } }) : [];
+    const mine = new Set(found.map((n) => String(n.id)));
+    const errors: Refusal[] = ids.flatMap((id, index) => (id && mine.has(id) ? [] : [refusal(UserErrorCode.NOT_FOUND, 'No such notification.', ['input', 'ids', String(index)])]));
+    if (errors.length > 0) return { notifications: [], markedCount: 0, userErrors: errors };
+    const unread = found.filter((n) => n.readAt === null);
+    if (unread.length > 0) await uow.repo(Notification).update({ id: In(unread.map((n) => n.id)) }, { readAt: now });
+    for (const n of unread) n.readAt = now;
+    const order = new Map(ids.map((id, i) => [id, i]));
+    return { notifications: found.sort((a, b) => order.get(String(a.id))! - order.get(String(b.id))!), markedCount: unread.length, userErrors: [] };
+  }
+}
+
+export interface MarkReadResult {
+  /** The notifications named, as marked; none when all were marked. */
+  notifications: Notification[];
+  /** How many were unread and are now read. */
+  markedCount: number;
+  userErrors: Refusal[];
 }

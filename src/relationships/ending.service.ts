@@ -8,10 +8,12 @@ import { ClientExtension } from '../clients/client-extension.entity';
 import { Client } from '../clients/client.entity';
 import { Clock, osloMidnight, osloToday } from '../common/clock';
 import { refusalAsError } from '../common/domain-errors';
+import { ArchivedFiscalYear, fiscalYearsToArchive } from '../ledger/fiscal-years';
 import { localIdOf } from '../common/global-id';
-import { noSuchClient, Refusal, refusal, refused, UserErrorCode, Warning } from '../common/refusals';
+import { noSuchClient, Refusal, refusal, refused, UserErrorCode, Warning, WarningCode } from '../common/refusals';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import type { ClientNotices } from '../notifications/client-notices';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
 import { ScheduledTask, TaskKind, TaskState } from '../tasks/scheduled-task.entity';
@@ -61,6 +63,35 @@ interface StoredEnding {
   warnings: Warning[];
 }
 
+/** An ending the preview is asked to check, without the client (E13): the fields of `EndRelationshipInput`. */
+export type EndingProposal = Omit<EndRelationshipInput, 'clientId' | 'idempotencyKey'>;
+
+/** What a proposed ending would get: its refusals, its warnings and the fiscal years it would generate (E13). */
+export interface ProposalCheck {
+  userErrors: Refusal[];
+  warnings: Warning[];
+  fiscalYears: ArchivedFiscalYear[];
+}
+
+/** The result of a batch ending: one result per item, in order, or why none was tried (E15). */
+export interface BatchEndingResult {
+  results: EndRelationshipResult[];
+  userErrors: Refusal[];
+}
+
+/** At most this many items in one batch ending or batch preview (E15). */
+export const MAX_BATCH_ITEMS = 100;
+
+/** How many items of a batch ending run at once: each takes a connection and locks only its own client (E11). */
+const BATCH_CONCURRENCY = 4;
+
+/** One client of a batch preview: its preview, or why there is none (E13, E15). */
+export interface EndingPreviewItem {
+  clientId: string;
+  preview: EndingPreview | null;
+  userErrors: Refusal[];
+}
+
 export interface EndingPreview {
   client: Client;
   partner: Partner;
@@ -73,6 +104,8 @@ export interface EndingPreview {
   subscriptionAdminCandidates: User[];
   partnerOwnedExtensions: ClientExtension[];
   warnings: Warning[];
+  /** The check of the proposed ending, when one was given. */
+  proposal: ProposalCheck | null;
 }
 
 /** The client's accounts whose SAF-T grouping was derived, not given (from the ledger), read through `manager`. */
@@ -94,6 +127,7 @@ export class EndingService {
     private readonly subscriptionAdmin: SubscriptionAdminService,
     private readonly taskTrigger: TaskTrigger,
     private readonly derivedGroupings: DerivedGroupingLookup,
+    private readonly notices: ClientNotices,
     private readonly webhookEvents?: WebhookEvents,
   ) {}
 
@@ -113,16 +147,36 @@ export class EndingService {
 
   /**
    * E13: what ending would do, changing nothing, read through `manager` (no transaction: nothing is written). Refusals
-   * are top-level errors (the contract's result is non-null).
+   * are top-level errors (the contract's result is non-null). With a proposed ending, also what that ending would get.
    */
-  async preview(manager: EntityManager, viewer: Viewer, clientGlobalId: string): Promise<EndingPreview> {
+  async preview(manager: EntityManager, viewer: Viewer, clientGlobalId: string, proposal?: EndingProposal | null): Promise<EndingPreview> {
+    const found = await this.previewOrRefusal(manager, viewer, clientGlobalId, osloToday(this.clock), proposal ?? null);
+    if ('code' in found) throw refusalAsError(found);
+    return found;
+  }
+
+  /**
+   * E13, E15: the previews of 1..100 clients, each with its own refusal (NOT_FOUND, FORBIDDEN, ...), in the order
+   * asked, so one page can confirm a batch ending.
+   */
+  async previews(manager: EntityManager, viewer: Viewer, clientGlobalIds: string[]): Promise<EndingPreviewItem[]> {
     const today = osloToday(this.clock);
+    const items: EndingPreviewItem[] = [];
+    for (const [index, clientId] of clientGlobalIds.entries()) {
+      const found = await this.previewOrRefusal(manager, viewer, clientId, today, null);
+      if ('code' in found) items.push({ clientId, preview: null, userErrors: [{ ...found, field: ['clientIds', String(index)] }] });
+      else items.push({ clientId, preview: found, userErrors: [] });
+    }
+    return items;
+  }
+
+  private async previewOrRefusal(manager: EntityManager, viewer: Viewer, clientGlobalId: string, today: string, proposal: EndingProposal | null): Promise<EndingPreview | Refusal> {
     const clientId = localIdOf(clientGlobalId, 'Client');
     const client = clientId ? await manager.getRepository(Client).findOneBy({ id: clientId }) : null;
-    if (!client) throw refusalAsError(noSuchClient());
+    if (!client) return noSuchClient();
     const [relationships, accesses] = await Promise.all([relationshipsOf(manager, client.id), accessesOf(manager, client.id)]);
     const refusedToEnd = await this.refusalToEnd(manager, viewer, client, relationships, today);
-    if (refusedToEnd) throw refusalAsError(refusedToEnd);
+    if (refusedToEnd) return refusedToEnd;
     const partnerId = client.partnerId!;
 
     const deactivations = accesses.filter((a) => a.viaPartnerId === partnerId && !a.deactivatedAt);
@@ -136,10 +190,23 @@ export class EndingService {
     const candidateIds = accesses.filter((a) => subscriptionAdminProblem(a, client, today, partnerId) === null).map((a) => a.userId);
     const candidates = candidateIds.length ? await manager.getRepository(User).find({ where: { id: In(candidateIds) }, order: { name: 'ASC', id: 'ASC' } }) : [];
     const active = relationships.find((r) => r.status === RelationshipStatus.ACTIVE && r.partnerId === partnerId);
+    const partnerPeriodStart = active?.partnerPeriodStart ?? client.partnerSince;
+    let checked: ProposalCheck | null = null;
+    if (proposal) {
+      // The same checks and warnings the ending would give, with the fields named as the proposal's.
+      const { errors } = this.checkInput(client, accesses, proposal, today, partnerId);
+      const holderLeaves = holder !== undefined && deactivations.some((a) => a.id === holder.id);
+      checked = {
+        userErrors: errors.map((e) => ({ ...e, field: e.field && ['proposal', ...e.field.slice(1)] })),
+        warnings: errors.length > 0 ? [] : this.endingWarnings(proposal, partnerPeriodStart, today, otherMembers.size, derived, holderLeaves),
+        fiscalYears:
+          errors.length > 0 ? [] : fiscalYearsToArchive(proposal.responsibilityFrom, proposal.responsibilityTo, client.fiscalYearStartMonth, proposal.generationDate),
+      };
+    }
     return {
       client,
       partner,
-      partnerPeriodStart: active?.partnerPeriodStart ?? client.partnerSince,
+      partnerPeriodStart,
       earliestGenerationDate: earliestGenerationDate(today),
       latestGenerationDate: latestGenerationDate(today),
       deactivations,
@@ -148,7 +215,50 @@ export class EndingService {
       subscriptionAdminCandidates: candidates,
       partnerOwnedExtensions: extensions,
       warnings: derivedGroupingWarnings(derived),
+      proposal: checked,
     };
+  }
+
+  /** E2, E3, E5: the field errors of an ending's input, all together, and the access that would take the role. */
+  private checkInput(client: Client, accesses: ClientAccess[], input: EndingProposal, today: string, partnerId: string): { errors: Refusal[]; nextHolder?: ClientAccess } {
+    const errors = [
+      ...checkResponsibilityPeriod(input.responsibilityFrom, input.responsibilityTo, input.generationDate),
+      ...checkGenerationDate(input.generationDate, today),
+    ];
+    let nextHolder: ClientAccess | undefined;
+    if (input.newSubscriptionAdminUserId != null) {
+      const field = ['input', 'newSubscriptionAdminUserId'];
+      const holder = accesses.find((a) => a.userId === client.subscriptionAdminUserId);
+      const userId = localIdOf(input.newSubscriptionAdminUserId, 'User');
+      nextHolder = accesses.find((a) => a.userId === userId);
+      const problem =
+        holder?.viaPartnerId !== partnerId
+          ? "The subscription administrator is not one of the partner's users; the role stays where it is."
+          : subscriptionAdminProblem(nextHolder, client, today, partnerId);
+      if (problem) errors.push(refusal(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, field));
+    }
+    return { errors, nextHolder };
+  }
+
+  /** E2, E8, E16 and the books: the warnings an accepted ending gets. */
+  private endingWarnings(input: EndingProposal, partnerPeriodStart: string | null, today: string, usersInOtherPartners: number, derived: string[], holderLeaves: boolean): Warning[] {
+    const warnings = periodWarnings(input.responsibilityFrom, input.responsibilityTo, partnerPeriodStart, today);
+    if (usersInOtherPartners > 0) {
+      warnings.push({
+        code: USERS_IN_OTHER_PARTNERS,
+        message: `${usersInOtherPartners} of the users losing access are members of another partner; their access ends on this client only.`,
+      });
+    }
+    if (holderLeaves && input.newSubscriptionAdminUserId == null) {
+      // E16: the role is not handed over with the ending; say what that means.
+      warnings.push({
+        code: WarningCode.SUBSCRIPTION_ADMIN_LEAVING,
+        message:
+          "The subscription administrator is one of the partner's users losing access, and no new one was named. The role stays with that user: from the generation date their access is kept for the role alone, and the client's notices go to them, until the role is handed over (from the archive before the generation date, or by the client's administrators).",
+      });
+    }
+    warnings.push(...derivedGroupingWarnings(derived));
+    return warnings;
   }
 
   /** E8: which of these users are members of a partner other than the ending one. */
@@ -175,6 +285,29 @@ export class EndingService {
     });
   }
 
+  /**
+   * E15: ends 1..100 relationships in one call. Each item runs through `endOne` — the single mutation's own unit of
+   * work, so the same rules, locks and idempotency keys — a few at a time; one item's refusal does not stop the others,
+   * and the results come back in the items' order, each refusal's field pointing at its item. More than 100 items:
+   * TOO_MANY_ITEMS, nothing done.
+   */
+  async endMany(items: EndRelationshipInput[], endOne: (item: EndRelationshipInput) => Promise<EndRelationshipResult>): Promise<BatchEndingResult> {
+    if (items.length === 0 || items.length > MAX_BATCH_ITEMS) {
+      return { results: [], userErrors: [refusal(UserErrorCode.TOO_MANY_ITEMS, `One call takes 1 to ${MAX_BATCH_ITEMS} items; this one has ${items.length}.`, ['input', 'items'])] };
+    }
+    const results: EndRelationshipResult[] = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < items.length; i = next++) {
+        const result = await endOne(items[i]);
+        const where = ['input', 'items', String(i)];
+        results[i] = { ...result, userErrors: result.userErrors.map((e) => ({ ...e, field: e.field ? [...where, ...e.field.slice(1)] : where })) };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, items.length) }, worker));
+    return { results, userErrors: [] };
+  }
+
   /** `end` once the client row is locked and the call is known to be a first one. */
   private async endLocked(uow: UnitOfWork, caller: Caller, client: Client, input: EndRelationshipInput): Promise<EndRelationshipResult> {
     const { viewer } = caller;
@@ -186,22 +319,7 @@ export class EndingService {
     const partnerId = client.partnerId!;
     const accesses = await accessesOf(uow.manager, client.id);
 
-    const errors = [
-      ...checkResponsibilityPeriod(input.responsibilityFrom, input.responsibilityTo, input.generationDate),
-      ...checkGenerationDate(input.generationDate, today),
-    ];
-    let nextHolder: ClientAccess | undefined;
-    if (input.newSubscriptionAdminUserId != null) {
-      const field = ['input', 'newSubscriptionAdminUserId'];
-      const holder = accesses.find((a) => a.userId === client.subscriptionAdminUserId);
-      const userId = localIdOf(input.newSubscriptionAdminUserId, 'User');
-      nextHolder = accesses.find((a) => a.userId === userId);
-      const problem =
-        holder?.viaPartnerId !== partnerId
-          ? "The subscription administrator is not one of the partner's users; the role stays where it is."
-          : subscriptionAdminProblem(nextHolder, client, today, partnerId);
-      if (problem) errors.push(refusal(UserErrorCode.INVALID_SUBSCRIPTION_ADMIN, problem, field));
-    }
+    const { errors, nextHolder } = this.checkInput(client, accesses, input, today, partnerId);
     if (errors.length > 0) return refused(NO_ENDING, ...errors);
 
     // E4, all in this transaction. The ACTIVE row written at import (or at linking) becomes the ended relationship.
@@ -258,14 +376,8 @@ export class EndingService {
     if (nextHolder) await this.subscriptionAdmin.handOver(uow, caller, client, accesses, nextHolder, relationship.id);
 
     const otherMembers = await this.membersOfOtherPartners(uow.manager, deactivations.map((a) => a.userId), partnerId);
-    const warnings = periodWarnings(input.responsibilityFrom, input.responsibilityTo, partnerPeriodStart, today);
-    if (otherMembers.size > 0) {
-      warnings.push({
-        code: USERS_IN_OTHER_PARTNERS,
-        message: `${otherMembers.size} of the users losing access are members of another partner; their access ends on this client only.`,
-      });
-    }
-    warnings.push(...derivedGroupingWarnings(await this.derivedGroupings(uow.manager, client.id)));
+    const holderLeaves = client.subscriptionAdminUserId !== null && deactivations.some((a) => a.userId === client.subscriptionAdminUserId);
+    const warnings = this.endingWarnings(input, partnerPeriodStart, today, otherMembers.size, await this.derivedGroupings(uow.manager, client.id), holderLeaves);
 
     await this.audit.record(uow, caller.actor, {
       action: 'RELATIONSHIP_ENDED',
@@ -285,6 +397,9 @@ export class EndingService {
         subscriptionAdminUserId: client.subscriptionAdminUserId,
       },
     });
+
+    // S11: the client hears of it in the same transaction.
+    await this.notices.relationshipEnded(uow, { client, relationship, accesses, deactivations, endedByUserId: viewer.userId, today });
 
     uow.onCommit(() => this.taskTrigger.created(tasks));
     await this.webhookEvents?.relationship(uow, WebhookEventType.RELATIONSHIP_ENDED, relationship, client);

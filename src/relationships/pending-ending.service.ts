@@ -12,6 +12,7 @@ import { idempotencyScope, IdempotencyScope, IdempotencyService, OnceSteps } fro
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { ScheduledTask, TaskState } from '../tasks/scheduled-task.entity';
 import type { TaskTrigger } from '../tasks/task-trigger';
+import type { ClientNotices } from '../notifications/client-notices';
 import { lockClient } from './client-lock';
 import { CustomerRelationship, relationshipsOf, RelationshipStatus } from './customer-relationship.entity';
 import { WebhookEventType } from '../integrations/integration.entities';
@@ -61,6 +62,7 @@ export class PendingEndingService {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly taskTrigger: TaskTrigger,
+    private readonly notices: ClientNotices,
     private readonly webhookEvents?: WebhookEvents,
   ) {}
 
@@ -146,6 +148,7 @@ export class PendingEndingService {
       uow.onCommit(() => this.taskTrigger.sync(tasks));
     }
     await this.audit.record(uow, caller.actor, { action: 'RELATIONSHIP_ENDING_UPDATED', clientId: client.id, relationshipId: relationship.id, before, after });
+    await this.notices.endingChanged(uow, client, relationship, caller.viewer.userId, today, 'updated');
     await this.webhookEvents?.relationship(uow, WebhookEventType.RELATIONSHIP_UPDATED, relationship, client);
     return { relationship, client, userErrors: [] };
   }
@@ -200,6 +203,7 @@ export class PendingEndingService {
       before,
       after: { status: RelationshipStatus.CANCELLED, clientPartnerId: client.partnerId, partnerCodeRestored: relinked, restoredUserIds: restored.map((a) => a.userId) },
     });
+    await this.notices.endingChanged(uow, client, relationship, caller.viewer.userId, osloToday(this.clock), 'cancelled');
     await this.webhookEvents?.relationship(uow, WebhookEventType.RELATIONSHIP_CANCELLED, relationship, client);
     return { relationship, client, userErrors: [] };
   }

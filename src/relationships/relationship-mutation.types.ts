@@ -1,5 +1,5 @@
-import { MaxLength, MinLength } from 'class-validator';
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { ArrayMinSize, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ClientExtensionType, ClientType, ClientUserType } from '../clients/client.types';
 import { DateScalar, YearMonthScalar } from '../graphql/scalars';
 import { UserError, Warning } from '../graphql/user-errors';
@@ -51,6 +51,71 @@ export class EndCustomerRelationshipPayload {
   userErrors!: UserError[];
 }
 
+@InputType('EndCustomerRelationshipsInput', { description: 'Many endings in one call; each item is ended on its own.' })
+export class EndCustomerRelationshipsInput {
+  @Field(() => [EndCustomerRelationshipInput], { description: '1..100 items.' })
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  items!: EndCustomerRelationshipInput[];
+}
+
+@ObjectType('EndCustomerRelationshipsPayload', { description: 'The result of endCustomerRelationships.' })
+export class EndCustomerRelationshipsPayload {
+  @Field(() => [EndCustomerRelationshipPayload], { description: "One result per item, in the items' order; an item's userErrors concern that item alone." })
+  results!: EndCustomerRelationshipPayload[];
+
+  @Field(() => [UserError], { description: 'Errors of the call as a whole (such as TOO_MANY_ITEMS); then nothing was done.' })
+  userErrors!: UserError[];
+}
+
+@InputType('EndCustomerRelationshipProposal', { description: 'An ending for the preview to check, as endCustomerRelationship would take it, without the client.' })
+export class EndCustomerRelationshipProposalInput {
+  @Field(() => YearMonthScalar, { description: 'First month the partner kept the books for.' })
+  responsibilityFrom!: string;
+
+  @Field(() => YearMonthScalar, { description: "Last month the partner kept the books for; not after the generation date's month." })
+  responsibilityTo!: string;
+
+  @Field(() => DateScalar, { description: 'Europe/Oslo date of generation and deactivation: after today, at most 366 days ahead.' })
+  generationDate!: string;
+
+  @Field(() => ID, { nullable: true, description: 'Hand the subscription-administrator role to this user at once.' })
+  newSubscriptionAdminUserId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Remove the extensions the ending partner owns on the client.' })
+  removePartnerOwnedExtensions?: boolean | null;
+}
+
+@ObjectType('ArchivedFiscalYear', { description: 'A fiscal year an ending would generate into the archive, and the part of it the files would cover.' })
+export class ArchivedFiscalYearType {
+  @Field(() => Int, { description: 'The fiscal year, named by the calendar year in which it closes (its folder).' })
+  fiscalYear!: number;
+
+  @Field(() => DateScalar, { description: 'First day of the fiscal year.' })
+  start!: string;
+
+  @Field(() => DateScalar, { description: 'Last day of the fiscal year.' })
+  end!: string;
+
+  @Field(() => DateScalar, { description: 'First day the files cover (inside the responsibility period).' })
+  selectionStart!: string;
+
+  @Field(() => DateScalar, { description: 'Last day the files cover (inside the responsibility period).' })
+  selectionEnd!: string;
+}
+
+@ObjectType('EndCustomerRelationshipProposalCheck', { description: 'What a proposed ending would get, worked out without changing anything.' })
+export class EndCustomerRelationshipProposalCheckType {
+  @Field(() => [UserError], { description: "The refusals the ending would get (fields named as the proposal's); empty when it would be accepted." })
+  userErrors!: UserError[];
+
+  @Field(() => [Warning], { description: 'The warnings the ending would get, when accepted.' })
+  warnings!: Warning[];
+
+  @Field(() => [ArchivedFiscalYearType], { description: 'The fiscal years that would be generated into the archive on the generation date, oldest first; empty when refused.' })
+  fiscalYears!: ArchivedFiscalYearType[];
+}
+
 @ObjectType('EndCustomerRelationshipPreview', { description: 'What ending the client\'s current relationship would do, worked out without changing anything.' })
 export class EndCustomerRelationshipPreviewType {
   @Field(() => ClientType, { description: 'The client.' })
@@ -85,6 +150,21 @@ export class EndCustomerRelationshipPreviewType {
 
   @Field(() => [Warning], { description: "What the partner should check before ending, e.g. accounts whose SAF-T grouping was derived rather than given." })
   warnings!: Warning[];
+
+  @Field(() => EndCustomerRelationshipProposalCheckType, { nullable: true, description: 'What the proposed ending would get; null when none was proposed.' })
+  proposal!: EndCustomerRelationshipProposalCheckType | null;
+}
+
+@ObjectType('EndCustomerRelationshipPreviewItem', { description: 'One client of endCustomerRelationshipPreviews: its preview, or why there is none.' })
+export class EndCustomerRelationshipPreviewItemType {
+  @Field(() => ID, { description: 'The client id as asked.' })
+  clientId!: string;
+
+  @Field(() => EndCustomerRelationshipPreviewType, { nullable: true, description: 'The preview; null when refused.' })
+  preview!: EndCustomerRelationshipPreviewType | null;
+
+  @Field(() => [UserError], { description: 'Why there is no preview (NOT_FOUND, FORBIDDEN, NOT_LINKED_TO_PARTNER, ALREADY_ENDED); empty otherwise.' })
+  userErrors!: UserError[];
 }
 
 @InputType('TransferSubscriptionAdminInput', { description: 'Handing the subscription-administrator role to another user of the client.' })

@@ -1,6 +1,8 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { badUserInput } from '../graphql/api-errors';
 import type { Caller } from '../auth/caller';
 import type { Client } from '../clients/client.entity';
+import { MAX_BATCH_ITEMS } from './ending.service';
 import type { RequestContext } from '../graphql/context';
 import { runMutation } from '../graphql/run-mutation';
 import {
@@ -10,7 +12,11 @@ import {
   ClearUserDeactivationPayload,
   EndCustomerRelationshipInput,
   EndCustomerRelationshipPayload,
+  EndCustomerRelationshipPreviewItemType,
   EndCustomerRelationshipPreviewType,
+  EndCustomerRelationshipProposalInput,
+  EndCustomerRelationshipsInput,
+  EndCustomerRelationshipsPayload,
   LinkClientToPartnerInput,
   LinkClientToPartnerPayload,
   TransferSubscriptionAdminInput,
@@ -33,8 +39,27 @@ function primed<T extends { client?: Client | null }>(ctx: RequestContext, resul
 @Resolver()
 export class RelationshipMutations {
   @Query(() => EndCustomerRelationshipPreviewType, { description: "What ending the client's current relationship would do. Changes nothing." })
-  endCustomerRelationshipPreview(@Arg('clientId', () => ID, { description: 'The client (global id).' }) clientId: string, @Ctx() ctx: RequestContext) {
-    return ctx.services.endings.preview(ctx.runtime.dataSource.manager, ctx.viewer, clientId);
+  endCustomerRelationshipPreview(
+    @Arg('clientId', () => ID, { description: 'The client (global id).' }) clientId: string,
+    @Ctx() ctx: RequestContext,
+    @Arg('proposal', () => EndCustomerRelationshipProposalInput, { nullable: true, description: 'An ending to check as well: the preview then says what it would get (refusals, warnings, fiscal years).' })
+    proposal?: EndCustomerRelationshipProposalInput | null,
+  ) {
+    return ctx.services.endings.preview(ctx.runtime.dataSource.manager, ctx.viewer, clientId, proposal);
+  }
+
+  @Query(() => [EndCustomerRelationshipPreviewItemType], { description: `What ending each client's current relationship would do, in the order asked, each with its own refusal: one confirmation page for endCustomerRelationships. Changes nothing. 1-${MAX_BATCH_ITEMS} clients.` })
+  endCustomerRelationshipPreviews(@Arg('clientIds', () => [ID], { description: `The clients (global ids), 1-${MAX_BATCH_ITEMS}.` }) clientIds: string[], @Ctx() ctx: RequestContext) {
+    if (clientIds.length === 0 || clientIds.length > MAX_BATCH_ITEMS) throw badUserInput(`clientIds takes 1 to ${MAX_BATCH_ITEMS} ids.`, { argument: 'clientIds', reason: 'TOO_MANY_ITEMS' });
+    return ctx.services.endings.previews(ctx.runtime.dataSource.manager, ctx.viewer, clientIds);
+  }
+
+  @Mutation(() => EndCustomerRelationshipsPayload, { description: 'Ends many relationships in one call; each item is its own transaction with its own result.' })
+  async endCustomerRelationships(@Arg('input', () => EndCustomerRelationshipsInput, { description: `1-${MAX_BATCH_ITEMS} endings, each as endCustomerRelationship takes it (with its own idempotency key).` }) input: EndCustomerRelationshipsInput, @Ctx() ctx: RequestContext) {
+    const caller = callerOf(ctx);
+    const batch = await ctx.services.endings.endMany(input.items, (item) => runMutation(ctx, (uow) => ctx.services.endings.end(uow, caller, item)));
+    for (const result of batch.results) primed(ctx, result);
+    return batch;
   }
 
   @Mutation(() => EndCustomerRelationshipPayload, { description: "Ends the client's relationship with its linked partner: the partner code comes off the client, the partner's users keep access until the generation date, and on that date the mandatory accounting data is generated into the partner's archive. Needs CLIENT_ADMIN in the linked partner." })

@@ -8,6 +8,7 @@ import type { RequestContext } from '../graphql/context';
 import type { Partner } from '../partners/partner.entity';
 import type { ScheduledTask } from '../tasks/scheduled-task.entity';
 import type { User } from '../users/user.entity';
+import { UserType } from '../users/user.types';
 import type { CustomerRelationship } from './customer-relationship.entity';
 import { CustomerRelationshipType } from './relationship.types';
 
@@ -37,6 +38,14 @@ export class CustomerRelationshipResolver {
   @FieldResolver()
   async tasks(@Root() relationship: CustomerRelationship, @Ctx() ctx: RequestContext): Promise<ScheduledTask[]> {
     return ctx.loaders.tasksByRelationship.load(relationship.id);
+  }
+
+  @FieldResolver(() => [UserType], {
+    description:
+      "Users of the client who could take the subscription-administrator role by a handover from the archive (transferSubscriptionAdmin), by name: for users with ARCHIVE in the ending partner until the generation date; empty otherwise.",
+  })
+  async subscriptionAdminCandidates(@Root() relationship: CustomerRelationship, @Ctx() ctx: RequestContext): Promise<User[]> {
+    return ctx.services.subscriptionAdmin.candidatesFromArchive(ctx.runtime.dataSource.manager, ctx.viewer, relationship, ctx.today());
   }
 
   @FieldResolver()

@@ -7,13 +7,16 @@ import { Client } from '../clients/client.entity';
 import { Clock, osloToday } from '../common/clock';
 import { localIdOf } from '../common/global-id';
 import { noSuchClient, Refusal, refusal, refused, UserErrorCode } from '../common/refusals';
+import { In, type EntityManager } from 'typeorm';
+import type { Viewer } from '../auth/viewer';
+import { User } from '../users/user.entity';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import { NotificationKind } from '../notifications/notification.entity';
 import type { NotificationService } from '../notifications/notification.service';
 import { PartnerRight } from '../partners/partner-membership.entity';
 import { lockClient } from './client-lock';
-import { relationshipsOf, RelationshipStatus } from './customer-relationship.entity';
+import { CustomerRelationship, relationshipsOf, RelationshipStatus } from './customer-relationship.entity';
 import { linkedSinceEnding } from './ending-rules';
 
 /**
@@ -173,5 +176,21 @@ export class SubscriptionAdminService {
 
     const { grantedAdministrator } = await this.handOver(uow, caller, client, accesses, next!, forEnding);
     return { client, grantedAdministrator, userErrors: [] };
+  }
+
+  /**
+   * E6: the users who could take the role by a handover from the archive — the same check `transfer` makes — for a
+   * user with ARCHIVE in the partner of a pending ending, until its generation date and while the client has not been
+   * linked since (E14), so the archive's dialog can offer them. Empty otherwise. Read through `manager`.
+   */
+  async candidatesFromArchive(manager: EntityManager, viewer: Viewer, relationship: CustomerRelationship, today: string): Promise<User[]> {
+    if (relationship.status !== RelationshipStatus.ENDED || !viewer.hasRight(relationship.partnerId, PartnerRight.ARCHIVE)) return [];
+    if (relationship.generationDate !== null && relationship.generationDate <= today) return [];
+    const client = await manager.getRepository(Client).findOneBy({ id: relationship.clientId });
+    if (!client) return [];
+    const [accesses, relationships] = await Promise.all([accessesOf(manager, client.id), relationshipsOf(manager, client.id)]);
+    if (linkedSinceEnding(relationship, client, relationships)) return [];
+    const ids = accesses.filter((a) => subscriptionAdminProblem(a, client, today, null) === null).map((a) => a.userId);
+    return ids.length ? manager.getRepository(User).find({ where: { id: In(ids) }, order: { name: 'ASC', id: 'ASC' } }) : [];
   }
 }

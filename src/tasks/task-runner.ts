@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR, type AuditService } from '../audit/audit.service';
 import type { Client } from '../clients/client.entity';
-import type { Clock } from '../common/clock';
+import { osloToday, type Clock } from '../common/clock';
 import { DomainError } from '../common/domain-errors';
 import type { Logger } from '../common/logger';
 import { runInTransaction, UnitOfWork } from '../db/unit-of-work';
 import type { MandatoryDataGenerator } from '../archive/mandatory-data';
+import type { ClientNotices } from '../notifications/client-notices';
 import { lockClient } from '../relationships/client-lock';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
 import { WebhookEventType } from '../integrations/integration.entities';
@@ -43,6 +44,8 @@ export interface TaskRunnerDeps {
   logger: Logger;
   /** Records the deactivations and the archiving (DESIGN A4). */
   audit: AuditService;
+  /** Tells the client and the archive that the data is in, or that generation gave up (DESIGN S11). */
+  notices: ClientNotices;
   /** Records ARCHIVE_GENERATED and ARCHIVE_GENERATION_FAILED for the partner's webhooks (docs/integrations.md). */
   webhookEvents?: WebhookEvents;
 }
@@ -117,20 +120,26 @@ export async function runTask(deps: TaskRunnerDeps, taskId: string, options: Tas
       logger.error({ err: error, taskId: task.id, kind: task.kind, attempt: task.attempts, reference }, `task failed with an internal error (reference ${reference})`);
     }
     try {
-      await runInTransaction(dataSource, async (uow) => {
-        const failed = await uow
-          .repo(ScheduledTask)
-          .createQueryBuilder()
-          .update()
-          .set({ state: TaskState.FAILED, lastError: message, finishedAt: clock.now() })
-          .where('id = :id AND state = :running', { id: task.id, running: TaskState.RUNNING })
-          .execute();
-        // The last try of a generation failed: the partner's webhooks hear of it, in the same transaction.
-        if (permanent && failed.affected && task.kind === TaskKind.GENERATE_MANDATORY_DATA && deps.webhookEvents) {
-          const relationship = await uow.repo(CustomerRelationship).findOneBy({ id: task.relationshipId });
-          if (relationship) await deps.webhookEvents.relationship(uow, WebhookEventType.ARCHIVE_GENERATION_FAILED, relationship);
-        }
-      });
+      await runInTransaction(
+        dataSource,
+        async (uow) => {
+          const recorded = await uow
+            .repo(ScheduledTask)
+            .createQueryBuilder()
+            .update()
+            .set({ state: TaskState.FAILED, lastError: message, finishedAt: clock.now() })
+            .where('id = :id AND state = :running', { id: task.id, running: TaskState.RUNNING })
+            .execute();
+          // S11: the last try of a generation failed — the partner's archive users hear of it, with the way out.
+          if (permanent && recorded.affected && task.kind === TaskKind.GENERATE_MANDATORY_DATA) {
+            const relationship = await uow.repo(CustomerRelationship).findOneBy({ id: task.relationshipId });
+            if (relationship) await deps.notices.generationFailed(uow, relationship, task.id, String(task.startedAt?.getTime() ?? task.attempts), message);
+            // And the partner's webhooks (docs/integrations.md).
+            if (relationship) await deps.webhookEvents?.relationship(uow, WebhookEventType.ARCHIVE_GENERATION_FAILED, relationship);
+          }
+        },
+        { logger },
+      );
     } catch (recordError) {
       logger.warn({ err: recordError, taskId: task.id }, 'could not record the failed try (the database may be away)');
     }
@@ -186,6 +195,8 @@ async function finish(
           before: { status: RelationshipStatus.ENDED },
           after: { status: RelationshipStatus.ARCHIVED },
         });
+        // S11: the client and the partner's archive hear that the data is in, once.
+        await deps.notices.archiveGenerated(uow, client, relationship, osloToday(clock));
       }
     },
     { logger },

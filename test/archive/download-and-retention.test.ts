@@ -58,8 +58,16 @@ describe('archive documents: download (A2) and retention (S5)', () => {
     expect(beyond.headers.get('content-range')).toBe(`bytes */${bytes.length}`);
   });
 
-  it('anyone else gets 404 — a partner user without ARCHIVE, another partner, the client\'s own staff, an unknown id', async () => {
-    for (const user of ['u-per', 'u-lars', 'u-ola']) {
+  it('A7: the client\'s own administrator downloads the document too, with the same bytes', async () => {
+    const res = await download('u-ola');
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals((await storedBytes(app, document.storageKey))!)).toBe(true);
+    const node = await app.gql(`query D($id: ID!) { node(id: $id) { ... on ArchiveDocument { fileName downloadPath } } }`, { id: toGlobalId('ArchiveDocument', document.id) }, 'u-ola');
+    expect(node.body.data.node).toEqual({ fileName: document.fileName, downloadPath: `/archive/documents/${toGlobalId('ArchiveDocument', document.id)}` });
+  });
+
+  it('anyone else gets 404 — a partner user without ARCHIVE, another partner, an unknown id', async () => {
+    for (const user of ['u-per', 'u-lars']) {
       const res = await download(user);
       expect({ user, status: res.status }).toEqual({ user, status: 404 });
       expect(res.headers.get('content-disposition')).toBeNull();

@@ -79,9 +79,10 @@ describe('archive folders out as BagIt packages, one or many (S9)', () => {
     });
   });
 
-  it('A2: the package goes to ARCHIVE members of the partner only; without a token 401; an empty folder has no package', async () => {
+  it('A2, A7: the package goes to ARCHIVE members of the partner and to the client\'s own administrator only; without a token 401; an empty folder has no package', async () => {
     const packagePath = await packagePathOf(example);
-    for (const user of ['u-per', 'u-lars', 'u-ola']) expect({ user, status: (await get(packagePath, user)).status }).toEqual({ user, status: 404 });
+    expect((await get(packagePath, 'u-ola')).status).toBe(200);
+    for (const user of ['u-per', 'u-lars']) expect({ user, status: (await get(packagePath, user)).status }).toEqual({ user, status: 404 });
     expect((await get(packagePath, null)).status).toBe(401);
     expect(await packagePathOf(fjellet, 'u-lars')).toBeNull();
     expect((await get(`/archive/packages/${relationshipGid(fjellet)}`, 'u-lars')).status).toBe(404);

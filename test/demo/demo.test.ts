@@ -12,7 +12,7 @@ import { startProduct, until, type ProductProcess } from '../support/product-pro
 
 const ARCHIVE = `{ archive { nodes { status generationDate client { name } tasks { kind state }
   documents { kind fiscalYear downloadPath } } } }`;
-const ADMINISTERED = `{ viewer { administeredClients { name partnerCode relationships { status documents { kind } } } } }`;
+const ADMINISTERED = `{ viewer { administeredClients { name partnerCode relationships { status documents { kind downloadPath } } } } }`;
 
 /** The users the README's "Trying it" names, each for a view of its own. */
 const DEMO_USERS = ['u-kari', 'u-per', 'u-ingrid', 'u-magnus', 'u-lars', 'u-fjord-1', 'u-lofoten-1', 'u-voss-1'];
@@ -118,6 +118,13 @@ describe('the demo shows the whole story (npm start on an empty database)', () =
     const lofotenAdmin = (await gql(first, ADMINISTERED, 'u-lofoten-1')).data.viewer.administeredClients;
     expect(lofotenAdmin).toEqual([{ name: 'Lofoten Sjømat AS', partnerCode: null, relationships: [expect.objectContaining({ status: 'ARCHIVED' })] }]);
     expect(lofotenAdmin[0].relationships[0].documents.length).toBeGreaterThan(0);
+    // ... and downloads it, and is told it is there (ARCHIVE_GENERATED).
+    const own = lofotenAdmin[0].relationships[0].documents.find((d: any) => d.kind === 'SAFT_FINANCIAL');
+    const ownFile = await fetch(new URL(own.downloadPath, first.url), { headers: { authorization: `Bearer ${await tokens.issue('u-lofoten-1')}` } });
+    expect(ownFile.status).toBe(200);
+    expect(await ownFile.text()).toContain('<AuditFile');
+    const told = (await gql(first, '{ viewer { notifications { kind } } }', 'u-lofoten-1')).data.viewer.notifications.map((n: any) => n.kind);
+    expect(told).toEqual(expect.arrayContaining(['RELATIONSHIP_ENDED', 'ARCHIVE_GENERATED']));
     expect((await gql(first, ADMINISTERED, 'u-fjord-1')).data.viewer.administeredClients[0].relationships.map((r: any) => r.status)).toContain('ENDED');
     expect((await gql(first, ADMINISTERED, 'u-voss-1')).data.viewer.administeredClients).toEqual([{ name: 'Voss Eventyr AS', partnerCode: null, relationships: [] }]);
 

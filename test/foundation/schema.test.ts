@@ -22,6 +22,11 @@ describe('schema.graphql', () => {
     expect(out).toContain('keeps the contract');
   });
 
+  (existsSync(contractCheck) ? it : it.skip)('keeps the contract part client-side (the client\'s view, bulk ending, retention, notices)', () => {
+    const out = execFileSync(process.execPath, [contractCheck, '--with=client-side', 'schema.graphql'], { cwd: root, encoding: 'utf8' });
+    expect(out).toContain('keeps the contract');
+  });
+
   it('describes every type, field, argument, input field and enum value', () => {
     const missing: string[] = [];
     for (const type of Object.values(apiSchema().getTypeMap())) {

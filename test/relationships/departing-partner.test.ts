@@ -88,8 +88,8 @@ describe('the departing partner cannot keep or regain access', () => {
     it('an administrator through the ending partner cannot move the role', async () => {
       await app.sql("UPDATE client_accesses SET roles = 'ADMINISTRATOR' WHERE client_id = 'c-fjord' AND user_id = 'u-per'");
       const before = await snapshot(app);
-      // Per no longer sees the client's present through an access the ending dated (A6): to him it does not exist.
-      expect(codes(await transfer('u-eva', 'u-per'))).toEqual(['NOT_FOUND']);
+      // Per still sees the client until the generation date (A8), but the access the ending dated gives him no say.
+      expect(codes(await transfer('u-eva', 'u-per'))).toEqual(['FORBIDDEN']);
       expect(await snapshot(app)).toEqual(before);
     });
 

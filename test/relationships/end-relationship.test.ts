@@ -58,7 +58,7 @@ describe('ending a customer relationship (DESIGN E1-E5, E9, E13)', () => {
       ['Per Hansen', '2027-01-15', true, 'NORDLYS'],
       ['Ingrid Berg', '2027-01-15', true, 'NORDLYS'],
     ]);
-    expect(res.warnings.map((w: any) => w.code)).toEqual(['USERS_IN_OTHER_PARTNERS']);
+    expect(res.warnings.map((w: any) => w.code)).toEqual(['USERS_IN_OTHER_PARTNERS', 'SUBSCRIPTION_ADMIN_LEAVING']);
 
     const rows = await app.sql("SELECT status FROM customer_relationships WHERE client_id = 'c-fjord'");
     expect(rows).toEqual([{ status: 'ENDED' }]); // the import's ACTIVE row became the ended one
@@ -114,13 +114,14 @@ describe('ending a customer relationship (DESIGN E1-E5, E9, E13)', () => {
     expect(await app.sql("SELECT subscription_admin_user_id FROM clients WHERE id = 'c-fjord'")).toEqual([{ subscription_admin_user_id: 'u-eva' }]);
     expect(await app.sql("SELECT roles FROM client_accesses WHERE client_id = 'c-fjord' AND user_id = 'u-eva'")).toEqual([{ roles: 'ADMINISTRATOR' }]);
     const notes = dataOf(await app.gql('{ viewer { notifications { kind message client { name } } } }', {}, 'u-eva')).viewer.notifications;
-    expect(notes.map((n: any) => n.kind).sort()).toEqual(['ADMINISTRATOR_GRANTED', 'SUBSCRIPTION_ADMIN_RECEIVED']);
+    // As the new subscription administrator, Eva also hears of the ending itself (S11).
+    expect(notes.map((n: any) => n.kind).sort()).toEqual(['ADMINISTRATOR_GRANTED', 'RELATIONSHIP_ENDED', 'SUBSCRIPTION_ADMIN_RECEIVED']);
     expect(notes[0].client).toEqual({ name: 'Fjord Bakeri AS' });
   });
 
   it('E5: a user who already is ADMINISTRATOR gets only the subscription notice', async () => {
     dataOf(await app.gql(END, { input: fjordEnding({ newSubscriptionAdminUserId: userId('u-ola') }) }, 'u-kari'));
-    expect(await app.sql("SELECT kind FROM notifications WHERE user_id = 'u-ola'")).toEqual([{ kind: 'SUBSCRIPTION_ADMIN_RECEIVED' }]);
+    expect(await app.sql("SELECT kind FROM notifications WHERE user_id = 'u-ola' ORDER BY id")).toEqual([{ kind: 'SUBSCRIPTION_ADMIN_RECEIVED' }, { kind: 'RELATIONSHIP_ENDED' }]);
   });
 
   it('E9: partner-owned extensions are removed when the input asks for it, and only then', async () => {

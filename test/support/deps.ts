@@ -6,7 +6,7 @@ import type { TestApp } from './test-app';
 /** What the worker hands `runTask`, from a test app's runtime. */
 export function taskRunnerDeps(app: TestApp): TaskRunnerDeps {
   const { dataSource, clock, logger, services } = app.opened.runtime;
-  return { dataSource, clock, logger, audit: services.audit };
+  return { dataSource, clock, logger, audit: services.audit, notices: services.notices };
 }
 
 /** What the CLI hands the task commands, from a test app's runtime. */

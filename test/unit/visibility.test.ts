@@ -57,8 +57,10 @@ describe('who sees an archive document', () => {
     ['ARCHIVE in the ending partner', kariArchive, true],
     ['CLIENT_ADMIN only in the ending partner', kariAdmin, false],
     ['ARCHIVE in another partner', stranger, false],
-  ])('%s', (_, who, sees) => {
-    expect(visibility.canSeeArchiveDocument(who, relationship(RelationshipStatus.ARCHIVED))).toBe(sees);
+    ["the client's administrator, once the relationship has ended (A7)", stranger, true, true],
+  ])('%s', (_, who, sees, isClientAdministrator = false) => {
+    expect(visibility.canSeeArchiveDocument(who, relationship(RelationshipStatus.ARCHIVED), isClientAdministrator)).toBe(sees);
+    expect(visibility.canSeeArchiveDocument(who, relationship(RelationshipStatus.ACTIVE, 'p-other'), isClientAdministrator)).toBe(false);
   });
 });
 

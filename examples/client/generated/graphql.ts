@@ -108,6 +108,8 @@ export type UserErrorCode =
   | 'INVALID_FISCAL_YEAR'
   /** The responsibility period is reversed or ends after the generation month. */
   | 'INVALID_PERIOD'
+  /** A retention shorter than the law allows. */
+  | 'INVALID_RETENTION'
   /** The user cannot take the subscription-administrator role. */
   | 'INVALID_SUBSCRIPTION_ADMIN'
   /** The URL is not one the server will call (scheme, private address, credentials in it). */
@@ -133,6 +135,8 @@ export type WarningCode =
   | 'DERIVED_SAFT_GROUPINGS'
   /** The responsibility period lies partly outside the partner period. */
   | 'RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD'
+  /** The subscription administrator is one of the ending partner's users and no new one was named: the role stays with that user, whose access is kept for it alone after the generation date, until it is handed over. */
+  | 'SUBSCRIPTION_ADMIN_LEAVING'
   /** Users who lose access are also members of another partner. */
   | 'USERS_IN_OTHER_PARTNERS';
 

@@ -6,6 +6,7 @@ import { InstallationKeys1765000000000 } from './1765000000000-installation-keys
 import { ArchiveUploadsAndExports1765100000000 } from './1765100000000-archive-uploads-and-exports';
 import { Integrations1765500000000 } from './1765500000000-integrations';
 import { ArchiveCopies1765300000000 } from './1765300000000-archive-copies';
+import { ClientSide1765400000000 } from './1765400000000-client-side';
 
 /** Every migration, in order. A new one is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   InstallationKeys1765000000000,
   ArchiveUploadsAndExports1765100000000,
   ArchiveCopies1765300000000,
+  ClientSide1765400000000,
   Integrations1765500000000,
 ];
