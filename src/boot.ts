@@ -96,6 +96,8 @@ export async function openRuntime(
     taskTrigger?: RuntimeParts['taskTrigger'];
     emailTrigger?: RuntimeParts['emailTrigger'];
     exportTrigger?: RuntimeParts['exportTrigger'];
+    webhookTrigger?: RuntimeParts['webhookTrigger'];
+    webhookResolver?: RuntimeParts['webhookResolver'];
     backupTrigger?: RuntimeParts['backupTrigger'];
     createMandatoryDataGenerator?: RuntimeParts['createMandatoryDataGenerator'];
     dataSource?: Partial<DataSourceOptions>;
@@ -131,6 +133,8 @@ export async function openRuntime(
     taskTrigger: options.taskTrigger,
     emailTrigger: options.emailTrigger,
     exportTrigger: options.exportTrigger,
+    webhookTrigger: options.webhookTrigger,
+    webhookResolver: options.webhookResolver,
     backupTrigger: options.backupTrigger,
     createMandatoryDataGenerator: options.createMandatoryDataGenerator,
   });

@@ -31,6 +31,7 @@ async function main(mode: Mode): Promise<void> {
     taskTrigger: triggers.taskTrigger,
     emailTrigger: triggers.emailTrigger,
     exportTrigger: triggers.exportTrigger,
+    webhookTrigger: triggers.webhookTrigger,
     backupTrigger: triggers.backupTrigger,
   });
   const { runtime } = opened;

@@ -20,6 +20,11 @@ import { LedgerService } from './ledger/ledger.service';
 import { EmailTrigger, noEmailTrigger } from './notifications/email-trigger';
 import { createRelationshipServices, RelationshipServices } from './relationships/relationship-services';
 import { noTaskTrigger, TaskTrigger } from './tasks/task-trigger';
+import { ApiKeyService } from './integrations/api-keys.service';
+import { IntegrationSecrets } from './integrations/secrets';
+import { WebhookEndpointService } from './integrations/webhook-endpoints.service';
+import { noWebhookTrigger, WebhookEvents, type WebhookTrigger } from './integrations/webhook-events';
+import { systemResolver, type HostResolver } from './integrations/webhook-url';
 
 /** The product's services, built once per process; resolvers and jobs call them. */
 export interface Services extends RelationshipServices {
@@ -39,6 +44,11 @@ export interface Services extends RelationshipServices {
   readonly exports: ArchiveExportService;
   /** A client's retention years and legal hold (S5). */
   readonly retention: ClientRetentionService;
+  /** Partner integrations (docs/integrations.md): API keys, webhook endpoints, webhook events. */
+  readonly integrationSecrets: IntegrationSecrets;
+  readonly apiKeys: ApiKeyService;
+  readonly webhookEndpoints: WebhookEndpointService;
+  readonly webhookEvents: WebhookEvents;
 }
 
 /** Everything a process (API, worker, CLI) runs on: composed once by `createRuntime`, never changed after. */
@@ -56,6 +66,10 @@ export interface Runtime {
   readonly exportTrigger: ExportTrigger;
   /** Queues backup copies of recorded documents after commit (DESIGN S10). */
   readonly backupTrigger: BackupTrigger;
+  /** Queues webhook deliveries after commit. */
+  readonly webhookTrigger: WebhookTrigger;
+  /** Resolves webhook hosts (SSRF checks); the system's DNS unless a test gives another. */
+  readonly webhookResolver: HostResolver;
   /** Generates the mandatory accounting data (S3); the GENERATE_MANDATORY_DATA task calls it. */
   readonly mandatoryDataGenerator: MandatoryDataGenerator;
   readonly services: Services;
@@ -72,6 +86,10 @@ export interface RuntimeParts {
   emailTrigger?: EmailTrigger;
   /** Default: nothing is queued at commit; a worker's sweeper finds the rows. */
   exportTrigger?: ExportTrigger;
+  /** Default: nothing is queued at commit; a worker's sweeper finds the rows. */
+  webhookTrigger?: WebhookTrigger;
+  /** Default: the system's DNS. */
+  webhookResolver?: HostResolver;
   /** Default: nothing is queued at commit; a worker's sweeper finds the rows. */
   backupTrigger?: BackupTrigger;
   /** Makes the generator of mandatory accounting data from the runtime's parts; default the SAF-T generator. */
@@ -90,12 +108,18 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const ledger = new LedgerService(dataSource);
   const archiveStorage = createArchiveStorage(config.archiveStorage);
   const archiveBackupStorage = config.archiveBackup ? createArchiveStorage(config.archiveBackup) : null;
+  const webhookTrigger = parts.webhookTrigger ?? noWebhookTrigger;
+  const webhookResolver = parts.webhookResolver ?? systemResolver;
+  const integrationSecrets = new IntegrationSecrets(dataSource);
+  const webhookEvents = new WebhookEvents(clock, webhookTrigger);
+  const apiKeys = new ApiKeyService(dataSource, clock, audit, integrationSecrets, logger);
   const relationshipServices = createRelationshipServices({
     clock,
     visibility,
     audit,
     taskTrigger,
     emailTrigger,
+    webhookEvents,
     derivedGroupings: async (manager, clientId) => (await ledger.derivedGroupingAccounts(clientId, manager)).map((a) => a.accountId),
   });
   const services: Services = Object.freeze({
@@ -115,6 +139,15 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     }),
     exports: new ArchiveExportService(clock, visibility, relationshipServices.idempotency, exportTrigger),
     retention: new ClientRetentionService(clock, visibility, audit, relationshipServices.idempotency),
+    integrationSecrets,
+    apiKeys,
+    webhookEndpoints: new WebhookEndpointService(dataSource, clock, audit, integrationSecrets, apiKeys, {
+      // WEBHOOK_ALLOW_PRIVATE is the development and test switch: with it, a local http receiver is allowed everywhere.
+      httpsOnly: config.nodeEnv === 'production' && !config.webhookAllowPrivate,
+      allowPrivate: config.webhookAllowPrivate,
+      resolve: webhookResolver,
+    }),
+    webhookEvents,
   });
   const createGenerator = parts.createMandatoryDataGenerator ?? ((deps: SaftGeneratorDeps) => new SaftMandatoryDataGenerator(deps));
   return Object.freeze({
@@ -127,6 +160,8 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     emailTrigger,
     exportTrigger,
     backupTrigger,
+    webhookTrigger,
+    webhookResolver,
     mandatoryDataGenerator: createGenerator({ dataSource, storage: archiveStorage, audit, clock, logger }),
     services,
   });

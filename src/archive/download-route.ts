@@ -2,7 +2,8 @@ import type { Express, Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import type { VisibilityService } from '../access/visibility.service';
 import { bearerToken, type TokenService } from '../auth/jwt';
-import { Viewer } from '../auth/viewer';
+import { ApiScope } from '../integrations/api-scope';
+import { viewerOfBearer, type BearerDeps } from '../integrations/bearer';
 import { osloToday, type Clock } from '../common/clock';
 import { localIdOf } from '../common/global-id';
 import { CustomerRelationship } from '../relationships/customer-relationship.entity';
@@ -37,6 +38,8 @@ export function contentDisposition(fileName: string): string {
 export interface ArchiveDownloadDeps {
   dataSource: DataSource;
   tokens: TokenService;
+  /** API keys are bearer tokens too (docs/integrations.md); a key needs ARCHIVE_READ. */
+  apiKeys: BearerDeps['apiKeys'];
   /** Who may see the document: the same question `node(id:)` asks. */
   visibility: VisibilityService;
   /** Where the files are. */
@@ -59,18 +62,18 @@ export interface ArchiveDownloadDeps {
  * GET of the object storage instead, made only after those checks (DESIGN S10).
  */
 export function archiveDownloadRoutes(deps: ArchiveDownloadDeps): (app: Express) => void {
-  const { dataSource, tokens, visibility, storage, clock } = deps;
+  const { dataSource, visibility, storage, clock } = deps;
   const notFound = (res: Response) => res.status(404).json({ error: 'NOT_FOUND', message: 'No such document.' });
 
   async function download(req: Request, res: Response): Promise<void> {
     const token = bearerToken(req.header('authorization'));
-    const userId = token ? await tokens.verify(token) : null;
-    const viewer = userId ? await Viewer.load(dataSource, userId) : null;
+    const viewer = token ? await viewerOfBearer(deps, token) : null;
     if (!viewer) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       res.status(401).json({ error: 'UNAUTHENTICATED', message: token ? 'The bearer token is invalid or expired.' : 'A bearer token is required.' });
       return;
     }
+    if (!viewer.allows(ApiScope.ARCHIVE_READ)) return void res.status(403).json({ error: 'FORBIDDEN', message: 'The API key lacks the ARCHIVE_READ scope.' });
     const id = localIdOf(String(req.params.id), 'ArchiveDocument');
     if (!id || !/^\d{1,20}$/.test(id)) return void notFound(res);
     const document = await dataSource.getRepository(ArchiveDocument).findOneBy({ id });

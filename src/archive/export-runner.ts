@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
+import { toGlobalId } from '../common/global-id';
+import { WebhookEventType } from '../integrations/integration.entities';
+import type { WebhookEvents } from '../integrations/webhook-events';
 import { ZipFile } from 'yazl';
 import { osloToday, type Clock } from '../common/clock';
 import { DomainError } from '../common/domain-errors';
@@ -24,6 +27,8 @@ export interface ExportRunnerDeps {
   notifications: NotificationService;
   /** How long a READY export can be downloaded (ARCHIVE_EXPORT_TTL). */
   exportTtlSeconds: number;
+  /** Records ARCHIVE_EXPORT_READY for the webhooks of the partners whose folders the export holds. */
+  webhookEvents?: WebhookEvents;
 }
 
 export type ExportRunResult = { outcome: 'ready'; export: ArchiveExport } | { outcome: 'skipped'; state: ArchiveExportState | 'MISSING' };
@@ -131,6 +136,17 @@ export async function runExport(deps: ExportRunnerDeps, exportId: string, option
           kind: NotificationKind.ARCHIVE_EXPORT_READY,
           message: `Your archive export of ${current.relationshipCount} relationship${current.relationshipCount === 1 ? '' : 's'} can be downloaded until ${expiresAt.toISOString()}.`,
         });
+        if (deps.webhookEvents) {
+          const relationships = await uow.repo(CustomerRelationship).find({ where: { id: In(members.map((m) => m.relationshipId)) }, select: { id: true, partnerId: true } });
+          for (const partnerId of new Set(relationships.map((r) => r.partnerId))) {
+            await deps.webhookEvents.record(uow, partnerId, WebhookEventType.ARCHIVE_EXPORT_READY, {
+              exportId: toGlobalId('ArchiveExport', exportId),
+              relationshipIds: relationships.filter((r) => r.partnerId === partnerId).map((r) => toGlobalId('CustomerRelationship', r.id)),
+              downloadPath: `/archive/exports/${toGlobalId('ArchiveExport', exportId)}`,
+              expiresAt: expiresAt.toISOString(),
+            });
+          }
+        }
         return Object.assign(current, values);
       },
       { logger },

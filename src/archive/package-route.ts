@@ -4,7 +4,9 @@ import type { DataSource } from 'typeorm';
 import { ZipFile } from 'yazl';
 import type { VisibilityService } from '../access/visibility.service';
 import { bearerToken, type TokenService } from '../auth/jwt';
-import { Viewer } from '../auth/viewer';
+import type { Viewer } from '../auth/viewer';
+import { ApiScope } from '../integrations/api-scope';
+import { viewerOfBearer, type BearerDeps } from '../integrations/bearer';
 import { osloToday, type Clock } from '../common/clock';
 import { localIdOf } from '../common/global-id';
 import { CustomerRelationship } from '../relationships/customer-relationship.entity';
@@ -19,6 +21,8 @@ import { checkFolderStored, folderBag } from './packages';
 export interface ArchivePackageRouteDeps {
   dataSource: DataSource;
   tokens: TokenService;
+  /** API keys are bearer tokens too (docs/integrations.md); a key needs ARCHIVE_READ. */
+  apiKeys: BearerDeps['apiKeys'];
   visibility: VisibilityService;
   storage: ArchiveStorage;
   clock: Clock;
@@ -32,16 +36,20 @@ export interface ArchivePackageRouteDeps {
  * gets 404. An export's ZIP goes only to the user who asked for it, while it is READY.
  */
 export function archivePackageRoutes(deps: ArchivePackageRouteDeps): (app: Express) => void {
-  const { dataSource, tokens, visibility, storage, clock } = deps;
+  const { dataSource, visibility, storage, clock } = deps;
   const send = (res: Response, status: number, error: string, message: string) => res.status(status).json({ error, message });
 
   async function viewerOf(req: Request, res: Response): Promise<Viewer | null> {
     const token = bearerToken(req.header('authorization'));
-    const userId = token ? await tokens.verify(token) : null;
-    const viewer = userId ? await Viewer.load(dataSource, userId) : null;
+    const viewer = token ? await viewerOfBearer(deps, token) : null;
     if (!viewer) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       send(res, 401, 'UNAUTHENTICATED', token ? 'The bearer token is invalid or expired.' : 'A bearer token is required.');
+      return null;
+    }
+    if (!viewer.allows(ApiScope.ARCHIVE_READ)) {
+      send(res, 403, 'FORBIDDEN', 'The API key lacks the ARCHIVE_READ scope.');
+      return null;
     }
     return viewer;
   }

@@ -21,6 +21,10 @@ export class AuditEvent {
   @Column({ name: 'actor_user_id', type: 'varchar', length: 64, nullable: true })
   actorUserId!: string | null;
 
+  /** The API key the actor acted through (docs/integrations.md); null for a person's own token and the system. */
+  @Column({ name: 'api_key_id', type: 'bigint', unsigned: true, nullable: true })
+  apiKeyId!: string | null;
+
   @Column({ type: 'varchar', length: 64 })
   action!: string;
 

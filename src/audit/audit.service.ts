@@ -6,6 +6,8 @@ import { AuditData, AuditEvent } from './audit-event.entity';
 export interface Actor {
   userId: string | null;
   requestId: string | null;
+  /** The API key the user (`apikey:<id>`) acts through; absent for a person and the system. */
+  apiKeyId?: string | null;
 }
 
 export const SYSTEM_ACTOR: Actor = { userId: null, requestId: null };
@@ -30,6 +32,7 @@ export class AuditService {
       before: entry.before ?? null,
       after: entry.after ?? null,
       actorUserId: actor.userId,
+      apiKeyId: actor.apiKeyId ?? null,
       requestId: actor.requestId,
       createdAt: this.clock.now(),
     });

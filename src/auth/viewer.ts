@@ -1,14 +1,21 @@
 import { DataSource } from 'typeorm';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
 import { User } from '../users/user.entity';
+import { ApiScope, apiKeyUserId, apiKeyUserName, type ApiKeyIdentity } from '../integrations/api-scope';
 
-/** The authenticated user and the rights their partner memberships give. */
+/**
+ * The authenticated user and the rights their partner memberships give. For an API key (docs/integrations.md): a
+ * user of the key's own (`apikey:<id>`, named like the key) who is a member of the key's partner only, with the rights
+ * its scopes match (RELATIONSHIPS_WRITE: CLIENT_ADMIN; ARCHIVE_READ or ARCHIVE_WRITE: ARCHIVE) — so the same rules
+ * and visibility apply — and `apiKey` set; which operations it may call at all is decided by its scopes.
+ */
 export class Viewer {
   private readonly rightsByPartner: Map<string, Set<PartnerRight>>;
 
   constructor(
     readonly user: User,
     readonly memberships: PartnerMembership[],
+    readonly apiKey: ApiKeyIdentity | null = null,
   ) {
     this.rightsByPartner = new Map(memberships.map((m) => [m.partnerId, new Set(m.rights)]));
   }
@@ -33,6 +40,21 @@ export class Viewer {
   /** The partners in which the viewer has the right. */
   partnersWithRight(right: PartnerRight): string[] {
     return this.memberships.filter((m) => m.rights.includes(right)).map((m) => m.partnerId);
+  }
+
+  /** Whether the caller may use what the scope covers: always for a person, by its scopes for a key. */
+  allows(scope: ApiScope): boolean {
+    return this.apiKey === null || this.apiKey.scopes.includes(scope);
+  }
+
+  /** The viewer a request with this API key acts as. Builds it from the key alone: no statement. */
+  static forApiKey(key: ApiKeyIdentity): Viewer {
+    const user = Object.assign(new User(), { id: apiKeyUserId(key.id), name: apiKeyUserName(key.name), email: '' });
+    const rights: PartnerRight[] = [];
+    if (key.scopes.includes(ApiScope.RELATIONSHIPS_WRITE)) rights.push(PartnerRight.CLIENT_ADMIN);
+    if (key.scopes.includes(ApiScope.ARCHIVE_READ) || key.scopes.includes(ApiScope.ARCHIVE_WRITE)) rights.push(PartnerRight.ARCHIVE);
+    const membership = Object.assign(new PartnerMembership(), { userId: user.id, partnerId: key.partnerId, rights });
+    return new Viewer(user, [membership], key);
   }
 
   /** Loads the viewer for a user id, with one statement (every request does it); null when no such user exists. */

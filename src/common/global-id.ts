@@ -28,7 +28,10 @@ export type NodeType =
   | 'ClientExtension'
   | 'ScheduledTask'
   | 'ArchiveUpload'
-  | 'ArchiveExport';
+  | 'ArchiveExport'
+  | 'ApiKey'
+  | 'WebhookEndpoint'
+  | 'WebhookDelivery';
 
 /** The type codes inside an id: the position in this list plus one. Append only; never reorder. */
 const TYPE_CODES: readonly NodeType[] = [
@@ -44,6 +47,9 @@ const TYPE_CODES: readonly NodeType[] = [
   'ScheduledTask',
   'ArchiveUpload',
   'ArchiveExport',
+  'ApiKey',
+  'WebhookEndpoint',
+  'WebhookDelivery',
 ];
 
 /** The last day old `base64url("Type:key")` ids are accepted, as announced to client developers. */

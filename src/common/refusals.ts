@@ -28,6 +28,8 @@ export enum UserErrorCode {
   INVALID_FISCAL_YEAR = 'INVALID_FISCAL_YEAR',
   // Retention set per client (DESIGN S5).
   INVALID_RETENTION = 'INVALID_RETENTION',
+  // Partner integrations (docs/integrations.md).
+  INVALID_URL = 'INVALID_URL',
 }
 
 /** Why a mutation refused its input: for a program (`code`), for a person (`message`), and the input at fault. */

@@ -87,6 +87,11 @@ export interface Config {
   globalIdSecret: string | null;
   /** Accept the first releases' `base64("Type:key")` ids as input (LEGACY_GLOBAL_IDS, default true). */
   legacyGlobalIds: boolean;
+  /**
+   * Webhook endpoints may be on private, loopback and link-local addresses, and use http outside production
+   * (WEBHOOK_ALLOW_PRIVATE, default false): for development and tests only.
+   */
+  webhookAllowPrivate: boolean;
   /** Serve the GraphiQL explorer on `GET /graphql` to browsers (GRAPHQL_EXPLORER; off by default in production). */
   graphqlExplorer: boolean;
   /** The user whose token the explorer's headers are pre-filled with (GRAPHQL_EXPLORER_DEMO_USER); never in production. */
@@ -296,6 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (globalIdSecret !== null) checkSecret('GLOBAL_ID_SECRET', globalIdSecret);
   else if (nodeEnv !== 'production') globalIdSecret = DEVELOPMENT_GLOBAL_ID_SECRET;
   const legacyGlobalIds = booleanOf('LEGACY_GLOBAL_IDS', env.LEGACY_GLOBAL_IDS, true, problems);
+  const webhookAllowPrivate = booleanOf('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE, false, problems);
 
   const graphqlExplorer = booleanOf('GRAPHQL_EXPLORER', env.GRAPHQL_EXPLORER, nodeEnv !== 'production', problems);
   // A token in a page anyone can load is a way in: production never pre-fills one.
@@ -352,6 +358,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy,
     globalIdSecret,
     legacyGlobalIds,
+    webhookAllowPrivate,
     graphqlExplorer,
     explorerDemoUser,
     clockOffsetMs,

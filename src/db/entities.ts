@@ -6,6 +6,7 @@ import { ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
 import { Client } from '../clients/client.entity';
 import { InstallationKey } from './installation-key.entity';
+import { INTEGRATION_ENTITIES } from '../integrations/integration.entities';
 import { IdempotencyRecord } from '../idempotency/idempotency-record.entity';
 import { LEDGER_ENTITIES } from '../ledger/ledger.entities';
 import { Notification } from '../notifications/notification.entity';
@@ -34,4 +35,5 @@ export const ENTITIES = [
   IdempotencyRecord,
   InstallationKey,
   ...LEDGER_ENTITIES,
+  ...INTEGRATION_ENTITIES,
 ];

@@ -4,6 +4,8 @@ import { Column, Entity, EntityManager, PrimaryColumn } from 'typeorm';
 export enum InstallationKeyKind {
   /** Encrypts the opaque global ids (src/common/global-id.ts). */
   GLOBAL_IDS = 1,
+  /** Hashes API key secrets and seals webhook signing secrets (src/integrations/). */
+  INTEGRATIONS = 2,
 }
 
 /** A key the installation made for itself at random when its database was created (migration InstallationKeys1765000000000). */

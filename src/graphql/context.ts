@@ -59,6 +59,6 @@ export class RequestContext {
 
   /** Who acts, for the audit log (DESIGN A4). */
   get actor() {
-    return { userId: this.viewer.userId, requestId: this.requestId };
+    return { userId: this.viewer.userId, requestId: this.requestId, apiKeyId: this.viewer.apiKey?.id ?? null };
   }
 }

@@ -13,6 +13,8 @@ import { ScheduledTask } from '../tasks/scheduled-task.entity';
 import { badUserInput } from './api-errors';
 import { MAX_PAGE_SIZE } from './connection';
 import type { RequestContext } from './context';
+import { ApiKey, WebhookDelivery, WebhookEndpoint } from '../integrations/integration.entities';
+import { PartnerRight } from '../partners/partner-membership.entity';
 import { NodeInterface } from './node';
 
 /** The relationship if the viewer may see it (its tasks and documents go with it), else null. */
@@ -84,6 +86,19 @@ async function findNode(ctx: RequestContext, id: string): Promise<object | null>
       const view = await ctx.clientView(client);
       if (!isVisible(view)) return null;
       return view.kind === 'present' || view.relationships.some((r) => r.id === event.relationshipId) ? event : null;
+    }
+    // Integrations: to members with INTEGRATIONS in the partner (docs/integrations.md).
+    case 'ApiKey': {
+      const key = /^\d{1,20}$/.test(ref.id) ? await repository.getRepository(ApiKey).findOneBy({ id: ref.id }) : null;
+      return key && viewer.hasRight(key.partnerId, PartnerRight.INTEGRATIONS) ? key : null;
+    }
+    case 'WebhookEndpoint': {
+      const endpoint = /^\d{1,20}$/.test(ref.id) ? await repository.getRepository(WebhookEndpoint).findOneBy({ id: ref.id }) : null;
+      return endpoint && !endpoint.deletedAt && viewer.hasRight(endpoint.partnerId, PartnerRight.INTEGRATIONS) ? endpoint : null;
+    }
+    case 'WebhookDelivery': {
+      const delivery = /^\d{1,20}$/.test(ref.id) ? await repository.getRepository(WebhookDelivery).findOne({ where: { id: ref.id }, relations: { endpoint: true, event: true } }) : null;
+      return delivery && viewer.hasRight(delivery.endpoint!.partnerId, PartnerRight.INTEGRATIONS) ? delivery : null;
     }
     default:
       return null;

@@ -6,6 +6,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
 import { Client } from '../clients/client.entity';
+import { ApiKey, WebhookDelivery, WebhookEndpoint } from '../integrations/integration.entities';
 import { Notification } from '../notifications/notification.entity';
 import { Partner } from '../partners/partner.entity';
 import { CustomerRelationship } from '../relationships/customer-relationship.entity';
@@ -36,5 +37,8 @@ export function nodeTypeName(value: object): string | undefined {
   if (value instanceof ClientExtension) return 'ClientExtension';
   if (value instanceof ScheduledTask) return 'ScheduledTask';
   if (value instanceof AuditEvent) return 'AuditEvent';
+  if (value instanceof ApiKey) return 'ApiKey';
+  if (value instanceof WebhookEndpoint) return 'WebhookEndpoint';
+  if (value instanceof WebhookDelivery) return 'WebhookDelivery';
   return undefined;
 }

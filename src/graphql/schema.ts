@@ -7,6 +7,7 @@ import { AuditEventResolver, ClientAuditResolver } from '../audit/audit.resolver
 import { ViewerResolver } from '../auth/viewer.resolver';
 import { ClientRetentionMutations } from '../clients/client-retention.resolver';
 import { ClientExtensionResolver, ClientResolver, ClientUserResolver } from '../clients/client.resolver';
+import { ApiKeyResolver, IntegrationMutations, PartnerIntegrationsResolver, WebhookDeliveryResolver, WebhookEndpointResolver } from '../integrations/integrations.resolver';
 import { NotificationMutations, NotificationResolver } from '../notifications/notification.resolver';
 import { PartnerMembershipResolver, PartnerResolver, UserResolver } from '../partners/partner.resolver';
 import { ClientRelationshipsResolver, CustomerRelationshipResolver } from '../relationships/relationship.resolver';
@@ -45,6 +46,11 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AuditEventResolver,
   ScheduledTaskResolver,
   WarningResolver,
+  IntegrationMutations,
+  PartnerIntegrationsResolver,
+  ApiKeyResolver,
+  WebhookEndpointResolver,
+  WebhookDeliveryResolver,
 ];
 
 let built: GraphQLSchema | undefined;

@@ -43,6 +43,7 @@ registerEnumType(UserErrorCode, {
     UPLOAD_EXPIRED: { description: "The upload's time ran out." },
     INVALID_FISCAL_YEAR: { description: "The fiscal year is not one this relationship's archive can hold, or its folder has been deleted." },
     INVALID_RETENTION: { description: 'A retention shorter than the law allows.' },
+    INVALID_URL: { description: 'The URL is not one the server will call (scheme, private address, credentials in it).' },
   },
 });
 

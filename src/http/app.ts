@@ -14,6 +14,8 @@ import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
 import { RequestContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
+import { apiScopeGate } from '../graphql/api-scopes';
+import { looksLikeApiKey } from '../integrations/secrets';
 import { complexityLimit, limitRules, LIMITS } from '../graphql/limits';
 import { apiSchema } from '../graphql/schema';
 import type { Runtime } from '../runtime';
@@ -27,8 +29,10 @@ declare module 'express-serve-static-core' {
   interface Request {
     requestId: string;
     log: Logger;
-    /** The user of a valid bearer token; null without one (or with a bad one). */
+    /** The user of a valid bearer token; null without one (or with a bad one). An API key's: `apikey:<id>`. */
     userId: string | null;
+    /** The viewer of a valid API key (docs/integrations.md), built while identifying the caller. */
+    apiKeyViewer?: Viewer;
     bearerTokenGiven: boolean;
   }
 }
@@ -125,13 +129,26 @@ function requestLog(logger: Logger, metrics: Metrics) {
   };
 }
 
-/** The user of a valid bearer token, found once per request: the rate limit and the API both need it. */
-function identifyCaller(tokens: TokenService) {
+/**
+ * The user of a valid bearer token, found once per request: the rate limit and the API both need it. An API key
+ * (told by its prefix) is checked here as well, and its viewer kept for the API.
+ */
+function identifyCaller(tokens: TokenService, apiKeys: Runtime['services']['apiKeys']) {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    const token = bearerToken(req.header('authorization'));
-    req.bearerTokenGiven = token !== null;
-    req.userId = token ? await tokens.verify(token) : null;
-    next();
+    try {
+      const token = bearerToken(req.header('authorization'));
+      req.bearerTokenGiven = token !== null;
+      if (token && looksLikeApiKey(token)) {
+        const check = await apiKeys.authenticate(token);
+        req.apiKeyViewer = 'viewer' in check ? check.viewer : undefined;
+        req.userId = req.apiKeyViewer?.userId ?? null;
+      } else {
+        req.userId = token ? await tokens.verify(token) : null;
+      }
+      next();
+    } catch (error) {
+      next(error);
+    }
   };
 }
 
@@ -168,7 +185,7 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
     validationRules: limitRules(),
     // No cache hints are used; the default cache-control plugin would wrap every field resolver (a large share of the
     // CPU of a clients page).
-    plugins: [observability(metrics, config.metricsOperationNames), complexityLimit(schema, LIMITS.complexity), ApolloServerPluginCacheControlDisabled(),
+    plugins: [observability(metrics, config.metricsOperationNames), complexityLimit(schema, LIMITS.complexity), ApolloServerPluginCacheControlDisabled(), apiScopeGate(),
       // Apollo's landing page loads its Sandbox from the internet: the product's own explorer (explorer.ts) replaces it.
       ApolloServerPluginLandingPageDisabled()],
     // A request with a bearer token cannot be forged by another site (a browser asks first before sending the
@@ -198,8 +215,8 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
 
   // GET <ArchiveDocument.downloadPath>: the archive file, streamed (contract: HTTP); packages and exports as ZIPs, and
   // PUT of uploaded documentation to its signed URL (no bearer token; the per-address limit applies).
-  app.use('/archive', limitByIp, identifyCaller(runtime.tokens), limitByUser);
-  const archive = { dataSource: runtime.dataSource, tokens: runtime.tokens, visibility: runtime.services.visibility, storage: runtime.services.archiveStorage, clock: runtime.clock };
+  app.use('/archive', limitByIp, identifyCaller(runtime.tokens, runtime.services.apiKeys), limitByUser);
+  const archive = { dataSource: runtime.dataSource, tokens: runtime.tokens, apiKeys: runtime.services.apiKeys, visibility: runtime.services.visibility, storage: runtime.services.archiveStorage, clock: runtime.clock };
   archiveDownloadRoutes({ ...archive, redirect: config.archiveDownloads === 'redirect' ? { expiresInSeconds: config.archiveDownloadUrlTtlSeconds } : null })(app);
   archivePackageRoutes(archive)(app);
   archiveUploadRoutes({ ...archive, signingKey: config.archiveUploadSecret })(app);
@@ -210,12 +227,12 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
   app.use(
     '/graphql',
     limitByIp,
-    identifyCaller(runtime.tokens),
+    identifyCaller(runtime.tokens, runtime.services.apiKeys),
     limitByUser,
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const viewer = req.userId ? await Viewer.load(runtime.dataSource, req.userId) : null;
+        const viewer = req.apiKeyViewer ?? (req.userId ? await Viewer.load(runtime.dataSource, req.userId) : null);
         if (!viewer) throw unauthenticated(req.bearerTokenGiven ? 'The bearer token is invalid or expired.' : undefined);
         return new RequestContext(runtime, viewer, req.requestId, req.log);
       },

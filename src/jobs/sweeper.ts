@@ -23,6 +23,9 @@ export interface SweepResult {
   emailsRequeued: number;
   exportsChecked: number;
   exportsRequeued: number;
+  /** Webhook deliveries due (docs/integrations.md) and re-queued; set by the worker's sweep. */
+  webhooksChecked?: number;
+  webhooksRequeued?: number;
   backupsChecked: number;
   backupsRequeued: number;
 }

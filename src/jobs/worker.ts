@@ -14,6 +14,8 @@ import { runTask, TaskAttemptFailed } from '../tasks/task-runner';
 import { BackupJobData, DEFAULT_RETRY_POLICY, EmailJobData, ExportJobData, openProducerQueues, QUEUE, queueOptions, RetryPolicy, TaskJobData } from './queues';
 import { DEFAULT_SWEEP_HORIZON_MS, sweep, sweepBackups, SweepResult } from './sweeper';
 import { WorkerMetrics } from './worker-metrics';
+import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../integrations/webhook-delivery';
+import { startWebhookWorker, WEBHOOK_QUEUE } from '../integrations/webhook-queue';
 
 /** A running set of workers, stopped on shutdown. */
 export interface RunningWorkers {
@@ -44,6 +46,9 @@ export interface WorkerOptions {
   /** Where e-mails go; default from SMTP_URL. */
   mailer?: Mailer;
   exportConcurrency?: number;
+  /** Webhook delivery tries and giving up (docs/integrations.md); default DEFAULT_WEBHOOK_POLICY. */
+  webhookPolicy?: WebhookPolicy;
+  webhookConcurrency?: number;
   backupConcurrency?: number;
 }
 
@@ -87,7 +92,12 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     stalledInterval: options.stalledIntervalMs ?? Math.floor((options.lockDurationMs ?? 30_000) / 2),
   };
   const readyAt = (job: Job) => job.timestamp + (job.delay ?? 0);
-  const taskDeps = { dataSource, clock, logger, audit: services.audit, notices: services.notices };
+  const taskDeps = { dataSource, clock, logger, audit: services.audit, notices: services.notices, webhookEvents: services.webhookEvents };
+  // Webhook deliveries (docs/integrations.md): rows are the truth; each try is a job.
+  const webhooks = startWebhookWorker(config, {
+    dataSource, clock, logger, secrets: services.integrationSecrets, notifications: services.notifications,
+    policy: options.webhookPolicy ?? DEFAULT_WEBHOOK_POLICY, allowPrivate: config.webhookAllowPrivate, resolve: runtime.webhookResolver,
+  }, { concurrency: options.webhookConcurrency, lockDuration: workerOptions.lockDuration, stalledInterval: workerOptions.stalledInterval });
 
   const tasks = new Worker<TaskJobData>(
     QUEUE.tasks,
@@ -149,7 +159,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
   );
 
   // Archive exports (S9): the row is re-read and claimed by the runner; a failed try is retried with backoff.
-  const exportDeps = { dataSource, storage: services.archiveStorage, clock, logger, notifications: services.notifications, exportTtlSeconds: config.archiveExportTtlSeconds };
+  const exportDeps = { dataSource, storage: services.archiveStorage, clock, logger, notifications: services.notifications, exportTtlSeconds: config.archiveExportTtlSeconds, webhookEvents: services.webhookEvents };
   const exportWorker = new Worker<ExportJobData>(
     QUEUE.exports,
     async (job) => {
@@ -242,7 +252,9 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
       metrics.sweptJobs.inc({ queue: QUEUE.emails }, result.emailsRequeued);
       metrics.sweptJobs.inc({ queue: QUEUE.exports }, result.exportsRequeued);
       metrics.sweptJobs.inc({ queue: QUEUE.backups }, result.backupsRequeued);
-      return result;
+      const hooks = await webhooks.sweep(options.sweepHorizonMs ?? DEFAULT_SWEEP_HORIZON_MS);
+      metrics.sweptJobs.inc({ queue: WEBHOOK_QUEUE }, hooks.requeued);
+      return { ...result, webhooksChecked: hooks.checked, webhooksRequeued: hooks.requeued };
     } catch (error) {
       metrics.sweeps.inc({ outcome: 'failed' });
       throw error;
@@ -300,7 +312,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
       stopped ??= (async () => {
         clearInterval(keepScheduler);
         // close() waits for running jobs to finish; their locks are released, so nothing waits for a stall check.
-        await Promise.all([tasks.close(), emails.close(), exportWorker.close(), sweeper.close(), fixityWorker.close(), backupWorker?.close()]);
+        await Promise.all([tasks.close(), emails.close(), exportWorker.close(), sweeper.close(), fixityWorker.close(), backupWorker?.close(), webhooks.close()]);
         await Promise.all([producers.close(), maintenance.close(), fixityQueue.close()]);
         mailer.close();
       })();

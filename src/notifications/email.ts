@@ -17,6 +17,7 @@ const SUBJECTS: Record<NotificationKind, string> = {
   [NotificationKind.ARCHIVE_GENERATED]: 'The mandatory accounting data is in the archive',
   [NotificationKind.ARCHIVE_GENERATION_FAILED]: 'Generating the mandatory accounting data failed',
   [NotificationKind.ARCHIVE_EXPIRING]: 'Archive documents will be deleted soon',
+  [NotificationKind.WEBHOOK_ENDPOINT_DISABLED]: 'A webhook endpoint was disabled',
 };
 
 /** Where notification e-mails go: SMTP (SMTP_URL), or — unset — a transport that only logs them. */

@@ -12,6 +12,7 @@ export enum NotificationKind {
   ARCHIVE_GENERATED = 'ARCHIVE_GENERATED',
   ARCHIVE_GENERATION_FAILED = 'ARCHIVE_GENERATION_FAILED',
   ARCHIVE_EXPIRING = 'ARCHIVE_EXPIRING',
+  WEBHOOK_ENDPOINT_DISABLED = 'WEBHOOK_ENDPOINT_DISABLED',
 }
 
 /** A notice to a user, readable in the API and sent by e-mail after commit (DESIGN S6). */

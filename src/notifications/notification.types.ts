@@ -18,6 +18,7 @@ registerEnumType(NotificationKind, {
     ARCHIVE_GENERATED: { description: 'The mandatory accounting data of an ended relationship is in the archive.' },
     ARCHIVE_GENERATION_FAILED: { description: 'Generating the mandatory accounting data failed and needs attention.' },
     ARCHIVE_EXPIRING: { description: 'Archive documents of a client you administer will be deleted soon.' },
+    WEBHOOK_ENDPOINT_DISABLED: { description: "A webhook endpoint of a partner where you have INTEGRATIONS kept failing for three days and was disabled." },
   },
 });
 

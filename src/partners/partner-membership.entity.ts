@@ -5,6 +5,8 @@ import { User } from '../users/user.entity';
 export enum PartnerRight {
   CLIENT_ADMIN = 'CLIENT_ADMIN',
   ARCHIVE = 'ARCHIVE',
+  /** Manage the partner's API keys and webhook endpoints (docs/integrations.md). */
+  INTEGRATIONS = 'INTEGRATIONS',
 }
 
 /** A user's membership of a partner, with its rights. */

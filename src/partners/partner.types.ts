@@ -8,6 +8,7 @@ registerEnumType(PartnerRight, {
   valuesConfig: {
     CLIENT_ADMIN: { description: 'Klient Admin: administer the partner\'s clients, end relationships.' },
     ARCHIVE: { description: "Administer the partner's archive: ended relationships and their documents." },
+    INTEGRATIONS: { description: "Manage the partner's API keys and webhook endpoints." },
   },
 });
 

@@ -30,6 +30,8 @@ import {
   periodWarnings,
   USERS_IN_OTHER_PARTNERS,
 } from './ending-rules';
+import { WebhookEventType } from '../integrations/integration.entities';
+import type { WebhookEvents } from '../integrations/webhook-events';
 import { subscriptionAdminProblem, SubscriptionAdminService } from './subscription-admin.service';
 
 export interface EndRelationshipInput {
@@ -126,6 +128,7 @@ export class EndingService {
     private readonly taskTrigger: TaskTrigger,
     private readonly derivedGroupings: DerivedGroupingLookup,
     private readonly notices: ClientNotices,
+    private readonly webhookEvents?: WebhookEvents,
   ) {}
 
   /**
@@ -399,6 +402,7 @@ export class EndingService {
     await this.notices.relationshipEnded(uow, { client, relationship, accesses, deactivations, endedByUserId: viewer.userId, today });
 
     uow.onCommit(() => this.taskTrigger.created(tasks));
+    await this.webhookEvents?.relationship(uow, WebhookEventType.RELATIONSHIP_ENDED, relationship, client);
     return { relationship, client, deactivations, warnings, userErrors: [] };
   }
 

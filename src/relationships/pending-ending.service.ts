@@ -15,6 +15,8 @@ import type { TaskTrigger } from '../tasks/task-trigger';
 import type { ClientNotices } from '../notifications/client-notices';
 import { lockClient } from './client-lock';
 import { CustomerRelationship, relationshipsOf, RelationshipStatus } from './customer-relationship.entity';
+import { WebhookEventType } from '../integrations/integration.entities';
+import type { WebhookEvents } from '../integrations/webhook-events';
 import { checkMovedGenerationDate, checkResponsibilityPeriod, dayOfEnding, linkedSinceEnding } from './ending-rules';
 
 export interface UpdateEndingInput {
@@ -61,6 +63,7 @@ export class PendingEndingService {
     private readonly idempotency: IdempotencyService,
     private readonly taskTrigger: TaskTrigger,
     private readonly notices: ClientNotices,
+    private readonly webhookEvents?: WebhookEvents,
   ) {}
 
   /**
@@ -146,6 +149,7 @@ export class PendingEndingService {
     }
     await this.audit.record(uow, caller.actor, { action: 'RELATIONSHIP_ENDING_UPDATED', clientId: client.id, relationshipId: relationship.id, before, after });
     await this.notices.endingChanged(uow, client, relationship, caller.viewer.userId, today, 'updated');
+    await this.webhookEvents?.relationship(uow, WebhookEventType.RELATIONSHIP_UPDATED, relationship, client);
     return { relationship, client, userErrors: [] };
   }
 
@@ -200,6 +204,7 @@ export class PendingEndingService {
       after: { status: RelationshipStatus.CANCELLED, clientPartnerId: client.partnerId, partnerCodeRestored: relinked, restoredUserIds: restored.map((a) => a.userId) },
     });
     await this.notices.endingChanged(uow, client, relationship, caller.viewer.userId, osloToday(this.clock), 'cancelled');
+    await this.webhookEvents?.relationship(uow, WebhookEventType.RELATIONSHIP_CANCELLED, relationship, client);
     return { relationship, client, userErrors: [] };
   }
 }

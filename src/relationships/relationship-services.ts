@@ -6,6 +6,7 @@ import type { EmailTrigger } from '../notifications/email-trigger';
 import { ClientNotices } from '../notifications/client-notices';
 import { NotificationService } from '../notifications/notification.service';
 import type { TaskTrigger } from '../tasks/task-trigger';
+import type { WebhookEvents } from '../integrations/webhook-events';
 import { DerivedGroupingLookup, EndingService } from './ending.service';
 import { PendingEndingService } from './pending-ending.service';
 import { PartnerLinkService } from './partner-link.service';
@@ -34,6 +35,8 @@ export interface RelationshipServiceParts {
   /** Queues the e-mails of the notifications written, after commit. */
   emailTrigger: EmailTrigger;
   derivedGroupings: DerivedGroupingLookup;
+  /** Records the webhook events of endings, updates and cancellations in their transaction. */
+  webhookEvents?: WebhookEvents;
 }
 
 export function createRelationshipServices(parts: RelationshipServiceParts): RelationshipServices {
@@ -47,8 +50,8 @@ export function createRelationshipServices(parts: RelationshipServiceParts): Rel
     notices,
     idempotency,
     subscriptionAdmin,
-    endings: new EndingService(clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger, parts.derivedGroupings, notices),
-    pendingEndings: new PendingEndingService(clock, visibility, audit, idempotency, taskTrigger, notices),
+    endings: new EndingService(clock, visibility, audit, idempotency, subscriptionAdmin, taskTrigger, parts.derivedGroupings, notices, parts.webhookEvents),
+    pendingEndings: new PendingEndingService(clock, visibility, audit, idempotency, taskTrigger, notices, parts.webhookEvents),
     userDeactivations: new UserDeactivationService(clock, visibility, audit, idempotency),
     partnerLinks: new PartnerLinkService(clock, visibility, audit, idempotency),
   };

@@ -10,6 +10,8 @@ import type { MandatoryDataGenerator } from '../archive/mandatory-data';
 import type { ClientNotices } from '../notifications/client-notices';
 import { lockClient } from '../relationships/client-lock';
 import { CustomerRelationship, RelationshipStatus } from '../relationships/customer-relationship.entity';
+import { WebhookEventType } from '../integrations/integration.entities';
+import type { WebhookEvents } from '../integrations/webhook-events';
 import { applyDeactivations } from './apply-deactivations';
 import { ScheduledTask, TaskKind, TaskState } from './scheduled-task.entity';
 
@@ -44,6 +46,8 @@ export interface TaskRunnerDeps {
   audit: AuditService;
   /** Tells the client and the archive that the data is in, or that generation gave up (DESIGN S11). */
   notices: ClientNotices;
+  /** Records ARCHIVE_GENERATED and ARCHIVE_GENERATION_FAILED for the partner's webhooks (docs/integrations.md). */
+  webhookEvents?: WebhookEvents;
 }
 
 export interface TaskRunnerOptions {
@@ -101,7 +105,7 @@ export async function runTask(deps: TaskRunnerDeps, taskId: string, options: Tas
     if (task.kind === TaskKind.GENERATE_MANDATORY_DATA) {
       // Long work outside a transaction; the generator is idempotent by contract.
       await options.generator.generate(task.relationshipId);
-      await finish(deps, task, async () => undefined);
+      await finish(deps, task, (uow, client, relationship) => deps.webhookEvents?.relationship(uow, WebhookEventType.ARCHIVE_GENERATED, relationship, client) ?? Promise.resolve());
     } else if (task.kind === TaskKind.APPLY_DEACTIVATIONS) {
       await finish(deps, task, (uow, client, relationship) => applyDeactivations(deps.audit, uow, client, relationship, clock.now()));
     } else {
@@ -130,6 +134,8 @@ export async function runTask(deps: TaskRunnerDeps, taskId: string, options: Tas
           if (permanent && recorded.affected && task.kind === TaskKind.GENERATE_MANDATORY_DATA) {
             const relationship = await uow.repo(CustomerRelationship).findOneBy({ id: task.relationshipId });
             if (relationship) await deps.notices.generationFailed(uow, relationship, task.id, String(task.startedAt?.getTime() ?? task.attempts), message);
+            // And the partner's webhooks (docs/integrations.md).
+            if (relationship) await deps.webhookEvents?.relationship(uow, WebhookEventType.ARCHIVE_GENERATION_FAILED, relationship);
           }
         },
         { logger },

@@ -17,8 +17,8 @@ describe('schema.graphql', () => {
     expect(out).toContain('keeps the contract');
   });
 
-  (existsSync(contractCheck) ? it : it.skip)('keeps the contract parts uploads, packages and specifications (documentation into the archive, folders out as BagIt ZIPs, the statutory specification set)', () => {
-    const out = execFileSync(process.execPath, [contractCheck, '--with=uploads,packages,specifications', 'schema.graphql'], { cwd: root, encoding: 'utf8' });
+  (existsSync(contractCheck) ? it : it.skip)('keeps the contract parts uploads, packages, specifications and integrations (documentation into the archive, folders out as BagIt ZIPs, the statutory specification set, API keys and webhooks)', () => {
+    const out = execFileSync(process.execPath, [contractCheck, '--with=uploads,packages,specifications,integrations', 'schema.graphql'], { cwd: root, encoding: 'utf8' });
     expect(out).toContain('keeps the contract');
   });
 

@@ -81,6 +81,8 @@ export interface TestAppOptions {
   /** The runtime's logger; default one at LOG_LEVEL (silent). */
   logger?: Logger;
   env?: Record<string, string>;
+  /** Resolves webhook hosts instead of DNS (the SSRF checks), so tests need no network. */
+  webhookResolver?: RuntimeParts['webhookResolver'];
   /** Keep the archive in an S3 server the app starts (default: when the jest project says so, TEST_ARCHIVE_STORAGE=s3). */
   s3?: boolean;
   /** A backup copy kept apart (ARCHIVE_BACKUP): another bucket of the app's S3 server, or a temporary folder. */
@@ -120,6 +122,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     taskTrigger: triggers?.taskTrigger ?? options.taskTrigger,
     emailTrigger: triggers?.emailTrigger,
     exportTrigger: triggers?.exportTrigger,
+    webhookTrigger: triggers?.webhookTrigger,
+    webhookResolver: options.webhookResolver,
     backupTrigger: triggers?.backupTrigger,
     createMandatoryDataGenerator: options.createMandatoryDataGenerator,
     dataSource: { logger: statements, poolSize: 30 },

@@ -116,6 +116,8 @@ export type UserErrorCode =
   | 'INVALID_RETENTION'
   /** The user cannot take the subscription-administrator role. */
   | 'INVALID_SUBSCRIPTION_ADMIN'
+  /** The URL is not one the server will call (scheme, private address, credentials in it). */
+  | 'INVALID_URL'
   /** The user has no pending deactivation on the client. */
   | 'NOT_DEACTIVATING'
   /** The object does not exist or the viewer may not see it. */

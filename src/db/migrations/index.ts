@@ -5,6 +5,7 @@ import { RelationshipClientSnapshot1764910000000 } from './1764910000000-relatio
 import { InstallationKeys1765000000000 } from './1765000000000-installation-keys';
 import { ArchiveUploadsAndExports1765100000000 } from './1765100000000-archive-uploads-and-exports';
 import { SpecificationFormats1765200000000 } from './1765200000000-specification-formats';
+import { Integrations1765500000000 } from './1765500000000-integrations';
 import { ArchiveCopies1765300000000 } from './1765300000000-archive-copies';
 import { ClientSide1765400000000 } from './1765400000000-client-side';
 
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   SpecificationFormats1765200000000,
   ArchiveCopies1765300000000,
   ClientSide1765400000000,
+  Integrations1765500000000,
 ];
