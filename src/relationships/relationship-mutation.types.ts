@@ -8,11 +8,8 @@ import { PartnerType } from '../partners/partner.types';
 import { UserType } from '../users/user.types';
 import { CustomerRelationshipType } from './relationship.types';
 
-@InputType('EndCustomerRelationshipInput', { description: "Ending the client's relationship with its linked partner: the responsibility period, the generation date and, optionally, a new subscription administrator and the removal of the partner's extensions." })
-export class EndCustomerRelationshipInput {
-  @Field(() => ID, { description: 'The client (global id).' })
-  clientId!: string;
-
+@InputType('EndCustomerRelationshipProposal', { description: 'An ending for the preview to check, as endCustomerRelationship would take it, without the client.' })
+export class EndCustomerRelationshipProposalInput {
   @Field(() => YearMonthScalar, { description: 'First month the partner kept the books for.' })
   responsibilityFrom!: string;
 
@@ -27,6 +24,12 @@ export class EndCustomerRelationshipInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Remove the extensions the ending partner owns on the client.' })
   removePartnerOwnedExtensions?: boolean | null;
+}
+
+@InputType('EndCustomerRelationshipInput', { description: "Ending the client's relationship with its linked partner: the responsibility period, the generation date and, optionally, a new subscription administrator and the removal of the partner's extensions." })
+export class EndCustomerRelationshipInput extends EndCustomerRelationshipProposalInput {
+  @Field(() => ID, { description: 'The client (global id).' })
+  clientId!: string;
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
   @IsIdempotencyKey()
@@ -66,24 +69,6 @@ export class EndCustomerRelationshipsPayload {
 
   @Field(() => [UserError], { description: 'Errors of the call as a whole (such as TOO_MANY_ITEMS); then nothing was done.' })
   userErrors!: UserError[];
-}
-
-@InputType('EndCustomerRelationshipProposal', { description: 'An ending for the preview to check, as endCustomerRelationship would take it, without the client.' })
-export class EndCustomerRelationshipProposalInput {
-  @Field(() => YearMonthScalar, { description: 'First month the partner kept the books for.' })
-  responsibilityFrom!: string;
-
-  @Field(() => YearMonthScalar, { description: "Last month the partner kept the books for; not after the generation date's month." })
-  responsibilityTo!: string;
-
-  @Field(() => DateScalar, { description: 'Europe/Oslo date of generation and deactivation: after today, at most 366 days ahead.' })
-  generationDate!: string;
-
-  @Field(() => ID, { nullable: true, description: 'Hand the subscription-administrator role to this user at once.' })
-  newSubscriptionAdminUserId?: string | null;
-
-  @Field(() => Boolean, { nullable: true, description: 'Remove the extensions the ending partner owns on the client.' })
-  removePartnerOwnedExtensions?: boolean | null;
 }
 
 @ObjectType('ArchivedFiscalYear', { description: 'A fiscal year an ending would generate into the archive, and the part of it the files would cover.' })
