@@ -113,6 +113,15 @@ describe('API keys (docs/integrations.md)', () => {
     expect(download.status).toBe(401);
   });
 
+  it('a key cannot be created already expired: BAD_USER_INPUT naming expiresAt, and no key is stored', async () => {
+    for (const expiresAt of ['2026-11-28T12:00:00.000Z', '2026-11-27T09:00:00.000Z']) {
+      const res = await app.gql(CREATE_KEY, { input: { partnerId: partnerId('p-nordlys'), name: 'Too late', scopes: ['CLIENTS_READ'], expiresAt } }, 'u-kari');
+      expect(errorCode(res)).toBe('BAD_USER_INPUT');
+      expect(JSON.stringify(res.body.errors)).toContain('expiresAt');
+    }
+    expect(await app.sql('SELECT id FROM api_keys')).toEqual([]);
+  });
+
   it('keys work for downloads: without ARCHIVE_READ a package is FORBIDDEN; with it, the same answer a user with ARCHIVE gets', async () => {
     const writer = await createKey(app, 'u-kari', 'p-nordlys', ['RELATIONSHIPS_WRITE']);
     const reader = await createKey(app, 'u-kari', 'p-nordlys', ['ARCHIVE_READ']);

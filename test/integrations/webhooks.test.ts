@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -5,6 +6,8 @@ import type { MandatoryDataGenerator } from '../../src/archive/mandatory-data';
 import { addDays, osloMidnight, osloToday } from '../../src/common/clock';
 import { deleteQueueKeys, endRelationship, eventually, EVENING_BEFORE, JobsApp, recordingGenerator, startJobsApp } from '../jobs/support';
 import { CANCEL, END, fjordEnding, UPDATE } from '../relationships/relationship-helpers';
+import { toGlobalId } from '../../src/common/global-id';
+import { overwriteStored } from '../support/archive-files';
 import { dataOf } from '../support/test-app';
 import { CREATE_ENDPOINT, createKey, integrationsWorld, partnerId, withKey } from './integration-helpers';
 
@@ -75,6 +78,8 @@ function verifiedAt(path: string, secret: string): Array<{ id: string; type: str
       return { id: String(r.headers['webhook-id']), ...payload };
     });
 }
+
+const EXPORT = `mutation($input: CreateArchiveExportInput!) { createArchiveExport(input: $input) { export { id state } userErrors { field code message } } }`;
 
 const DELIVERIES = `query Deliveries($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries(first: 10) { edges { node { event state attempts lastStatusCode deliveredAt } } } } } }`;
 
@@ -165,6 +170,26 @@ it('ARCHIVE_GENERATED when the archive is generated; an endpoint failing for thr
   expect(row.state).toBe('FAILED');
   const shown = dataOf(await app.gql(`{ node(id: "${down.id}") { ... on WebhookEndpoint { disabledAt } } }`, {}, 'u-kari')).node;
   expect(shown.disabledAt).not.toBeNull();
+});
+
+it('ARCHIVE_EXPORT_READY when an export holding the partner\'s folders can be downloaded, with its id and download path', async () => {
+  received.length = 0;
+  const exports = await endpoint('/exports', ['ARCHIVE_EXPORT_READY']);
+  // Tindefjell was archived above by the recording generator, which records a one-byte file (with a placeholder hash)
+  // it does not write: the byte goes into storage here, and its SHA-256 into the row, so the package can be made.
+  const [document] = await app.sql("SELECT d.storage_key AS storageKey, d.relationship_id AS relationshipId FROM archive_documents d JOIN customer_relationships r ON r.id = d.relationship_id WHERE r.client_id = 'c-tinde' AND r.status = 'ARCHIVED'");
+  await overwriteStored(app, document.storageKey, Buffer.from('x'));
+  await app.sql('UPDATE archive_documents SET sha256 = ? WHERE storage_key = ?', [createHash('sha256').update('x').digest('hex'), document.storageKey]);
+  const relationshipId = toGlobalId('CustomerRelationship', String(document.relationshipId));
+  const created = dataOf(await app.gql(EXPORT, { input: { relationshipIds: [relationshipId] } }, 'u-kari')).createArchiveExport;
+  expect(created.userErrors).toEqual([]);
+  const events = await eventually(async () => verifiedAt('/exports', exports.secret).length === 1 && verifiedAt('/exports', exports.secret), 'ARCHIVE_EXPORT_READY');
+  expect(events[0]).toMatchObject({
+    type: 'ARCHIVE_EXPORT_READY',
+    data: { exportId: created.export.id, relationshipIds: [relationshipId], downloadPath: `/archive/exports/${created.export.id}`, expiresAt: expect.any(String) },
+  });
+  const shown = dataOf(await app.gql(`query E($id: ID!) { node(id: $id) { ... on ArchiveExport { state downloadPath } } }`, { id: created.export.id }, 'u-kari')).node;
+  expect(shown).toEqual({ state: 'READY', downloadPath: events[0].data.downloadPath });
 });
 
 it('ARCHIVE_GENERATION_FAILED when the generation fails on its last try, to the endpoints of that partner only', async () => {
