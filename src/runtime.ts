@@ -8,6 +8,7 @@ import { ArchiveService } from './archive/archive.service';
 import type { ArchiveStorage } from './archive/archive-storage';
 import { noBackupTrigger, type BackupTrigger } from './archive/backup';
 import { createArchiveStorage } from './archive/storage-factory';
+import type { FixityDeps } from './archive/fixity';
 import { noExportTrigger, type ExportTrigger } from './archive/export-trigger';
 import { ArchiveExportService } from './archive/exports.service';
 import { ArchiveUploadService } from './archive/uploads.service';
@@ -165,4 +166,19 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     mandatoryDataGenerator: createGenerator({ dataSource, storage: archiveStorage, audit, clock, logger }),
     services,
   });
+}
+
+/** What the fixity check needs (DESIGN S10), the same for the scheduled job and `archive verify`. */
+export function fixityDeps(runtime: Runtime): FixityDeps {
+  const { dataSource, clock, logger, config, services } = runtime;
+  return {
+    dataSource,
+    clock,
+    logger,
+    audit: services.audit,
+    notifications: services.notifications,
+    storage: services.archiveStorage,
+    backup: services.archiveBackupStorage,
+    bytesPerSecond: config.archiveFixityBytesPerSecond,
+  };
 }

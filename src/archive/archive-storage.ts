@@ -21,6 +21,23 @@ export interface PendingFile {
   discard(): Promise<void>;
 }
 
+/**
+ * A pass-through that counts and hashes what flows through it: both drivers' writers put it in front of their
+ * destination, so the size and SHA-256 recorded are those of the bytes actually written.
+ */
+export function measuringStream(): { stream: Transform; measured(): StoredFile } {
+  const hash = createHash('sha256');
+  let byteSize = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      byteSize += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return { stream, measured: () => ({ byteSize, sha256: hash.digest('hex') }) };
+}
+
 /** What a presigned GET answers with (the API sets the same headers when it streams). */
 export interface PresignedGet {
   contentDisposition: string;
@@ -212,15 +229,7 @@ export class LocalFolderStorage implements ArchiveStorage {
     // A hidden temporary name in the same folder, so the final rename is atomic (same file system).
     const temp = path.join(folder, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
     const file = fs.createWriteStream(temp, { flags: 'wx' });
-    const hash = createHash('sha256');
-    let byteSize = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        byteSize += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const { stream: counter, measured } = measuringStream();
     const written = pipeline(counter, file);
     written.catch(() => undefined);
     let settled = false;
@@ -247,7 +256,7 @@ export class LocalFolderStorage implements ArchiveStorage {
           await fsp.rename(temp, target);
           settled = true;
           await syncFolder(folder);
-          return { byteSize, sha256: hash.digest('hex') };
+          return measured();
         } catch (error) {
           await discard();
           throw error;

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { PassThrough, Transform, type Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -14,7 +13,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3Settings } from '../config/config';
-import { archiveKeySegments, type ArchiveStorage, type PendingFile, type PresignedGet, type PresignedPut } from './archive-storage';
+import { archiveKeySegments, measuringStream, type ArchiveStorage, type PendingFile, type PresignedGet, type PresignedPut } from './archive-storage';
 
 /** Multipart part size: S3's minimum, 5 MiB; one part sent while the next fills keeps memory flat at ~10 MiB per file. */
 const PART_SIZE = 5 * 1024 * 1024;
@@ -77,15 +76,7 @@ export class S3ObjectStorage implements ArchiveStorage {
 
   async create(key: string): Promise<PendingFile> {
     const objectKey = this.keyOf(key);
-    const hash = createHash('sha256');
-    let byteSize = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        byteSize += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const { stream: counter, measured } = measuringStream();
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.settings.bucket, Key: objectKey, Body: counter },
@@ -111,7 +102,7 @@ export class S3ObjectStorage implements ArchiveStorage {
           if (!counter.writableEnded) counter.end();
           await done;
           settled = true;
-          return { byteSize, sha256: hash.digest('hex') };
+          return measured();
         } catch (error) {
           await discard();
           throw error;

@@ -2,7 +2,7 @@ import { LocalFolderStorage, type ArchiveStorage } from '../archive/archive-stor
 import { verifyArchive } from '../archive/fixity';
 import { migrateStorage } from '../archive/migrate-storage';
 import { S3ObjectStorage } from '../archive/s3-storage';
-import type { Runtime } from '../runtime';
+import { fixityDeps, type Runtime } from '../runtime';
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
@@ -11,25 +11,13 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
  * for a usage error.
  */
 export async function runArchiveCommand(runtime: Runtime, args: string[]): Promise<number> {
-  const { config, dataSource, clock, logger, services } = runtime;
+  const { config, dataSource, logger, services } = runtime;
   const [sub, ...rest] = args;
   if (sub === 'verify') {
     let clientId: string | undefined;
     if (rest.length === 2 && rest[0] === '--client') clientId = rest[1];
     else if (rest.length !== 0) return 2;
-    const summary = await verifyArchive(
-      {
-        dataSource,
-        clock,
-        logger,
-        audit: services.audit,
-        notifications: services.notifications,
-        storage: services.archiveStorage,
-        backup: services.archiveBackupStorage,
-        bytesPerSecond: config.archiveFixityBytesPerSecond,
-      },
-      { clientId },
-    );
+    const summary = await verifyArchive(fixityDeps(runtime), { clientId });
     const rate = summary.seconds > 0 ? `${mib(summary.bytesRead / summary.seconds)}/s` : '-';
     console.log(`Checked ${summary.documents} archive documents${clientId ? ` of client ${clientId}` : ''} (${mib(summary.bytesRead)} read in ${summary.seconds.toFixed(1)} s, ${rate}).`);
     console.log(`  intact:               ${summary.intact}`);

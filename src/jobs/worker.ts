@@ -16,6 +16,7 @@ import { DEFAULT_SWEEP_HORIZON_MS, sweep, sweepBackups, SweepResult } from './sw
 import { WorkerMetrics } from './worker-metrics';
 import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../integrations/webhook-delivery';
 import { startWebhookWorker, WEBHOOK_QUEUE } from '../integrations/webhook-queue';
+import { fixityDeps } from '../runtime';
 
 /** A running set of workers, stopped on shutdown. */
 export interface RunningWorkers {
@@ -215,14 +216,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
 
   const verifyArchiveNow = async (only: { documentId?: string } = {}): Promise<FixitySummary> => {
     const summary = await verifyArchive({
-      dataSource,
-      clock,
-      logger,
-      audit: services.audit,
-      notifications: services.notifications,
-      storage: services.archiveStorage,
-      backup: backupStore,
-      bytesPerSecond: config.archiveFixityBytesPerSecond,
+      ...fixityDeps(runtime),
       onDamaged: () => metrics.archiveDocumentsDamaged.inc(),
       onRepaired: (copy) => metrics.archiveCopiesRepaired.inc({ copy }),
     }, only);

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import path from 'node:path';
+import { runCli, type CliRun } from '../support/cli-process';
 import { copyToBackup, pendingBackupIds } from '../../src/archive/backup';
 import { verifyArchive, type FixityDeps } from '../../src/archive/fixity';
 import { migrateStorage } from '../../src/archive/migrate-storage';
@@ -19,7 +18,6 @@ import { startS3Server, TEST_BUCKET } from '../support/s3-server';
 import { dataOf, startTestApp, type TestApp } from '../support/test-app';
 import { archiveWorld, complete, itemOf, put, reserve, SAMPLES } from './upload-helpers';
 
-const ROOT = path.resolve(__dirname, '../..');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** An ended relationship of c-example with its mandatory data generated (thirteen documents for 2025). */
@@ -199,38 +197,12 @@ function backupDeps(app: TestApp) {
 }
 
 /** `npm run cli -- <args>` against the test app, from the sources, with the app's storage settings. */
-function cli(app: TestApp, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(app: TestApp, ...args: string[]): Promise<CliRun> {
   return cliWith(app, { ...app.s3!.env, ...app.s3!.backupEnv }, ...args);
 }
 
-function cliWith(app: TestApp, storageEnv: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const config = app.opened.runtime.config;
-  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/jobs/child/ts-register.js'), path.join(ROOT, 'src/cli/index.ts'), ...args], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: config.databaseUrl,
-      REDIS_URL: config.redisUrl,
-      QUEUE_PREFIX: config.queuePrefix,
-      AUTH_JWT_SECRET: config.authJwtSecret,
-      ARCHIVE_DIR: config.archiveDir,
-      LOG_LEVEL: 'silent',
-      ...storageEnv,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const run = { code: null as number | null, stdout: '', stderr: '' };
-  child.stdout.on('data', (d) => (run.stdout += d));
-  child.stderr.on('data', (d) => (run.stderr += d));
-  const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(kill);
-      run.code = code;
-      resolve(run);
-    }),
-  );
+function cliWith(app: TestApp, storageEnv: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  return runCli(app, args, storageEnv, 60_000);
 }
 
 describe('S10: the object storage is checked at start-up', () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { openDatabase, openRedis, StartupError } from '../../src/boot';
 import { DEVELOPMENT_JWT_SECRET, loadConfig } from '../../src/config/config';
+import { startProduct, until } from '../support/product-process';
 
 async function messageOf(run: () => Promise<unknown>): Promise<string> {
   try {
@@ -35,53 +35,6 @@ describe('start-up says which service is missing, where it looked, and how to st
     expect(message).not.toContain('Pa55word');
   });
 });
-
-/** The product's own entry point (`npm start` runs its build) as a child process, from the sources. */
-const MAIN = path.join(__dirname, '..', '..', 'src', 'main.ts');
-const TS_REGISTER = path.join(__dirname, '..', 'jobs', 'child', 'ts-register.js');
-/** What the tests' environment may carry that would change how the product starts. */
-const PRODUCT_VARIABLES = /^(NODE_ENV|DATABASE_URL|REDIS_URL|QUEUE_PREFIX|PORT|WORKER_PORT|AUTH_JWT_.*|ARCHIVE_.*|S3_.*|SMTP_.*|LOG_LEVEL|LOAD_DEMO_DATA)$/;
-
-interface ProductProcess {
-  stdout: string;
-  stderr: string;
-  exited: Promise<number | null>;
-  stop(): Promise<number | null>;
-}
-
-function startProduct(mode: 'all' | 'api', env: Record<string, string>): ProductProcess {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !PRODUCT_VARIABLES.test(name)));
-  const child = spawn(process.execPath, ['-r', TS_REGISTER, MAIN, mode], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const product: ProductProcess = {
-    stdout: '',
-    stderr: '',
-    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
-    /** SIGTERM as a service manager sends it; SIGKILL if it has not stopped after 30 s. */
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return product.exited;
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      const code = await product.exited;
-      clearTimeout(killer);
-      return code;
-    },
-  };
-  child.stdout.on('data', (d) => (product.stdout += d));
-  child.stderr.on('data', (d) => (product.stderr += d));
-  return product;
-}
-
-async function until(product: ProductProcess, text: string, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  let exited = false;
-  void product.exited.then(() => (exited = true));
-  while (!product.stdout.includes(text)) {
-    if (exited || Date.now() - started > timeoutMs) {
-      throw new Error(`the product did not print "${text}"; stdout:\n${product.stdout}\nstderr:\n${product.stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('starting the product in production', () => {
   it('refuses a published signing secret before connecting to anything, naming the variable, not the value; no URL password is printed', async () => {

@@ -180,6 +180,25 @@ describe('webhook endpoint URLs (SSRF)', () => {
     expect(listed.webhookEndpoints).toEqual([{ url: 'https://hooks.example/klientadmin' }]);
   });
 
+  it('A4: creating and deleting an endpoint and revoking a key are audited with who and what, never a secret', async () => {
+    const created = dataOf(await create('https://hooks.example/audit')).createWebhookEndpoint;
+    const deleted = dataOf(await app.gql('mutation D($input: DeleteWebhookEndpointInput!) { deleteWebhookEndpoint(input: $input) { userErrors { code } } }', { input: { endpointId: created.endpoint.id } }, 'u-kari')).deleteWebhookEndpoint;
+    expect(deleted.userErrors).toEqual([]);
+    const { id, secret } = await createKey(app, 'u-kari', 'p-nordlys', ['CLIENTS_READ']);
+    expect(dataOf(await app.gql(REVOKE_KEY, { input: { apiKeyId: id } }, 'u-kari')).revokeApiKey.userErrors).toEqual([]);
+    const events = await app.sql("SELECT action, actor_user_id AS actor, request_id AS requestId, CAST(after AS CHAR) AS after FROM audit_events WHERE action IN ('WEBHOOK_ENDPOINT_CREATED', 'WEBHOOK_ENDPOINT_DELETED', 'API_KEY_REVOKED') ORDER BY id");
+    expect(events.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([
+      ['WEBHOOK_ENDPOINT_CREATED', 'u-kari'],
+      ['WEBHOOK_ENDPOINT_DELETED', 'u-kari'],
+      ['API_KEY_REVOKED', 'u-kari'],
+    ]);
+    for (const event of events) {
+      expect(event.requestId).toBeTruthy();
+      expect(event.after).not.toContain(secret);
+      expect(event.after).not.toContain(created.signingSecret);
+    }
+  });
+
   it('https only in production (the rule itself; a production app is not started here)', async () => {
     const policy = { httpsOnly: true, allowPrivate: false, resolve: async () => ['93.184.215.14'] };
     expect(await urlProblem('http://hooks.example/x', policy)).toMatch(/https/);

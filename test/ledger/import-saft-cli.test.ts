@@ -1,48 +1,16 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_ELEMENT_DEPTH, MAX_TEXT_CHARS } from '../../src/saft/reader-limits';
 import { writeSyntheticSaftFile } from '../support/synthetic-books';
+import { runCli, type CliRun } from '../support/cli-process';
 import { startTestApp, TestApp } from '../support/test-app';
 import { importSaft, ledgerRowCounts, ledgerWorld } from './ledger-helpers';
 
-const ROOT = path.resolve(__dirname, '../..');
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** `npm run cli -- <args>` against the test app's database, run from the sources as the built CLI would run. */
 function cli(app: TestApp, ...args: string[]): Promise<CliRun> {
-  const config = app.opened.runtime.config;
-  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/jobs/child/ts-register.js'), path.join(ROOT, 'src/cli/index.ts'), ...args], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: config.databaseUrl,
-      REDIS_URL: config.redisUrl,
-      QUEUE_PREFIX: config.queuePrefix,
-      AUTH_JWT_SECRET: config.authJwtSecret,
-      ARCHIVE_DIR: config.archiveDir,
-      LOG_LEVEL: 'silent',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const run: CliRun = { code: null, stdout: '', stderr: '' };
-  child.stdout.on('data', (d) => (run.stdout += d));
-  child.stderr.on('data', (d) => (run.stderr += d));
-  // A reader that hangs must fail the test, not hold the test run.
-  const kill = setTimeout(() => child.kill('SIGKILL'), 100_000);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(kill);
-      resolve({ ...run, code });
-    }),
-  );
+  return runCli(app, args);
 }
 
 /** Line and column as the reader reports them: where the next character would be after `prefix`. */
