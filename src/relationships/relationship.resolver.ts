@@ -45,7 +45,14 @@ export class CustomerRelationshipResolver {
       "Users of the client who could take the subscription-administrator role by a handover from the archive (transferSubscriptionAdmin), by name: for users with ARCHIVE in the ending partner until the generation date; empty otherwise.",
   })
   async subscriptionAdminCandidates(@Root() relationship: CustomerRelationship, @Ctx() ctx: RequestContext): Promise<User[]> {
-    return ctx.services.subscriptionAdmin.candidatesFromArchive(ctx.runtime.dataSource.manager, ctx.viewer, relationship, ctx.today());
+    const { loaders } = ctx;
+    const reads = {
+      client: (id: string) => loaders.clients.load(id),
+      accesses: (clientId: string) => loaders.accessesByClient.load(clientId),
+      relationships: (clientId: string) => loaders.relationshipsByClient.load(clientId),
+      users: async (ids: string[]) => (await loaders.users.loadMany(ids)).filter((u): u is User => u !== null && !(u instanceof Error)),
+    };
+    return ctx.services.subscriptionAdmin.candidatesFromArchive(reads, ctx.viewer, relationship, ctx.today());
   }
 
   @FieldResolver()
