@@ -1,21 +1,10 @@
 import { administratorWhoMayChange, ClientAdministrator } from '../../src/access/access-rules';
-import { ClientAccess, ClientRole } from '../../src/clients/client-access.entity';
+import type { ClientAccess } from '../../src/clients/client-access.entity';
+import { clientAccess } from '../support/entity-fixtures';
 
 const TODAY = '2026-11-28';
 
-function access(fields: Partial<ClientAccess>): ClientAccess {
-  return Object.assign(new ClientAccess(), {
-    id: '1',
-    clientId: 'c-fjord',
-    userId: 'u-kari',
-    roles: [ClientRole.ADMINISTRATOR],
-    viaPartnerId: null,
-    deactivationDate: null,
-    deactivationRelationshipId: null,
-    deactivatedAt: null,
-    ...fields,
-  });
-}
+const access = (fields: Partial<ClientAccess>): ClientAccess => clientAccess(fields);
 
 /** Who may change a client as its administrator (DESIGN A5, E8, E14, S4). */
 describe('an administrator who may change the client', () => {

@@ -1,24 +1,13 @@
 import { administersClientNow, administratorWhoMayChange, ClientAdministrator, isAccessActive, isActiveAdministrator } from '../../src/access/access-rules';
-import { ClientAccess, ClientRole } from '../../src/clients/client-access.entity';
+import type { ClientAccess } from '../../src/clients/client-access.entity';
+import { clientAccess } from '../support/entity-fixtures';
 
 // More cases of `administratorWhoMayChange` are in test/access/access-rules.test.ts.
 
 const TODAY = '2026-11-28';
 const DEACTIVATED = new Date('2026-11-01T00:00:00Z');
 
-function access(fields: Partial<ClientAccess>): ClientAccess {
-  return Object.assign(new ClientAccess(), {
-    id: '1',
-    clientId: 'c-fjord',
-    userId: 'u-kari',
-    roles: [ClientRole.ADMINISTRATOR],
-    viaPartnerId: null,
-    deactivationDate: null,
-    deactivationRelationshipId: null,
-    deactivatedAt: null,
-    ...fields,
-  });
-}
+const access = (fields: Partial<ClientAccess>): ClientAccess => clientAccess(fields);
 
 describe('A3, S4: an access grants nothing from its deactivation date, unless its user holds the subscription-administrator role', () => {
   it.each<[string, boolean, Partial<ClientAccess>, string | null, string]>([

@@ -1,7 +1,8 @@
 import { ClientAdministrator } from '../../src/access/access-rules';
 import { VisibilityService } from '../../src/access/visibility.service';
 import { Viewer } from '../../src/auth/viewer';
-import { ClientAccess, ClientRole } from '../../src/clients/client-access.entity';
+import type { ClientAccess } from '../../src/clients/client-access.entity';
+import { clientAccess } from '../support/entity-fixtures';
 import { Client } from '../../src/clients/client.entity';
 import { PartnerMembership, PartnerRight } from '../../src/partners/partner-membership.entity';
 import { CustomerRelationship, RelationshipStatus } from '../../src/relationships/customer-relationship.entity';
@@ -20,18 +21,7 @@ function viewer(userId: string, memberships: Array<[partnerId: string, ...rights
 
 const client = (fields: Partial<Client> = {}) => Object.assign(new Client(), { id: 'c-fjord', partnerId: 'p-nordlys', subscriptionAdminUserId: 'u-ola', ...fields });
 const relationship = (status: RelationshipStatus, partnerId = 'p-nordlys') => Object.assign(new CustomerRelationship(), { id: '7', clientId: 'c-fjord', partnerId, status });
-const access = (userId: string, fields: Partial<ClientAccess> = {}) =>
-  Object.assign(new ClientAccess(), {
-    id: '1',
-    clientId: 'c-fjord',
-    userId,
-    roles: [ClientRole.ADMINISTRATOR],
-    viaPartnerId: null,
-    deactivationDate: null,
-    deactivationRelationshipId: null,
-    deactivatedAt: null,
-    ...fields,
-  });
+const access = (userId: string, fields: Partial<ClientAccess> = {}) => clientAccess({ userId, ...fields });
 
 const kariAdmin = viewer('u-kari', [['p-nordlys', PartnerRight.CLIENT_ADMIN]]);
 const kariArchive = viewer('u-kari', [['p-nordlys', PartnerRight.ARCHIVE]]);
