@@ -6,6 +6,7 @@ import { processClock } from './common/clock';
 import { createLogger } from './common/logger';
 import { redactCredentials } from './common/redact';
 import { ConfigError, loadConfig } from './config/config';
+import { isApiClusterPrimary, joinApiCluster, runApiCluster } from './http/api-cluster';
 import { createHttpApp, createOperationsApp } from './http/app';
 import { ImportError } from './import/import-file';
 import { openQueueTriggers } from './jobs/triggers';
@@ -19,6 +20,8 @@ async function main(mode: Mode): Promise<void> {
   const logger = createLogger(config.logLevel);
   if (config.authJwtSecretIsDefault) logger.warn('AUTH_JWT_SECRET is not set: using the development secret. Set it in production.');
   for (const warning of config.warnings) logger.warn(warning);
+  if (mode === 'api' && isApiClusterPrimary(config.apiWorkers)) process.exit(await runApiCluster(config.apiWorkers, logger));
+  if (mode !== 'api' && config.apiWorkers > 1) logger.warn(`API_WORKERS applies to the api mode (npm run start:api) only, not to ${mode}`);
   // One clock for every rule (DESIGN S7): the system's, moved by CLOCK_OFFSET on a developer's machine.
   const clock = processClock(config);
   if (config.clockOffsetMs !== 0) logger.warn({ offsetHours: config.clockOffsetMs / 3_600_000, now: clock.now().toISOString() }, 'CLOCK_OFFSET: the clock runs off the real time');
@@ -42,6 +45,7 @@ async function main(mode: Mode): Promise<void> {
 
   if (mode === 'all' && (await loadDemoDataIfEmpty(opened))) logger.info({ file: DEMO_FILE }, 'demo data loaded');
   const http = mode !== 'worker' ? await createHttpApp(runtime, opened.redis) : undefined;
+  if (http) joinApiCluster(http.metrics);
   // A worker process serves its own health, readiness and metrics; with the API, the workers' metrics are on its
   // metrics (on METRICS_PORT when that is set).
   const operations =

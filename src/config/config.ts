@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { baseContentType, CHECKABLE_CONTENT_TYPES } from '../archive/content-check';
 import { DEVELOPMENT_JWT_SECRET, DEVELOPMENT_UPLOAD_SECRET, HOW_TO_MAKE_A_SECRET, MIN_SECRET_BYTES, secretWeakness } from '../auth/secret-strength';
 import { DEVELOPMENT_GLOBAL_ID_SECRET } from '../common/global-id';
@@ -23,6 +24,8 @@ export interface Config {
   port: number;
   /** Port of a worker-only process's /healthz, /readyz and /metrics (WORKER_PORT). */
   workerPort: number;
+  /** API processes behind PORT in `api` mode (API_WORKERS: a number, or `auto` for one per core); 1: this process alone. */
+  apiWorkers: number;
   authJwtSecret: string;
   /** True when no secret was configured and the development secret is in use. */
   authJwtSecretIsDefault: boolean;
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   const port = portOf('PORT', '4000');
   const workerPort = portOf('WORKER_PORT', '4001');
+  const apiWorkers = apiWorkersOf(env.API_WORKERS, problems);
 
   let authJwtSecret = env.AUTH_JWT_SECRET ?? '';
   const authJwtSecretIsDefault = authJwtSecret === '';
@@ -324,6 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix,
     port,
     workerPort,
+    apiWorkers,
     authJwtSecret,
     authJwtSecretIsDefault,
     archiveDir,
@@ -484,4 +489,16 @@ function trustProxyOf(text: string | undefined, problems: string[]): boolean | n
 /** A key for one purpose, derived from a secret: knowing it tells nothing of the secret or of keys for other purposes. */
 function derivedKey(secret: string, purpose: string): string {
   return createHmac('sha256', secret).update(purpose).digest('base64');
+}
+
+/** API_WORKERS: 1 to 64 processes, or `auto` for one per core the process may use. */
+function apiWorkersOf(text: string | undefined, problems: string[]): number {
+  if (text === undefined || text === '') return 1;
+  if (text === 'auto') return Math.min(64, availableParallelism());
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > 64) {
+    problems.push(`API_WORKERS must be a number of processes from 1 to 64, or auto (got "${text.slice(0, 40)}")`);
+    return 1;
+  }
+  return value;
 }

@@ -94,8 +94,14 @@ function metricsRoute(app: Express, config: Config, metrics: Metrics, place: Met
     } else if (place === 'api' && config.nodeEnv === 'production') {
       return sendJsonError(req, res, 403, 'FORBIDDEN', 'In production the API port serves metrics only with METRICS_TOKEN; set it, or METRICS_PORT.');
     }
+    let text: string;
+    try {
+      text = await metrics.render();
+    } catch (error) {
+      return sendJsonError(req, res, 503, 'SERVICE_UNAVAILABLE', (error as Error).message);
+    }
     res.setHeader('Content-Type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
+    res.send(text);
   });
 }
 

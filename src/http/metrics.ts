@@ -9,6 +9,9 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 export class Metrics {
   readonly registry = new Registry();
 
+  /** The text `/metrics` sends: this process's registry, or, in one of several API processes, the sum over all. */
+  render: () => Promise<string> = () => this.registry.metrics();
+
   readonly httpRequestDuration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request latency by route and status.',

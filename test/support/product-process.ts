@@ -5,7 +5,7 @@ import path from 'node:path';
 const MAIN = path.join(__dirname, '..', '..', 'src', 'main.ts');
 const TS_REGISTER = path.join(__dirname, '..', 'jobs', 'child', 'ts-register.js');
 /** What the tests' environment may carry that would change how the product starts. */
-const PRODUCT_VARIABLES = /^(NODE_ENV|DATABASE_URL|REDIS_URL|QUEUE_PREFIX|PORT|WORKER_PORT|AUTH_JWT_.*|ARCHIVE_.*|S3_.*|SMTP_.*|LOG_LEVEL|LOAD_DEMO_DATA|CLOCK_OFFSET|GLOBAL_ID_SECRET|GRAPHQL_EXPLORER.*)$/;
+const PRODUCT_VARIABLES = /^(NODE_ENV|DATABASE_URL|REDIS_URL|QUEUE_PREFIX|PORT|WORKER_PORT|AUTH_JWT_.*|ARCHIVE_.*|S3_.*|SMTP_.*|LOG_LEVEL|LOAD_DEMO_DATA|CLOCK_OFFSET|GLOBAL_ID_SECRET|GRAPHQL_EXPLORER.*|API_WORKERS|METRICS_.*)$/;
 
 export interface ProductProcess {
   stdout: string;
@@ -36,11 +36,12 @@ export function startProduct(mode: 'all' | 'api', env: Record<string, string>): 
   return product;
 }
 
-export async function until(product: ProductProcess, text: string | RegExp, timeoutMs: number): Promise<void> {
+/** Waits until the product's output shows `text` (or the predicate holds for all of its output). */
+export async function until(product: ProductProcess, text: string | RegExp | ((stdout: string) => boolean), timeoutMs: number): Promise<void> {
   const started = Date.now();
   let exited = false;
   void product.exited.then(() => (exited = true));
-  const found = () => (typeof text === 'string' ? product.stdout.includes(text) : text.test(product.stdout));
+  const found = () => (typeof text === 'string' ? product.stdout.includes(text) : typeof text === 'function' ? text(product.stdout) : text.test(product.stdout));
   while (!found()) {
     if (exited || Date.now() - started > timeoutMs) {
       throw new Error(`the product did not print "${text}"; stdout:\n${product.stdout.slice(-4000)}\nstderr:\n${product.stderr.slice(-4000)}`);
