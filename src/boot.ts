@@ -44,16 +44,22 @@ export async function openDatabase(config: Config, options: Partial<DataSourceOp
   return dataSource;
 }
 
+/**
+ * Named locks are server-wide: the name carries the database's (hashed to fit MySQL's 64 characters), so processes
+ * migrating other databases on the same server never wait for each other.
+ */
+const MIGRATIONS_LOCK = "CONCAT('klientadmin.migrations.', LEFT(SHA1(DATABASE()), 32))";
+
 /** Applies pending migrations; several processes starting at once take turns through a MySQL named lock. */
 export async function migrate(dataSource: DataSource): Promise<void> {
   const lock = dataSource.createQueryRunner();
   await lock.connect();
   try {
-    const [row] = await lock.query("SELECT GET_LOCK('klientadmin.migrations', 120) AS locked");
+    const [row] = await lock.query(`SELECT GET_LOCK(${MIGRATIONS_LOCK}, 120) AS locked`);
     if (Number(row.locked) !== 1) throw new StartupError('Timed out waiting for another process to finish migrating the database.');
     await dataSource.runMigrations({ transaction: 'each' });
   } finally {
-    await lock.query("SELECT RELEASE_LOCK('klientadmin.migrations')").catch(() => undefined);
+    await lock.query(`SELECT RELEASE_LOCK(${MIGRATIONS_LOCK})`).catch(() => undefined);
     await lock.release();
   }
 }

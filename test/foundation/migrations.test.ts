@@ -1,3 +1,4 @@
+import { migrate } from '../../src/boot';
 import { createDataSource } from '../../src/db/data-source';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -74,6 +75,39 @@ describe('migrations', () => {
     } finally {
       if (synchronized.isInitialized) await synchronized.destroy();
       await app.sql(`DROP DATABASE IF EXISTS \`${reference}\``);
+    }
+  });
+
+  it("take turns per database: the lock of another database on the server does not hold them up, their own database's lock does", async () => {
+    const other = `${app.databaseName}_other`;
+    await app.sql(`CREATE DATABASE \`${other}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_danish_ci`);
+    const url = new URL(app.opened.runtime.config.databaseUrl);
+    url.pathname = `/${other}`;
+    const fresh = createDataSource({ databaseUrl: url.toString() });
+    const holder = app.opened.runtime.dataSource.createQueryRunner();
+    await holder.connect();
+    const lockOf = (database: string) => holder.query("SELECT GET_LOCK(CONCAT('klientadmin.migrations.', LEFT(SHA1(?), 32)), 0) AS locked", [database]);
+    try {
+      await fresh.initialize();
+      // This database's lock held elsewhere: migrating `other` goes ahead at once.
+      expect(Number((await lockOf(app.databaseName))[0].locked)).toBe(1);
+      await migrate(fresh);
+      expect(await fresh.showMigrations()).toBe(false);
+      await holder.query('SELECT RELEASE_ALL_LOCKS()');
+      // `other`'s own lock held: migrating it (nothing left to apply) waits until the lock is let go.
+      expect(Number((await lockOf(other))[0].locked)).toBe(1);
+      let done = false;
+      const migrating = migrate(fresh).then(() => (done = true));
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(done).toBe(false);
+      await holder.query('SELECT RELEASE_ALL_LOCKS()');
+      await migrating;
+      expect(done).toBe(true);
+    } finally {
+      await holder.query('SELECT RELEASE_ALL_LOCKS()').catch(() => undefined);
+      await holder.release();
+      if (fresh.isInitialized) await fresh.destroy();
+      await app.sql(`DROP DATABASE IF EXISTS \`${other}\``);
     }
   });
 
