@@ -5,6 +5,8 @@ import type { Queue } from 'bullmq';
 export class WorkerMetrics {
   /** How late a task starts after its due instant, by the process clock (DESIGN S7). */
   readonly taskStartDelay: Histogram<'kind'>;
+  /** Deactivation tasks applied per batch transaction (DESIGN S2). */
+  readonly taskBatchSize: Histogram;
   /** From a job being ready (its delay over) to a worker picking it up. */
   readonly jobWait: Histogram<'queue'>;
   readonly jobDuration: Histogram<'queue' | 'outcome'>;
@@ -30,6 +32,12 @@ export class WorkerMetrics {
       help: 'How long after its due instant a scheduled task started, by kind.',
       labelNames: ['kind'],
       buckets: [0.1, 0.5, 1, 2, 5, 15, 60, 300, 3600, 86400],
+      registers,
+    });
+    this.taskBatchSize = new Histogram({
+      name: 'task_deactivation_batch_size',
+      help: 'APPLY_DEACTIVATIONS tasks applied in one batch transaction.',
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250],
       registers,
     });
     this.jobWait = new Histogram({

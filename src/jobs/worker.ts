@@ -10,7 +10,8 @@ import { notifyExpiringArchives } from '../archive/retention-notices';
 import type { Opened } from '../boot';
 import { BUSINESS_ZONE, osloToday } from '../common/clock';
 import { createMailer, Mailer, sendNotificationEmail } from '../notifications/email';
-import { runTask, TaskAttemptFailed } from '../tasks/task-runner';
+import { DueTaskRunner } from '../tasks/deactivation-batch';
+import { TaskAttemptFailed } from '../tasks/task-runner';
 import { BackupJobData, DEFAULT_RETRY_POLICY, EmailJobData, ExportJobData, openProducerQueues, QUEUE, queueOptions, RetryPolicy, TaskJobData } from './queues';
 import { DEFAULT_SWEEP_HORIZON_MS, sweep, sweepBackups, SweepResult } from './sweeper';
 import { WorkerMetrics } from './worker-metrics';
@@ -41,6 +42,8 @@ export interface WorkerOptions {
   /** How often stalled jobs (their worker died) are looked for; default half the lock duration. */
   stalledIntervalMs?: number;
   taskConcurrency?: number;
+  /** Deactivation tasks due together applied in one transaction; default DEACTIVATION_BATCH_SIZE (100), 1 for none. */
+  taskBatchSize?: number;
   emailConcurrency?: number;
   /** Registry for the worker metrics; default a new one (a worker-only process serves no HTTP). */
   registry?: Registry;
@@ -93,7 +96,18 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     stalledInterval: options.stalledIntervalMs ?? Math.floor((options.lockDurationMs ?? 30_000) / 2),
   };
   const readyAt = (job: Job) => job.timestamp + (job.delay ?? 0);
-  const taskDeps = { dataSource, clock, logger, audit: services.audit, notices: services.notices, webhookEvents: services.webhookEvents };
+  const taskDeps = { dataSource, clock, logger, audit: services.audit, notices: services.notices, webhookEvents: services.webhookEvents, emailTrigger: runtime.emailTrigger };
+  // Deactivation tasks due together are applied in batches; every other task runs alone (`runTask`).
+  const dueTasks = new DueTaskRunner(taskDeps, {
+    maxAttempts: policy.taskAttempts,
+    generator: runtime.mandatoryDataGenerator,
+    batchSize: options.taskBatchSize,
+    onStart: (task, lateByMs) => {
+      metrics.taskStartDelay.observe({ kind: task.kind }, Math.max(0, lateByMs) / 1000);
+      logger.info({ taskId: task.id, kind: task.kind, attempt: task.attempts, lateByMs }, 'task started');
+    },
+    onBatch: (applied) => metrics.taskBatchSize.observe(applied),
+  });
   // Webhook deliveries (docs/integrations.md): rows are the truth; each try is a job.
   const webhooks = startWebhookWorker(config, {
     dataSource, clock, logger, secrets: services.integrationSecrets, notifications: services.notifications,
@@ -106,14 +120,7 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
       metrics.jobWait.observe({ queue: QUEUE.tasks }, Math.max(0, Date.now() - readyAt(job)) / 1000);
       const end = metrics.jobDuration.startTimer({ queue: QUEUE.tasks });
       try {
-        const result = await runTask(taskDeps, job.data.taskId, {
-          maxAttempts: policy.taskAttempts,
-          generator: runtime.mandatoryDataGenerator,
-          onStart: (task, lateByMs) => {
-            metrics.taskStartDelay.observe({ kind: task.kind }, Math.max(0, lateByMs) / 1000);
-            logger.info({ taskId: task.id, kind: task.kind, attempt: task.attempts, lateByMs }, 'task started');
-          },
-        });
+        const result = await dueTasks.run(job.data.taskId);
         if (result.outcome === 'not-due') {
           // Woken early (producer and worker clocks disagree, or the date moved): sleep until the row's due instant.
           // BullMQ timestamps are this process's wall clock; the wait is measured on the runtime clock.
