@@ -13,6 +13,9 @@ export async function ensureEmailJob(queue: Queue<EmailJobData>, policy: RetryPo
   return true;
 }
 
+/** Jobs added per round trip. */
+const EMAIL_BULK = 500;
+
 /** The EmailTrigger of processes with a queue: one job per notification, id `email-<notificationId>`. */
 export class QueueEmailTrigger implements EmailTrigger {
   constructor(
@@ -22,11 +25,14 @@ export class QueueEmailTrigger implements EmailTrigger {
   ) {}
 
   async sync(notificationIds: string[]): Promise<void> {
-    for (const id of notificationIds) {
+    // One round trip for the lot: adding a job id that exists (in any state) adds nothing in BullMQ, so this leaves an
+    // existing job alone exactly as `ensureEmailJob` does.
+    for (let i = 0; i < notificationIds.length; i += EMAIL_BULK) {
+      const ids = notificationIds.slice(i, i + EMAIL_BULK).map(String);
       try {
-        await ensureEmailJob(this.queue, this.policy, String(id));
+        await this.queue.addBulk(ids.map((id) => ({ name: 'email', data: { notificationId: id }, opts: emailJobOptions(this.policy, id) })));
       } catch (err) {
-        this.logger?.warn({ err, notificationId: id }, 'could not queue the e-mail; the sweeper will');
+        this.logger?.warn({ err, notificationIds: ids }, 'could not queue the e-mails; the sweeper will');
       }
     }
   }
