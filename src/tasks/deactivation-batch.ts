@@ -77,11 +77,10 @@ export class DueTaskRunner {
   ) {}
 
   async run(taskId: string): Promise<TaskRunResult> {
-    // A batch of this process holds the task: its commit decides.
-    for (let pending = this.inFlight.get(taskId); pending; pending = this.inFlight.get(taskId)) await pending.catch(() => undefined);
-    if (this.done.delete(taskId)) return { outcome: 'skipped', state: TaskState.SUCCEEDED };
-
+    if (await this.doneHere(taskId)) return { outcome: 'skipped', state: TaskState.SUCCEEDED };
     const [row] = (await this.deps.dataSource.query(`${DUE_ROW} WHERE t.id = ?`, [taskId])) as Array<Record<string, unknown>>;
+    // A batch of this process may have taken it meanwhile.
+    if (await this.doneHere(taskId)) return { outcome: 'skipped', state: TaskState.SUCCEEDED };
     const seed = row ? toDueRow(row) : null;
     if (seed && seed.kind === TaskKind.APPLY_DEACTIVATIONS && seed.state === TaskState.SCHEDULED && seed.dueAt.getTime() <= this.deps.clock.now().getTime()) {
       const applied = await this.batch(seed);
@@ -92,6 +91,12 @@ export class DueTaskRunner {
       }
     }
     return runTask(this.deps, taskId, this.options);
+  }
+
+  /** Waits for a batch of this process that holds the task; true when a batch of this process applied it. */
+  private async doneHere(taskId: string): Promise<boolean> {
+    for (let pending = this.inFlight.get(taskId); pending; pending = this.inFlight.get(taskId)) await pending.catch(() => undefined);
+    return this.done.delete(taskId);
   }
 
   /** Applies the seed and the next due deactivation tasks not held by this process; returns those that succeeded. */
