@@ -59,10 +59,11 @@ function tsvValue(value: string | number | null | undefined): string {
 type RowFormat = 'tsv' | 'sql';
 
 /**
- * Errors with which a server refuses `LOAD DATA LOCAL INFILE`: MariaDB's "The used command is not allowed with this
- * MariaDB version" (local_infile off, or the client did not offer it) and MySQL 8's ER_CLIENT_LOCAL_FILES_DISABLED.
+ * Errors with which a server refuses `LOAD DATA LOCAL INFILE`: ER_NOT_ALLOWED_COMMAND (older servers), MySQL 8's
+ * ER_CLIENT_LOCAL_FILES_DISABLED (local_infile off) and MariaDB's ER_LOAD_INFILE_CAPABILITY_DISABLED (10.11: the
+ * client did not offer it).
  */
-const LOCAL_INFILE_REFUSED = new Set([1148, 3948]);
+const LOCAL_INFILE_REFUSED = new Set([1148, 3948, 4166]);
 
 function isLocalInfileRefused(error: unknown): boolean {
   const e = error as { errno?: number; message?: string } | undefined;

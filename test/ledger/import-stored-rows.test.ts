@@ -2,9 +2,13 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DataSource } from 'typeorm';
+import { ENTITIES } from '../../src/db/entities';
+import { runInTransaction } from '../../src/db/unit-of-work';
+import { LedgerService } from '../../src/ledger/ledger.service';
 import { writeSyntheticSaftFile } from '../support/synthetic-books';
-import { startTestApp, TestApp } from '../support/test-app';
-import { EXAMPLE_110, EXAMPLE_130, importSaft, ledgerWorld } from './ledger-helpers';
+import { StatementCounter, startTestApp, TestApp } from '../support/test-app';
+import { EXAMPLE_110, EXAMPLE_130, importSaft, LEDGER_TABLES, ledgerRowCounts, ledgerWorld } from './ledger-helpers';
 
 /**
  * Every ledger table's rows, with generated ids replaced by the natural keys they stand for, in key order. The
@@ -94,7 +98,10 @@ describe('what an import stores', () => {
   };
 
   it('stores every row of the files as the multi-row INSERTs did, and the same again when they are imported again', async () => {
+    app.statements.reset();
     await importSaft(app, 'c-havbris', synthetic);
+    // Loaded, not inserted: this server accepts LOAD DATA LOCAL INFILE.
+    expect(app.statements.statements.filter((sql) => /INSERT INTO ledger_(lines|transactions)/.test(sql))).toEqual([]);
     await importSaft(app, 'c-example', EXAMPLE_110);
     await importSaft(app, 'c-example', awkward);
     const first = await tableChecksums(app);
@@ -104,5 +111,53 @@ describe('what an import stores', () => {
     await importSaft(app, 'c-example', EXAMPLE_110);
     await importSaft(app, 'c-example', awkward);
     expect(await tableChecksums(app)).toEqual(first);
+  });
+
+  it('when the server refuses LOAD DATA LOCAL INFILE, the vouchers are inserted and the same rows are stored', async () => {
+    // A connection that does not offer LOCAL INFILE: the server refuses the load, as MySQL 8 does with local_infile off.
+    const statements = new StatementCounter();
+    const options = app.opened.runtime.dataSource.options as { url: string };
+    const refusing = new DataSource({
+      type: 'mysql',
+      url: options.url,
+      entities: ENTITIES,
+      timezone: 'Z',
+      charset: 'utf8mb4_danish_ci',
+      dateStrings: ['DATE'],
+      bigNumberStrings: true,
+      supportBigNumbers: true,
+      flags: ['-LOCAL_FILES'],
+      logger: statements,
+      logging: ['query'],
+    });
+    await refusing.initialize();
+    try {
+      const refusal = await refusing.query("LOAD DATA LOCAL INFILE 'x.tsv' INTO TABLE ledger_journals").then(() => null, (error) => error);
+      expect([1148, 3948, 4166]).toContain(refusal?.driverError?.errno);
+      for (const table of [...LEDGER_TABLES].reverse()) await app.sql(`DELETE FROM ${table}`);
+      const ledger = new LedgerService(refusing);
+      for (const [clientId, file] of [['c-havbris', synthetic], ['c-example', EXAMPLE_110], ['c-example', awkward]]) {
+        await runInTransaction(refusing, (uow) => ledger.importSaftFile(uow, clientId, file));
+      }
+      expect(statements.statements.filter((sql) => sql.startsWith('INSERT INTO ledger_lines')).length).toBeGreaterThan(2);
+      expect(await tableChecksums(app)).toEqual(EXPECTED);
+    } finally {
+      await refusing.destroy();
+    }
+  });
+
+  it('a value too long for its column refuses the file, and nothing of it is stored', async () => {
+    // Identifiers are never cut: an INSERT fails on them, and so does a load (the server's warning is the reason).
+    const before = await ledgerRowCounts(app);
+    const text = fs.readFileSync(synthetic, 'utf8');
+    const last = text.lastIndexOf('<RecordID>');
+    const long = path.join(tmp, 'long-record-id.xml');
+    fs.writeFileSync(long, text.slice(0, last) + text.slice(last).replace('<RecordID>', `<RecordID>${'9'.repeat(71)}`));
+    await importSaft(app, 'c-havbris', long).then(
+      () => { throw new Error('the file was not refused'); },
+      (error: Error) => expect(error.message).toMatch(/record_id/),
+    );
+    expect(await ledgerRowCounts(app)).toEqual(before);
+    expect(await tableChecksums(app)).toEqual(EXPECTED);
   });
 });
