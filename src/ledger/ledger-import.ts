@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { escape } from 'mysql2';
 import type { EntityManager } from 'typeorm';
 import type {
@@ -40,6 +41,90 @@ function sqlValue(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') return String(value);
   return SQL_SPECIAL.test(value) ? escape(value) : `'${value}'`;
+}
+
+/** Characters a field of `LOAD DATA`'s tab-separated text must escape (with `ESCAPED BY '\\'`). */
+const TSV_SPECIAL = /[\0\t\n\r\\]/;
+const TSV_SPECIALS = /[\0\t\n\r\\]/g;
+const TSV_ESCAPES: Record<string, string> = { '\0': '\\0', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' };
+
+/** A value as a field of `LOAD DATA`'s tab-separated text: `\N` for NULL, special characters escaped. */
+function tsvValue(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return TSV_SPECIAL.test(value) ? value.replace(TSV_SPECIALS, (c) => TSV_ESCAPES[c]) : value;
+}
+
+/** How the vouchers' rows are sent: streamed to `LOAD DATA LOCAL INFILE`, or as multi-row INSERTs. */
+type RowFormat = 'tsv' | 'sql';
+
+/**
+ * Errors with which a server refuses `LOAD DATA LOCAL INFILE`: ER_NOT_ALLOWED_COMMAND (older servers), MySQL 8's
+ * ER_CLIENT_LOCAL_FILES_DISABLED (local_infile off) and MariaDB's ER_LOAD_INFILE_CAPABILITY_DISABLED (10.11: the
+ * client did not offer it).
+ */
+const LOCAL_INFILE_REFUSED = new Set([1148, 3948, 4166]);
+
+function isLocalInfileRefused(error: unknown): boolean {
+  const e = error as { errno?: number; message?: string } | undefined;
+  return (e?.errno !== undefined && LOCAL_INFILE_REFUSED.has(e.errno)) || /loading local data is disabled/i.test(e?.message ?? '');
+}
+
+/** What mysql2 answers a statement that returns no rows. */
+interface ResultHeader {
+  affectedRows: number;
+  insertId: number;
+  warningStatus: number;
+}
+
+/** The mysql2 connection under a TypeORM query runner (its callback API). */
+interface RawConnection {
+  query(options: { sql: string; infileStreamFactory?: () => Readable }, callback: (error: Error | null, result: unknown) => void): void;
+}
+
+/** Data sent to the server in pieces of at most this many bytes (one protocol packet each). */
+const INFILE_PIECE_BYTES = 1024 * 1024;
+
+function infileStream(data: Buffer): Readable {
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < data.length; at += INFILE_PIECE_BYTES) pieces.push(data.subarray(at, at + INFILE_PIECE_BYTES));
+  return Readable.from(pieces, { objectMode: false });
+}
+
+/**
+ * `LOAD DATA LOCAL INFILE` of tab-separated rows on the transaction's own connection; returns the first row's
+ * auto-increment id (a load's OK packet carries none: `LAST_INSERT_ID()` is asked in the same breath, so that no
+ * other statement of the import can come in between on the connection). With LOCAL the server turns data errors (a
+ * value too long for its column, a bad date) into warnings and carries on, where an INSERT fails: any warning, or a
+ * row count other than the rows sent, fails the load here, with the server's first warning, so that the import is
+ * refused as the INSERT would have refused it.
+ */
+async function loadRows(manager: EntityManager, table: string, columns: string[], text: string, rows: number): Promise<string> {
+  const runner = manager.queryRunner;
+  if (!runner) throw new Error('the ledger import runs in a transaction');
+  const connection = (await runner.connect()) as RawConnection;
+  const data = Buffer.from(text, 'utf8');
+  const sql =
+    `LOAD DATA LOCAL INFILE '${table}.tsv' INTO TABLE \`${table}\` CHARACTER SET utf8mb4 ` +
+    `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${columns.map((c) => `\`${c}\``).join(', ')})`;
+  const query = <T>(options: { sql: string; infileStreamFactory?: () => Readable }) =>
+    new Promise<T>((resolve, reject) => connection.query(options, (error, result) => (error ? reject(error) : resolve(result as T))));
+  // Both commands are queued on the connection now, one after the other.
+  const loading = query<ResultHeader>({ sql, infileStreamFactory: () => infileStream(data) });
+  const asking = query<Array<{ id: string | number }>>({ sql: 'SELECT LAST_INSERT_ID() AS id' });
+  asking.catch(() => undefined);
+  const result = await loading;
+  const [{ id }] = await asking;
+  if (result.warningStatus > 0 || result.affectedRows !== rows) {
+    const warnings: Array<{ Level: string; Code: number; Message: string }> = await manager.query('SHOW WARNINGS LIMIT 1');
+    const first = warnings[0];
+    throw new Error(
+      first
+        ? `${table}: ${first.Message} (${first.Level} ${first.Code})`
+        : `${table}: ${rows} rows sent, ${result.affectedRows} stored`,
+    );
+  }
+  return String(id);
 }
 
 /** A buffered multi-row `INSERT … ON DUPLICATE KEY UPDATE`. */
@@ -109,13 +194,14 @@ const LINE_COLUMNS = [
 const INSERT_TRANSACTIONS = `INSERT INTO ledger_transactions (${TRANSACTION_COLUMNS.join(', ')}) VALUES `;
 const INSERT_LINES = `INSERT INTO ledger_lines (${LINE_COLUMNS.join(', ')}) VALUES `;
 
-/** Vouchers turned into SQL as they are read, waiting to be written. */
+/** Vouchers turned into rows (tab-separated text or SQL) as they are read, waiting to be written. */
 interface VoucherBatch {
-  /** One `(…)` row per voucher. */
+  /** One row per voucher: `v1\tv2…\n` (tsv) or `(v1,v2,…)` (sql). */
   transactionRows: string[];
   /**
    * Per voucher, its lines' values without the voucher reference, which is only known once the voucher is written:
-   * `v1,…),(REF,v1,…),(REF,…` (`REF`, a NUL character, stands for it; escaped values never contain a NUL character).
+   * `v1\t…\nREF\tv1\t…` (tsv) or `v1,…),(REF,v1,…` (sql). `REF`, a NUL character, stands for the reference; escaped
+   * values never contain a NUL character.
    */
   lineRows: string[];
   lines: number;
@@ -123,14 +209,16 @@ interface VoucherBatch {
 
 const emptyBatch = (): VoucherBatch => ({ transactionRows: [], lineRows: [], lines: 0 });
 const REF = '\u0000';
-const LINE_SEPARATOR = `),(${REF},`;
+const LINE_SEPARATOR: Record<RowFormat, string> = { tsv: `\n${REF}\t`, sql: `),(${REF},` };
 
 /**
  * Writes one SAF-T file's records into a client's books, in the caller's transaction. The file replaces the client's
  * vouchers dated inside its selection and its opening-balance snapshot at the selection start, so importing the same
  * file again changes nothing; master data is upserted by its SAF-T id. Vouchers are buffered and written
  * `LINES_PER_BATCH` lines at a time; one batch is written while the next is read (`finish` waits for it, and after a
- * failure `abandon` must be awaited before the caller's transaction is rolled back).
+ * failure `abandon` must be awaited before the caller's transaction is rolled back). Vouchers and lines are streamed
+ * to `LOAD DATA LOCAL INFILE` as tab-separated text; when the server refuses it (MySQL 8's default `local_infile`
+ * off), as multi-row INSERTs (`useInserts`).
  */
 export class LedgerImportSink implements SaftSink {
   private readonly accounts: BatchedUpsert;
@@ -144,11 +232,16 @@ export class LedgerImportSink implements SaftSink {
   /** The batch being written while the next is read: at most one, so memory stays flat. */
   private inFlight: Promise<void> | undefined;
   private abandoned = false;
+  /** Decided by the header: `tsv` when the server accepts `LOAD DATA LOCAL INFILE` on this connection. */
+  private format: RowFormat = 'sql';
+  private value: (value: string | number | null | undefined) => string = sqlValue;
 
   constructor(
     private readonly manager: EntityManager,
     private readonly clientId: string,
+    options: { useInserts?: boolean } = {},
   ) {
+    this.useInserts = options.useInserts ?? false;
     this.accounts = new BatchedUpsert(
       manager,
       'ledger_accounts',
@@ -171,9 +264,28 @@ export class LedgerImportSink implements SaftSink {
     );
   }
 
+  /** Write the vouchers with multi-row INSERTs even when the server would accept `LOAD DATA LOCAL INFILE`. */
+  private readonly useInserts: boolean;
+
+  /** Whether the server takes `LOAD DATA LOCAL INFILE` here: an empty load, refused or not. */
+  private async chooseFormat(): Promise<void> {
+    this.format = 'sql';
+    this.value = sqlValue;
+    if (this.useInserts) return;
+    try {
+      await loadRows(this.manager, 'ledger_lines', LINE_COLUMNS, '', 0);
+    } catch (error) {
+      if (isLocalInfileRefused(error)) return;
+      throw error;
+    }
+    this.format = 'tsv';
+    this.value = tsvValue;
+  }
+
   async header(header: SaftHeader): Promise<void> {
     const { selectionStartDate: start, selectionEndDate: end } = header;
     this.selectionStart = start;
+    await this.chooseFormat();
     const params = [this.clientId, start, end];
     await this.manager.query(
       'DELETE l FROM ledger_lines l JOIN ledger_transactions t ON t.id = l.transaction_ref WHERE t.client_id = ? AND t.transaction_date BETWEEN ? AND ?',
@@ -240,24 +352,26 @@ export class LedgerImportSink implements SaftSink {
   async transaction(transaction: SaftTransaction, journalId: string): Promise<void> {
     const t = transaction;
     const batch = this.pending;
+    const value = this.value;
+    const tsv = this.format === 'tsv';
+    const separator = tsv ? '\t' : ',';
     // Each row is joined into a flat string at once: texts cut out of the parsed XML can be slices that keep a whole
     // 64 KiB input chunk alive, and a batch held in pieces would hold on to all of its chunks.
-    batch.transactionRows.push(
-      `(${[
-        sqlValue(this.clientId),
-        this.journalRefs.get(journalId)!,
-        sqlValue(t.transactionId),
-        t.period,
-        t.periodYear,
-        sqlValue(t.transactionDate),
-        sqlValue(optionalCut(t.sourceId, 35)),
-        sqlValue(optionalCut(t.voucherType, 70)),
-        sqlValue(optionalCut(t.voucherDescription, 70)),
-        sqlValue(cut(t.description, 256)),
-        sqlValue(t.systemEntryDate),
-        sqlValue(t.glPostingDate),
-      ].join(',')})`,
-    );
+    const transactionRow = [
+      value(this.clientId),
+      this.journalRefs.get(journalId)!,
+      value(t.transactionId),
+      t.period,
+      t.periodYear,
+      value(t.transactionDate),
+      value(optionalCut(t.sourceId, 35)),
+      value(optionalCut(t.voucherType, 70)),
+      value(optionalCut(t.voucherDescription, 70)),
+      value(cut(t.description, 256)),
+      value(t.systemEntryDate),
+      value(t.glPostingDate),
+    ].join(separator);
+    batch.transactionRows.push(tsv ? `${transactionRow}\n` : `(${transactionRow})`);
     const lines = t.lines;
     const rows: string[] = [];
     for (let lineNo = 0; lineNo < lines.length; lineNo++) {
@@ -265,22 +379,22 @@ export class LedgerImportSink implements SaftSink {
       rows.push(
         [
           lineNo,
-          sqlValue(line.recordId),
-          sqlValue(line.accountId),
-          sqlValue(line.customerId),
-          sqlValue(line.supplierId),
-          sqlValue(cut(line.description, 256)),
-          sqlValue(line.debitAmount),
-          sqlValue(line.creditAmount),
-          sqlValue(line.valueDate),
-          sqlValue(optionalCut(line.sourceDocumentId, 35)),
-          sqlValue(optionalCut(line.referenceNumber, 35)),
-          line.taxInformation.length ? sqlValue(JSON.stringify(line.taxInformation)) : 'NULL',
-          line.analysis.length ? sqlValue(JSON.stringify(line.analysis)) : 'NULL',
-        ].join(','),
+          value(line.recordId),
+          value(line.accountId),
+          value(line.customerId),
+          value(line.supplierId),
+          value(cut(line.description, 256)),
+          value(line.debitAmount),
+          value(line.creditAmount),
+          value(line.valueDate),
+          value(optionalCut(line.sourceDocumentId, 35)),
+          value(optionalCut(line.referenceNumber, 35)),
+          line.taxInformation.length ? value(JSON.stringify(line.taxInformation)) : value(null),
+          line.analysis.length ? value(JSON.stringify(line.analysis)) : value(null),
+        ].join(separator),
       );
     }
-    batch.lineRows.push(rows.join(LINE_SEPARATOR));
+    batch.lineRows.push(rows.join(LINE_SEPARATOR[this.format]));
     batch.lines += lines.length;
     if (batch.lines >= LINES_PER_BATCH) await this.flushTransactions();
   }
@@ -332,21 +446,31 @@ export class LedgerImportSink implements SaftSink {
 
   private async writeBatch(batch: VoucherBatch): Promise<void> {
     const count = batch.transactionRows.length;
-    const inserted = await this.manager.query(INSERT_TRANSACTIONS + batch.transactionRows.join(','));
+    const tsv = this.format === 'tsv';
+    let firstId: string;
+    if (tsv) {
+      firstId = await loadRows(this.manager, 'ledger_transactions', TRANSACTION_COLUMNS, batch.transactionRows.join(''), count);
+    } else {
+      const inserted: ResultHeader = await this.manager.query(INSERT_TRANSACTIONS + batch.transactionRows.join(','));
+      firstId = String(inserted.insertId);
+    }
     if (this.abandoned) return;
-    // Auto-increment ids of one multi-row INSERT ascend in row order, but need not be consecutive (MySQL 8's
+    // Auto-increment ids of one multi-row INSERT (or load) ascend in row order, but need not be consecutive (MySQL 8's
     // interleaved lock mode): read them back. The client row is locked, so no other import adds vouchers for it.
     const ids: Array<{ id: string }> = await this.manager.query(
       'SELECT id FROM ledger_transactions WHERE client_id = ? AND id >= ? ORDER BY id LIMIT ?',
-      [this.clientId, String(inserted.insertId), count],
+      [this.clientId, firstId, count],
     );
+    if (ids.length === 0 || ids[0].id !== firstId) throw new Error(`expected voucher ids from ${firstId}, read ${ids[0]?.id ?? 'none'}`);
     if (ids.length !== count) throw new Error(`expected ${count} voucher ids, read ${ids.length}`);
     if (this.abandoned) return;
     const rows: string[] = [];
     for (let index = 0; index < count; index++) {
       const ref = String(ids[index].id);
-      rows.push(`(${ref},${batch.lineRows[index].replaceAll(REF, ref)})`);
+      const lines = batch.lineRows[index].replaceAll(REF, ref);
+      rows.push(tsv ? `${ref}\t${lines}\n` : `(${ref},${lines})`);
     }
-    await this.manager.query(INSERT_LINES + rows.join(','));
+    if (tsv) await loadRows(this.manager, 'ledger_lines', LINE_COLUMNS, rows.join(''), batch.lines);
+    else await this.manager.query(INSERT_LINES + rows.join(','));
   }
 }

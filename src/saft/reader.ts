@@ -168,7 +168,6 @@ function eventParser(events: ReadEvent[]): { parser: SaxesParser; limit: PieceLi
   /** The open elements of the record being built, outermost first. */
   const building: XmlNode[] = [];
   const limit = new PieceLimit(parser, MAX_TEXT_CHARS, () => path[path.length - 1]);
-  const here = () => ({ line: parser.line, column: parser.column + 1 });
 
   const appendText = (text: string) => {
     limit.handedOver();
@@ -187,7 +186,8 @@ function eventParser(events: ReadEvent[]): { parser: SaxesParser; limit: PieceLi
   });
   parser.on('opentag', (tag) => {
     limit.handedOver();
-    const node: XmlNode = { name: tag.local, text: '', children: [], ...here() };
+    // Built field by field: one element is one allocation of one shape.
+    const node: XmlNode = { name: tag.local, text: '', children: [], line: parser.line, column: parser.column + 1 };
     if (path.length >= MAX_ELEMENT_DEPTH) {
       failAt(node, `${tag.name} is nested ${path.length + 1} elements deep, more than ${MAX_ELEMENT_DEPTH} (the limit)`);
     }
@@ -218,7 +218,7 @@ function eventParser(events: ReadEvent[]): { parser: SaxesParser; limit: PieceLi
       if (building.length === 0) events.push({ kind: RECORDS.get(path.join('/'))!, node });
     } else {
       const joined = path.join('/');
-      const closed: XmlNode = { name: path[path.length - 1], text: '', children: [], ...here() };
+      const closed: XmlNode = { name: path[path.length - 1], text: '', children: [], line: parser.line, column: parser.column + 1 };
       if (joined === 'AuditFile/GeneralLedgerEntries/Journal') events.push({ kind: 'journalEnd', node: closed });
       else if (joined === 'AuditFile/GeneralLedgerEntries') events.push({ kind: 'entriesEnd', node: closed });
     }
