@@ -4,12 +4,14 @@
  *   node ledger-phase.js write    <file> <lines> <organizationNumber>
  *   node ledger-phase.js import   <databaseUrl> <clientId> <file>
  *   node ledger-phase.js generate <databaseUrl> <relationshipId> <archiveDir> [<environment as JSON>]
+ *   node ledger-phase.js generate-saft <databaseUrl> <relationshipId> <archiveDir>   (the SAF-T file alone)
  *   node ledger-phase.js stream   <databaseUrl> <clientId> <from> <to>
  *
  * Prints one JSON line: what it did, seconds, maxRssMiB.
  */
 import 'reflect-metadata';
 import mysql from 'mysql2';
+import { SaftMandatoryDataGenerator } from '../../src/archive/saft-generator';
 import { openRuntime } from '../../src/boot';
 import { systemClock } from '../../src/common/clock';
 import { runInTransaction } from '../../src/db/unit-of-work';
@@ -67,12 +69,18 @@ async function main(phase: string, args: string[]): Promise<void> {
       await opened.close();
     }
   }
-  if (phase === 'generate') {
+  if (phase === 'generate' || phase === 'generate-saft') {
     // What the GENERATE_MANDATORY_DATA task runs: the runtime's generator, into the archive storage.
     // The environment may name another storage (ARCHIVE_STORAGE=s3 with S3_*): bench:archive-io compares the drivers.
+    // `generate-saft`: the same generator writing the SAF-T file alone, to show what the specifications add.
     const [url, relationshipId, archiveDir, environment] = args;
     const env = { ARCHIVE_DIR: archiveDir, ...(environment ? (JSON.parse(environment) as Record<string, string>) : {}) };
-    const opened = await openRuntime(benchConfig(url, `ka-bench-phase-${process.pid}`, env), { clock: systemClock, migrate: false });
+    const saftOnly = phase === 'generate-saft';
+    const opened = await openRuntime(benchConfig(url, `ka-bench-phase-${process.pid}`, env), {
+      clock: systemClock,
+      migrate: false,
+      ...(saftOnly ? { createMandatoryDataGenerator: (deps) => new SaftMandatoryDataGenerator({ ...deps, specifications: false }) } : {}),
+    });
     try {
       const started = start();
       await opened.runtime.mandatoryDataGenerator.generate(relationshipId);
