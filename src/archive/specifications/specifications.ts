@@ -16,6 +16,8 @@ import { norwegianAmount, type PdfReport } from './pdf-report';
 /** A line as the passes read it; each pass selects only the columns it writes (`JOURNAL_COLUMNS`, …). */
 interface LineRow {
   key: string | null;
+  voucher_ref: string;
+  line_no: number;
   transaction_date: string;
   system_entry_date: string;
   period: number;
@@ -40,7 +42,7 @@ interface LineRow {
 /** The document reference of a line: its reference number (an invoice number), else its source document, else the voucher's source. */
 const REFERENCE = 'COALESCE(l.reference_number, l.source_document_id, t.source_id) AS reference';
 
-const JOURNAL_COLUMNS = `t.system_entry_date, t.transaction_date, t.period, t.period_year, t.transaction_id, t.journal_ref, t.voucher_type,
+const JOURNAL_COLUMNS = `t.id AS voucher_ref, l.line_no, t.system_entry_date, t.transaction_date, t.period, t.period_year, t.transaction_id, t.journal_ref, t.voucher_type,
   t.description AS voucher_description, l.record_id, l.description, l.account_id, l.customer_id, l.supplier_id,
   l.debit_amount, l.credit_amount, l.tax_information, ${REFERENCE}`;
 /**
@@ -58,7 +60,8 @@ const PARTY_COLUMNS = `t.transaction_date, t.transaction_id, t.journal_ref, l.re
 
 /**
  * The selection's lines, in batches, with `key` (an expression) for grouping, `extraWhere` narrowing them, in `orderBy`
- * order. The journal's id comes from `books.journals` rather than a join per line.
+ * order. The journal's id comes from `books.journals` rather than a join per line. `byVoucher`: `orderBy` names only
+ * the vouchers' columns, and each voucher's lines follow in line order (see `ENTRY_ORDER`).
  */
 async function* lines(
   runner: QueryRunner,
@@ -67,13 +70,14 @@ async function* lines(
   key: string,
   extraWhere: string,
   orderBy: string,
+  byVoucher = false,
 ): AsyncIterable<LineRow[]> {
   const { clientId, start, end } = selection;
   const stream = await streamQuery(
     runner,
     `SELECT ${key} AS \`key\`, ${columns}
        FROM ledger_transactions t
-       JOIN ledger_lines l ON l.transaction_ref = t.id
+       ${byVoucher ? 'STRAIGHT_JOIN' : 'JOIN'} ledger_lines l ON l.transaction_ref = t.id
       WHERE t.client_id = ? AND t.transaction_date >= ? AND t.transaction_date <= ?${extraWhere}
       ORDER BY ${orderBy}`,
     [clientId, start, end],
@@ -82,8 +86,13 @@ async function* lines(
 }
 
 const VOUCHER_ORDER = 't.transaction_date, t.id, l.line_no';
-/** The order the entries were recorded in: system entry date, then voucher, then line. */
-const ENTRY_ORDER = 't.system_entry_date, t.id, l.line_no';
+/**
+ * The order the entries were recorded in: system entry date, then voucher, then line. MariaDB sorts the vouchers
+ * (`t.system_entry_date, t.id`) and reads each one's lines by the lines' primary key, in line order (STRAIGHT_JOIN
+ * keeps the vouchers first; the pass checks the line order): naming `l.line_no` in the ORDER BY would make it copy
+ * every line into a temporary table (on disk, for the JSON column) and sort that instead — about 1.6 times the time.
+ */
+const ENTRY_ORDER = 't.system_entry_date, t.id';
 
 /** Debit VAT (inngående, deductible) and credit VAT (utgående) of a line's tax information. */
 function vatOf(taxes: SaftLineTax[]): { input: Ore; output: Ore } {
@@ -159,8 +168,13 @@ export async function writeFirstPass(out: FirstPassOutputs, runner: QueryRunner,
   if (journal) await journal.row(JOURNAL_HEADER);
   if (withdrawals) await withdrawals.row(WITHDRAWAL_HEADER);
   const writing = journal || vatSums || withdrawals;
-  for await (const batch of lines(runner, books.selection, JOURNAL_COLUMNS, 'NULL', '', ENTRY_ORDER)) {
+  let voucher: string | undefined;
+  let lineNo = -1;
+  for await (const batch of lines(runner, books.selection, JOURNAL_COLUMNS, 'NULL', '', ENTRY_ORDER, true)) {
     for (const row of batch) {
+      if (row.voucher_ref === voucher && row.line_no <= lineNo) throw new Error(`the lines of voucher ${row.transaction_id} came out of their order`);
+      voucher = row.voucher_ref;
+      lineNo = row.line_no;
       books.addLine(row);
       if (!writing) continue;
       const taxes = jsonList<SaftLineTax>(row.tax_information);
