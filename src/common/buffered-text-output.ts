@@ -21,6 +21,11 @@ export class BufferedTextOutput {
     return this.pending.length >= FLUSH_AT;
   }
 
+  /** True when enough is buffered that the caller should `await flush()`: a check without an `await` per item. */
+  get full(): boolean {
+    return this.pending.length >= FLUSH_AT;
+  }
+
   /** Flushes when the buffer is full. */
   async flushIfFull(): Promise<void> {
     if (this.pending.length >= FLUSH_AT) await this.flush();

@@ -173,7 +173,8 @@ export async function ledgerSaftSource(runner: QueryRunner, selection: BooksSele
     analysisTypes,
     journals,
     entryTotals,
-    transactions: (journalId) => streamTransactions(runner, journalRefs.get(journalId)!, start, end),
+    transactions: (journalId) => oneByOne(streamTransactions(runner, journalRefs.get(journalId)!, start, end)),
+    transactionBatches: (journalId) => streamTransactions(runner, journalRefs.get(journalId)!, start, end),
     transactionIdsUnique: await transactionIdsUnique(runner, selection),
   };
 }
@@ -300,16 +301,24 @@ export const VOUCHER_LINES_SQL = `SELECT t.id, t.transaction_id, t.period, t.per
       WHERE t.journal_ref = ? AND t.transaction_date >= ? AND t.transaction_date <= ?
       ORDER BY t.transaction_date, t.id`;
 
-/** One journal's vouchers in the selection, streamed row by row (one row per line) and grouped into vouchers. */
-async function* streamTransactions(runner: QueryRunner, journalRef: string, start: IsoDate, end: IsoDate): AsyncIterable<SaftTransaction> {
+async function* oneByOne<T>(batches: AsyncIterable<T[]>): AsyncIterable<T> {
+  for await (const batch of batches) yield* batch;
+}
+
+/**
+ * One journal's vouchers in the selection, streamed row by row (one row per line) and grouped into vouchers, handed
+ * on in batches: the vouchers complete in each batch of rows (the last one waits for the next batch, or the end).
+ */
+async function* streamTransactions(runner: QueryRunner, journalRef: string, start: IsoDate, end: IsoDate): AsyncIterable<SaftTransaction[]> {
   const stream = await streamQuery(runner, VOUCHER_LINES_SQL, [journalRef, start, end]);
   let current: { id: string; transaction: SaftTransaction } | undefined;
   let lineNo = -1;
   for await (const batch of batchesOf<VoucherLineRow>(stream)) {
+    const complete: SaftTransaction[] = [];
     for (const row of batch) {
       const id = String(row.id);
       if (current?.id !== id) {
-        if (current) yield current.transaction;
+        if (current) complete.push(current.transaction);
         current = { id, transaction: voucherOf(row) };
       } else if (row.line_no <= lineNo) {
         throw new Error(`the lines of voucher ${current.transaction.transactionId} came out of their order`);
@@ -317,8 +326,9 @@ async function* streamTransactions(runner: QueryRunner, journalRef: string, star
       lineNo = row.line_no;
       current.transaction.lines.push(lineOf(row));
     }
+    if (complete.length > 0) yield complete;
   }
-  if (current) yield current.transaction;
+  if (current) yield [current.transaction];
 }
 
 function voucherOf(row: VoucherLineRow): SaftTransaction {
