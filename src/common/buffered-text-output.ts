@@ -10,6 +10,7 @@ const FLUSH_AT = 64 * 1024;
 export class BufferedTextOutput {
   /** The text since the last flush, appended as it comes (V8 keeps it as a rope until it is encoded). */
   private pending = '';
+  private scratch = Buffer.alloc(0);
   /** UTF-8 bytes handed to the stream so far. */
   bytes = 0;
 
@@ -32,16 +33,16 @@ export class BufferedTextOutput {
   }
 
   /**
-   * Encodes the buffered text straight into a buffer big enough for any text of its length (UTF-8 takes at most 3
-   * bytes per UTF-16 unit), which spares `Buffer.from` its first pass counting the bytes; the stream gets the part
-   * written.
+   * Encodes the buffered text straight into a scratch buffer big enough for any text of its length (UTF-8 takes at
+   * most 3 bytes per UTF-16 unit), which spares `Buffer.from` its first pass counting the bytes, and hands the stream
+   * a copy of the part written.
    */
   async flush(): Promise<void> {
     if (this.pending === '') return;
     const text = this.pending;
     this.pending = '';
-    const buffer = Buffer.allocUnsafe(text.length * 3);
-    const chunk = buffer.subarray(0, buffer.write(text, 0, 'utf8'));
+    if (this.scratch.length < text.length * 3) this.scratch = Buffer.allocUnsafe(text.length * 3);
+    const chunk = Buffer.from(this.scratch.subarray(0, this.scratch.write(text, 0, 'utf8')));
     this.bytes += chunk.length;
     if (!this.output.write(chunk)) await once(this.output, 'drain');
   }
