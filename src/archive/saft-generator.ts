@@ -47,6 +47,11 @@ export interface SaftGeneratorDeps {
   audit: AuditService;
   clock: Clock;
   logger: Logger;
+  /**
+   * False: the SAF-T file alone, without the specifications and the archive index — never in the product (the task
+   * always writes the whole folder); the benchmark measures what the specifications add to the SAF-T file.
+   */
+  specifications?: boolean;
 }
 
 /**
@@ -116,9 +121,10 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
     const keyOf = (fileName: string) => archiveKey(client.id, relationship.id, year.fiscalYear, fileName);
     const existing = await dataSource.getRepository(ArchiveDocument).findBy({ relationshipId: relationship.id, fiscalYear: year.fiscalYear });
     const written: GeneratedDocument[] = [];
+    const withSpecifications = this.deps.specifications !== false;
     const outcomes = await Promise.allSettled([
       this.writeSaftFile(relationship, client, year, header, existing, keyOf, written),
-      writeSpecifications(this.deps, relationship, client.id, identity, year, existing, keyOf, written),
+      ...(withSpecifications ? [writeSpecifications(this.deps, relationship, client.id, identity, year, existing, keyOf, written)] : []),
     ]);
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failure) {
@@ -130,7 +136,7 @@ export class SaftMandatoryDataGenerator implements MandatoryDataGenerator {
       throw failure.reason;
     }
     try {
-      await this.writeIndex(identity, year, existing, keyOf, written);
+      if (withSpecifications) await this.writeIndex(identity, year, existing, keyOf, written);
     } catch (error) {
       for (const document of written) {
         await storage.delete(document.storageKey).catch((err) => logger.warn({ err, storageKey: document.storageKey }, 'could not remove a file of a failed generation'));

@@ -8,8 +8,9 @@ const FLUSH_AT = 64 * 1024;
  * stream asks for it, so memory stays flat however much is written (the SAF-T file, the specifications' CSV).
  */
 export class BufferedTextOutput {
-  private parts: string[] = [];
-  private buffered = 0;
+  /** The text since the last flush, appended as it comes (V8 keeps it as a rope until it is encoded). */
+  private pending = '';
+  private scratch = Buffer.alloc(0);
   /** UTF-8 bytes handed to the stream so far. */
   bytes = 0;
 
@@ -17,21 +18,38 @@ export class BufferedTextOutput {
 
   /** Adds text; true when enough is buffered that the caller should `await flush()`. */
   write(text: string): boolean {
-    this.parts.push(text);
-    this.buffered += text.length;
-    return this.buffered >= FLUSH_AT;
+    this.pending += text;
+    return this.pending.length >= FLUSH_AT;
+  }
+
+  /** True when enough is buffered that the caller should `await flush()`: a check without an `await` per item. */
+  get full(): boolean {
+    return this.pending.length >= FLUSH_AT;
   }
 
   /** Flushes when the buffer is full. */
   async flushIfFull(): Promise<void> {
-    if (this.buffered >= FLUSH_AT) await this.flush();
+    if (this.pending.length >= FLUSH_AT) await this.flush();
   }
 
+  /**
+   * Encodes the buffered text straight into a scratch buffer big enough for any text of its length (UTF-8 takes at
+   * most 3 bytes per UTF-16 unit), which spares `Buffer.from` its first pass counting the bytes, and hands the stream
+   * a copy of the part written.
+   */
   async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
-    const chunk = Buffer.from(this.parts.join(''), 'utf8');
-    this.parts = [];
-    this.buffered = 0;
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    if (this.scratch.length < text.length * 3) this.scratch = Buffer.allocUnsafe(text.length * 3);
+    const chunk = Buffer.from(this.scratch.subarray(0, this.scratch.write(text, 0, 'utf8')));
+    this.bytes += chunk.length;
+    if (!this.output.write(chunk)) await once(this.output, 'drain');
+  }
+
+  /** Bytes already encoded (UTF-8), after the text buffered so far. */
+  async writeBytes(chunk: Buffer): Promise<void> {
+    await this.flush();
     this.bytes += chunk.length;
     if (!this.output.write(chunk)) await once(this.output, 'drain');
   }

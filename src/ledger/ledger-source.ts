@@ -173,7 +173,8 @@ export async function ledgerSaftSource(runner: QueryRunner, selection: BooksSele
     analysisTypes,
     journals,
     entryTotals,
-    transactions: (journalId) => streamTransactions(runner, journalRefs.get(journalId)!, start, end),
+    transactions: (journalId) => oneByOne(streamTransactions(runner, journalRefs.get(journalId)!, start, end)),
+    transactionBatches: (journalId) => streamTransactions(runner, journalRefs.get(journalId)!, start, end),
     transactionIdsUnique: await transactionIdsUnique(runner, selection),
   };
 }
@@ -260,6 +261,7 @@ async function* parties(runner: QueryRunner, clientId: string, kind: LedgerParty
 
 interface VoucherLineRow {
   id: string;
+  line_no: number;
   transaction_id: string;
   period: number;
   period_year: number;
@@ -284,31 +286,49 @@ interface VoucherLineRow {
   analysis: unknown;
 }
 
-/** One journal's vouchers in the selection, streamed row by row (one row per line) and grouped into vouchers. */
-async function* streamTransactions(runner: QueryRunner, journalRef: string, start: IsoDate, end: IsoDate): AsyncIterable<SaftTransaction> {
-  const stream = await streamQuery(
-    runner,
-    `SELECT t.id, t.transaction_id, t.period, t.period_year, t.transaction_date, t.source_id, t.voucher_type, t.voucher_description,
+/**
+ * One journal's voucher lines in the selection, in (date, voucher, line) order: the vouchers are read along
+ * `idx_ledger_transactions_journal_date` and each voucher's lines by the lines' primary key (voucher, line number),
+ * so MariaDB streams them as it reads them. Ordering by `l.line_no` as well would make it copy every line of the
+ * journal into a temporary table (on disk: the JSON columns are LONGTEXT) and sort it before sending the first row;
+ * STRAIGHT_JOIN keeps the vouchers first, and the reader checks that each voucher's lines do come in line order.
+ */
+export const VOUCHER_LINES_SQL = `SELECT t.id, t.transaction_id, t.period, t.period_year, t.transaction_date, t.source_id, t.voucher_type, t.voucher_description,
             t.description, t.system_entry_date, t.gl_posting_date,
-            l.record_id, l.account_id, l.customer_id, l.supplier_id, l.description AS line_description, l.debit_amount, l.credit_amount,
+            l.line_no, l.record_id, l.account_id, l.customer_id, l.supplier_id, l.description AS line_description, l.debit_amount, l.credit_amount,
             l.value_date, l.source_document_id, l.reference_number, l.tax_information, l.analysis
-       FROM ledger_transactions t JOIN ledger_lines l ON l.transaction_ref = t.id
+       FROM ledger_transactions t STRAIGHT_JOIN ledger_lines l ON l.transaction_ref = t.id
       WHERE t.journal_ref = ? AND t.transaction_date >= ? AND t.transaction_date <= ?
-      ORDER BY t.transaction_date, t.id, l.line_no`,
-    [journalRef, start, end],
-  );
+      ORDER BY t.transaction_date, t.id`;
+
+async function* oneByOne<T>(batches: AsyncIterable<T[]>): AsyncIterable<T> {
+  for await (const batch of batches) yield* batch;
+}
+
+/**
+ * One journal's vouchers in the selection, streamed row by row (one row per line) and grouped into vouchers, handed
+ * on in batches: the vouchers complete in each batch of rows (the last one waits for the next batch, or the end).
+ */
+async function* streamTransactions(runner: QueryRunner, journalRef: string, start: IsoDate, end: IsoDate): AsyncIterable<SaftTransaction[]> {
+  const stream = await streamQuery(runner, VOUCHER_LINES_SQL, [journalRef, start, end]);
   let current: { id: string; transaction: SaftTransaction } | undefined;
+  let lineNo = -1;
   for await (const batch of batchesOf<VoucherLineRow>(stream)) {
+    const complete: SaftTransaction[] = [];
     for (const row of batch) {
       const id = String(row.id);
       if (current?.id !== id) {
-        if (current) yield current.transaction;
+        if (current) complete.push(current.transaction);
         current = { id, transaction: voucherOf(row) };
+      } else if (row.line_no <= lineNo) {
+        throw new Error(`the lines of voucher ${current.transaction.transactionId} came out of their order`);
       }
+      lineNo = row.line_no;
       current.transaction.lines.push(lineOf(row));
     }
+    if (complete.length > 0) yield complete;
   }
-  if (current) yield current.transaction;
+  if (current) yield [current.transaction];
 }
 
 function voucherOf(row: VoucherLineRow): SaftTransaction {

@@ -48,6 +48,11 @@ export interface SaftSource {
   /** The vouchers of one journal, called once per journal in the order of `journals`. */
   transactions(journalId: string): Many<SaftTransaction>;
   /**
+   * The same vouchers in batches (as a database cursor delivers them), used instead of `transactions` when given:
+   * one asynchronous step per batch rather than per voucher.
+   */
+  transactionBatches?(journalId: string): AsyncIterable<SaftTransaction[]>;
+  /**
    * True when the source has made sure no TransactionID occurs twice (the books in MySQL ask MySQL): the writer then
    * need not remember every id, which is the one thing that would make its memory grow with the number of vouchers.
    */
@@ -111,14 +116,17 @@ export async function writeSaft(output: Writable, source: SaftSource): Promise<S
     xml.leaf('JournalID', check.identifier('JournalID', journal.id, SHORT));
     xml.text('Description', journal.description, LONG);
     xml.leaf('Type', check.identifier('Journal Type', journal.type, CODE));
-    for await (const transaction of source.transactions(journal.id)) {
-      const { debit, credit } = check.transaction(transaction);
-      writeTransaction(xml, transaction, check);
-      summary.transactions++;
-      summary.lines += transaction.lines.length;
-      summary.totalDebit += debit;
-      summary.totalCredit += credit;
-      await xml.flushIfFull();
+    const batches = source.transactionBatches ? source.transactionBatches(journal.id) : oneByOne(source.transactions(journal.id));
+    for await (const batch of batches) {
+      for (const transaction of batch) {
+        const { debit, credit } = check.transaction(transaction);
+        writeTransaction(xml, transaction, check);
+        summary.transactions++;
+        summary.lines += transaction.lines.length;
+        summary.totalDebit += debit;
+        summary.totalCredit += credit;
+        if (xml.full) await xml.flush();
+      }
     }
     xml.close('Journal');
   }
@@ -130,6 +138,11 @@ export async function writeSaft(output: Writable, source: SaftSource): Promise<S
   check.balances();
   check.throwIfFailed();
   return { ...summary, bytes: xml.bytes };
+}
+
+/** Items as batches of one, for a source that gives no batches. */
+async function* oneByOne<T>(items: Many<T>): AsyncIterable<T[]> {
+  for await (const item of items) yield [item];
 }
 
 /**
