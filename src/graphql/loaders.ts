@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { ArchiveDocument } from '../archive/archive-document.entity';
 import { ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
@@ -11,6 +10,7 @@ import { ScheduledTask } from '../tasks/scheduled-task.entity';
 import { User } from '../users/user.entity';
 
 type Keyed = ObjectLiteral & { id: string };
+type ColumnMetadata = EntityMetadata['columns'][number];
 
 const quoted = (name: string) => `\`${name}\``;
 
