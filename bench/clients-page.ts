@@ -7,8 +7,10 @@ import { openRuntime } from '../src/boot';
 import { systemClock } from '../src/common/clock';
 import { encodeCursor } from '../src/common/pages';
 import { createHttpApp } from '../src/http/app';
-import { startApiServer } from './lib/api-server';
-import { benchConfig, createBenchDatabase, databaseUrl, dropOnInterrupt } from './lib/database';
+import { ApiServer, startApiServer } from './lib/api-server';
+import { BENCH_JWT_SECRET, benchConfig, createBenchDatabase, databaseUrl, dropOnInterrupt } from './lib/database';
+import { startPeerServer } from './lib/peer-server';
+import { InstallationKeyKind } from '../src/db/installation-key.entity';
 import { LatencyFigures, runCallers, runLoad } from './lib/http-load';
 import { ratio, report, secondsSince, Target } from './lib/report';
 import { seedPartner } from './lib/seed';
@@ -21,6 +23,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const COUNT_REQUESTS = 40;
 /** "No slower": the deep page's p95 within this factor of the first page's (run-to-run noise on a shared 2-core box). */
 const NO_SLOWER_TOLERANCE = 1.1;
+/** Issue #17: API CPU per 50-client page, and against the peer (the same query and SQL on Fastify + Mercurius/graphql-jit). */
+const CPU_PER_PAGE_TARGET_MS = 3;
+const CPU_VS_PEER_TARGET = 1.5;
 
 const QUERY = `query ClientsPage($first: Int, $after: String) {
   clients(first: $first, after: $after) {
@@ -107,9 +112,11 @@ async function main(): Promise<void> {
   const loadAverageAtStart = os.loadavg().map((n) => Math.round(n * 100) / 100);
   const db = await createBenchDatabase('clients-page');
   let counted: CountedUser | undefined;
-  let server: Awaited<ReturnType<typeof startApiServer>> | undefined;
+  let server: ApiServer | undefined;
+  let peer: ApiServer | undefined;
   dropOnInterrupt(db, async () => {
     await server?.stop();
+    await peer?.stop();
     await counted?.drop();
   });
   try {
@@ -171,15 +178,28 @@ async function main(): Promise<void> {
 
     const body = (variables: Record<string, unknown>) => JSON.stringify({ query: QUERY, variables });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-    const load = async (variables: Record<string, unknown>) => {
-      await runLoad({ url: `${server!.url}/graphql`, method: 'POST', headers, body: body(variables), connections: CONCURRENCY, duration: 3 }); // warm-up
-      const cpuBefore = server!.cpuSeconds();
-      const figures = await runLoad({ url: `${server!.url}/graphql`, method: 'POST', headers, body: body(variables), connections: CONCURRENCY, duration: SECONDS });
-      return { ...figures, serverCpuMsPerRequest: Math.round(((server!.cpuSeconds() - cpuBefore) * 1000 * 100) / figures.requests) / 100 };
+    const load = async (target: ApiServer, variables: Record<string, unknown>) => {
+      await runLoad({ url: `${target.url}/graphql`, method: 'POST', headers, body: body(variables), connections: CONCURRENCY, duration: 3 }); // warm-up
+      const cpuBefore = target.cpuSeconds();
+      const figures = await runLoad({ url: `${target.url}/graphql`, method: 'POST', headers, body: body(variables), connections: CONCURRENCY, duration: SECONDS });
+      return { ...figures, serverCpuMsPerRequest: Math.round(((target.cpuSeconds() - cpuBefore) * 1000 * 100) / figures.requests) / 100 };
     };
-    const product = { first: await load(requests.first), deep: await load(requests.deep) };
+    const product = { first: await load(server, requests.first), deep: await load(server, requests.deep) };
     await server.stop();
     server = undefined;
+
+    // Peer baseline: the same query, the same SQL, on a minimal Fastify + Mercurius (graphql-jit) + mysql2 server; it
+    // must answer exactly what the product answered.
+    const [[idKey]] = await db.pool.query<any[]>('SELECT secret FROM installation_keys WHERE id = ?', [InstallationKeyKind.GLOBAL_IDS]);
+    peer = await startPeerServer({ databaseUrl: databaseUrl(db.name), jwtSecret: BENCH_JWT_SECRET, idKey: idKey.secret });
+    for (const [name, expected] of [['first', firstData], ['deep', deepData]] as const) {
+      const answered = await post(peer.url, token, requests[name]);
+      if (JSON.stringify(answered) !== JSON.stringify(expected)) throw new Error(`the peer's ${name} page differs from the product's: ${JSON.stringify(answered).slice(0, 400)}`);
+    }
+    const peerFigures = { first: await load(peer, requests.first), deep: await load(peer, requests.deep) };
+    await peer.stop();
+    peer = undefined;
+    const cpuVsPeer = ratio(product.first.serverCpuMsPerRequest, peerFigures.first.serverCpuMsPerRequest);
 
     // Baseline: the same statements with the same parameters over mysql2, stage by stage as the server ran them.
     const replay = async (stages: Captured[][]) => {
@@ -208,6 +228,18 @@ async function main(): Promise<void> {
         value: statementCounts.join(' / '),
         pass: sameStatements,
       },
+      {
+        name: `API CPU per 50-client page <= ${CPU_PER_PAGE_TARGET_MS} ms`,
+        target: `<= ${CPU_PER_PAGE_TARGET_MS} ms`,
+        value: `${product.first.serverCpuMsPerRequest} / ${product.deep.serverCpuMsPerRequest} (first / deep)`,
+        pass: Math.max(product.first.serverCpuMsPerRequest, product.deep.serverCpuMsPerRequest) <= CPU_PER_PAGE_TARGET_MS,
+      },
+      {
+        name: `API CPU per page <= ${CPU_VS_PEER_TARGET}x the peer's`,
+        target: `<= ${CPU_VS_PEER_TARGET}x`,
+        value: cpuVsPeer,
+        pass: product.first.serverCpuMsPerRequest <= peerFigures.first.serverCpuMsPerRequest * CPU_VS_PEER_TARGET,
+      },
     ];
     await report(
       db.pool,
@@ -232,20 +264,28 @@ async function main(): Promise<void> {
           statements: { first: captured.first.map((stage) => stage.map((s) => s.query)), deep: captured.deep.map((stage) => stage.map((s) => s.query)) },
           firstPage: baseline.first,
           deepPage: baseline.deep,
+          peer: {
+            description: 'peer server: the same query answered from the same SQL by Fastify 5 + Mercurius 16 (graphql-jit) + mysql2 + DataLoader, same JWT check, same ids and response, as a child process with the same Node flags, 8 callers',
+            firstPage: peerFigures.first,
+            deepPage: peerFigures.deep,
+          },
         },
         ratio: {
           firstPageP95VsRaw: ratio(product.first.p95Ms, baseline.first.p95Ms),
           deepPageP95VsRaw: ratio(product.deep.p95Ms, baseline.deep.p95Ms),
           firstPageRateVsRaw: ratio(product.first.perSecond, baseline.first.perSecond),
           deepPageRateVsRaw: ratio(product.deep.perSecond, baseline.deep.perSecond),
+          firstPageCpuVsPeer: cpuVsPeer,
+          deepPageCpuVsPeer: ratio(product.deep.serverCpuMsPerRequest, peerFigures.deep.serverCpuMsPerRequest),
         },
         targets,
         notes: [`total run time ${secondsSince(started)} s`],
       },
-      `first page p50 ${product.first.p50Ms} / p95 ${product.first.p95Ms} ms (raw SQL p95 ${baseline.first.p95Ms}), deep p50 ${product.deep.p50Ms} / p95 ${product.deep.p95Ms} ms (raw ${baseline.deep.p95Ms}), ${product.first.serverCpuMsPerRequest} ms server CPU per request, ${statementCounts.join('/')} statements per request`,
+      `first page p50 ${product.first.p50Ms} / p95 ${product.first.p95Ms} ms (raw SQL p95 ${baseline.first.p95Ms}), deep p50 ${product.deep.p50Ms} / p95 ${product.deep.p95Ms} ms (raw ${baseline.deep.p95Ms}), ${product.first.serverCpuMsPerRequest} ms server CPU per request (peer ${peerFigures.first.serverCpuMsPerRequest} ms, ${cpuVsPeer}x; peer p95 ${peerFigures.first.p95Ms} ms), ${statementCounts.join('/')} statements per request`,
     );
   } finally {
     await server?.stop();
+    await peer?.stop();
     await counted?.drop();
     await db.drop();
   }

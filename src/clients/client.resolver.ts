@@ -8,6 +8,7 @@ import type { User } from '../users/user.entity';
 import type { ClientAccess } from './client-access.entity';
 import type { ClientExtension } from './client-extension.entity';
 import type { Client } from './client.entity';
+import type { ClientView } from '../access/visibility.service';
 import { asItWas } from './client-view';
 import { ClientConnection, ClientExtensionType, ClientFilterInput, ClientType, ClientUserType } from './client.types';
 
@@ -45,16 +46,22 @@ export class ClientResolver {
     return map(ctx.clientView(client), (view) => (view.kind === 'present' ? client.organizationNumber : asItWas(client, view).organizationNumber));
   }
 
+  // The fields below answer without an async function of their own: a page's view of its clients is known without a
+  // statement (an ACTIVE list's viewer is a member of each client's partner), and each async resolver call per
+  // client and field cost promises the page does not need.
+
   @FieldResolver()
-  async partnerCode(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<string | null> {
-    if (!client.partnerId || (await ctx.clientView(client)).kind !== 'present') return null;
-    return (await ctx.loaders.partners.load(client.partnerId))?.partnerCode ?? null;
+  partnerCode(@Root() client: Client, @Ctx() ctx: RequestContext): string | null | Promise<string | null> {
+    const partnerId = client.partnerId;
+    if (!partnerId) return null;
+    return whenPresent(ctx.clientView(client), null, () => ctx.loaders.partners.load(partnerId).then((partner) => partner?.partnerCode ?? null));
   }
 
   @FieldResolver()
-  async partner(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<Partner | null> {
-    if (!client.partnerId || (await ctx.clientView(client)).kind !== 'present') return null;
-    return ctx.loaders.partners.load(client.partnerId);
+  partner(@Root() client: Client, @Ctx() ctx: RequestContext): Partner | null | Promise<Partner | null> {
+    const partnerId = client.partnerId;
+    if (!partnerId) return null;
+    return whenPresent(ctx.clientView(client), null, () => ctx.loaders.partners.load(partnerId));
   }
 
   @FieldResolver()
@@ -63,30 +70,38 @@ export class ClientResolver {
   }
 
   @FieldResolver()
-  async subscriptionAdmin(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<User | null> {
-    if (!client.subscriptionAdminUserId || (await ctx.clientView(client)).kind !== 'present') return null;
-    return ctx.loaders.users.load(client.subscriptionAdminUserId);
+  subscriptionAdmin(@Root() client: Client, @Ctx() ctx: RequestContext): User | null | Promise<User | null> {
+    const holder = client.subscriptionAdminUserId;
+    if (!holder) return null;
+    return whenPresent(ctx.clientView(client), null, () => ctx.loaders.users.load(holder));
   }
 
   @FieldResolver()
-  async users(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<ClientAccess[]> {
-    if ((await ctx.clientView(client)).kind !== 'present') return [];
-    const accesses = await ctx.loaders.accessesByClient.load(client.id);
-    // Each ClientUser needs its client's subscription administrator: hand it over instead of loading it per access.
-    for (const access of accesses) access.client = client;
-    return accesses;
+  users(@Root() client: Client, @Ctx() ctx: RequestContext): ClientAccess[] | Promise<ClientAccess[]> {
+    return whenPresent(ctx.clientView(client), [], () =>
+      ctx.loaders.accessesByClient.load(client.id).then((accesses) => {
+        // Each ClientUser needs its client's subscription administrator: hand it over instead of loading it per access.
+        for (const access of accesses) access.client = client;
+        return accesses;
+      }),
+    );
   }
 
   @FieldResolver()
-  async extensions(@Root() client: Client, @Ctx() ctx: RequestContext): Promise<ClientExtension[]> {
-    if ((await ctx.clientView(client)).kind !== 'present') return [];
-    return ctx.loaders.extensionsByClient.load(client.id);
+  extensions(@Root() client: Client, @Ctx() ctx: RequestContext): ClientExtension[] | Promise<ClientExtension[]> {
+    return whenPresent(ctx.clientView(client), [], () => ctx.loaders.extensionsByClient.load(client.id));
   }
 }
 
 /** A value now, or once a promise settles: fields of a page's many accesses resolve without a promise when they can. */
 function map<T, R>(value: T | Promise<T>, f: (v: T) => R): R | Promise<R> {
   return value instanceof Promise ? value.then(f) : f(value);
+}
+
+/** `present()` when the viewer sees the client's present (A6), `otherwise` when only through the archive. */
+function whenPresent<R, O>(view: ClientView | Promise<ClientView>, otherwise: O, present: () => R | Promise<R>): O | R | Promise<O | R> {
+  if (view instanceof Promise) return view.then((v) => (v.kind === 'present' ? present() : otherwise));
+  return view.kind === 'present' ? present() : otherwise;
 }
 
 /** The client's subscription administrator: from the client the access was listed with, else through the loader. */
@@ -103,8 +118,8 @@ export class ClientUserResolver {
   }
 
   @FieldResolver()
-  async user(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): Promise<User> {
-    return (await ctx.loaders.users.load(access.userId))!;
+  user(@Root() access: ClientAccess, @Ctx() ctx: RequestContext): Promise<User> {
+    return ctx.loaders.users.load(access.userId) as Promise<User>;
   }
 
   @FieldResolver()
@@ -138,7 +153,7 @@ export class ClientExtensionResolver {
   }
 
   @FieldResolver()
-  async ownerPartner(@Root() extension: ClientExtension, @Ctx() ctx: RequestContext): Promise<Partner | null> {
+  ownerPartner(@Root() extension: ClientExtension, @Ctx() ctx: RequestContext): Promise<Partner | null> | null {
     return extension.ownerPartnerId ? ctx.loaders.partners.load(extension.ownerPartnerId) : null;
   }
 }

@@ -5,6 +5,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
 import { Client } from '../clients/client.entity';
+import { PartnerClientCount } from '../clients/partner-client-count.entity';
 import { InstallationKey } from './installation-key.entity';
 import { INTEGRATION_ENTITIES } from '../integrations/integration.entities';
 import { IdempotencyRecord } from '../idempotency/idempotency-record.entity';
@@ -24,6 +25,7 @@ export const ENTITIES = [
   Client,
   ClientAccess,
   ClientExtension,
+  PartnerClientCount,
   CustomerRelationship,
   ScheduledTask,
   ArchiveDocument,

@@ -136,10 +136,15 @@ const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity
  * how close its estimate (`requested`, which assumes full pages) came to what it got (`actual`).
  */
 export function actualCost(value: unknown): number {
-  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + actualCost(item), 0);
   if (value === null || typeof value !== 'object') return 0;
   let cost = 0;
-  for (const field of Object.values(value)) cost += 1 + actualCost(field);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) cost += actualCost(value[i]);
+    return cost;
+  }
+  // The data's objects are graphql-js's, without a prototype: every key is the object's own field.
+  const fields = value as Record<string, unknown>;
+  for (const key in fields) cost += 1 + actualCost(fields[key]);
   return cost;
 }
 

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { DataSource, EntityTarget, FindOptionsOrder, FindOptionsWhere, In, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import { ArchiveDocument } from '../archive/archive-document.entity';
 import { ClientAccess } from '../clients/client-access.entity';
 import { ClientExtension } from '../clients/client-extension.entity';
@@ -10,11 +10,70 @@ import { ScheduledTask } from '../tasks/scheduled-task.entity';
 import { User } from '../users/user.entity';
 
 type Keyed = ObjectLiteral & { id: string };
+type ColumnMetadata = EntityMetadata['columns'][number];
+
+const quoted = (name: string) => `\`${name}\``;
+
+/**
+ * An entity's rows by one column, read with SQL built once from the entity's metadata and hydrated column by column
+ * with TypeORM's own conversion (`prepareHydratedValue`, transformers included): the same entities as `find`, without
+ * building the query and mapping the result through the query builder for every batch of every request — a page of
+ * clients reads hundreds of rows through these loaders.
+ */
+export class RowReader<T extends ObjectLiteral> {
+  private readonly metadata: EntityMetadata;
+  private readonly columns: ColumnMetadata[];
+  private readonly select: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    entity: EntityTarget<T>,
+  ) {
+    this.metadata = dataSource.getMetadata(entity);
+    this.columns = this.metadata.columns.filter((column) => !column.isVirtual && column.isSelect);
+    this.select = `SELECT ${this.columns.map((c) => quoted(c.databaseName)).join(', ')} FROM ${quoted(this.metadata.tableName)}`;
+  }
+
+  /** The rows whose `property` is one of `keys`, in `order` (properties, as `find`'s order names them). */
+  async where(property: keyof T & string, keys: readonly string[], order: Array<[keyof T & string, 'ASC' | 'DESC']>): Promise<T[]> {
+    const orderBy = order.map(([p, direction]) => `${quoted(this.columnNamed(p))} ${direction}`).join(', ');
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `${this.select} WHERE ${quoted(this.columnNamed(property))} IN (?)${orderBy ? ` ORDER BY ${orderBy}` : ''}`,
+      [keys],
+    );
+    const driver = this.dataSource.driver;
+    return rows.map((row) => {
+      const entity = this.metadata.create(undefined, { fromDeserializer: true }) as T;
+      for (const column of this.columns) {
+        const value = row[column.databaseName];
+        if (value !== undefined) column.setEntityValue(entity, driver.prepareHydratedValue(value, column));
+      }
+      return entity;
+    });
+  }
+
+  private columnNamed(property: string): string {
+    const column = this.metadata.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${this.metadata.name} has no column ${property}`);
+    return column.databaseName;
+  }
+}
+
+/** The readers of a data source, made once per entity (the loaders are made per request). */
+const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, RowReader<ObjectLiteral>>>();
+
+function readerOf<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>): RowReader<T> {
+  let ofSource = readers.get(dataSource);
+  if (!ofSource) readers.set(dataSource, (ofSource = new Map()));
+  let reader = ofSource.get(entity as EntityTarget<ObjectLiteral>);
+  if (!reader) ofSource.set(entity as EntityTarget<ObjectLiteral>, (reader = new RowReader<ObjectLiteral>(dataSource, entity as EntityTarget<ObjectLiteral>)));
+  return reader as unknown as RowReader<T>;
+}
 
 function byId<T extends Keyed>(dataSource: DataSource, entity: EntityTarget<T>): DataLoader<string, T | null> {
+  const reader = readerOf(dataSource, entity);
   return new DataLoader(async (ids) => {
-    // TypeScript cannot map a where clause over a type parameter; every T here has a string `id`.
-    const rows = await dataSource.getRepository(entity).findBy({ id: In([...ids]) } as FindOptionsWhere<T>);
+    const rows = await reader.where('id', ids, []);
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -24,11 +83,11 @@ function groupedBy<T extends ObjectLiteral>(
   dataSource: DataSource,
   entity: EntityTarget<T>,
   key: keyof T & string,
-  order: FindOptionsOrder<T>,
+  order: Array<[keyof T & string, 'ASC' | 'DESC']>,
 ): DataLoader<string, T[]> {
+  const reader = readerOf(dataSource, entity);
   return new DataLoader(async (keys) => {
-    // As in `byId`: `key` is a column of T, so this is a where clause of T.
-    const rows = await dataSource.getRepository(entity).find({ where: { [key]: In([...keys]) } as FindOptionsWhere<T>, order });
+    const rows = await reader.where(key, keys, order);
     const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
     for (const row of rows) groups.get(String(row[key]))?.push(row);
     return keys.map((k) => groups.get(k)!);
@@ -46,11 +105,11 @@ export class Loaders {
   readonly partners = byId(this.dataSource, Partner);
   readonly clients = byId(this.dataSource, Client);
   readonly relationships = byId(this.dataSource, CustomerRelationship);
-  readonly accessesByClient = groupedBy(this.dataSource, ClientAccess, 'clientId', { id: 'ASC' });
-  readonly extensionsByClient = groupedBy(this.dataSource, ClientExtension, 'clientId', { key: 'ASC' });
-  readonly relationshipsByClient = groupedBy(this.dataSource, CustomerRelationship, 'clientId', { id: 'DESC' });
-  readonly tasksByRelationship = groupedBy(this.dataSource, ScheduledTask, 'relationshipId', { kind: 'ASC' });
-  readonly documentsByRelationship = groupedBy(this.dataSource, ArchiveDocument, 'relationshipId', { fiscalYear: 'ASC', kind: 'ASC' });
+  readonly accessesByClient = groupedBy(this.dataSource, ClientAccess, 'clientId', [['id', 'ASC']]);
+  readonly extensionsByClient = groupedBy(this.dataSource, ClientExtension, 'clientId', [['key', 'ASC']]);
+  readonly relationshipsByClient = groupedBy(this.dataSource, CustomerRelationship, 'clientId', [['id', 'DESC']]);
+  readonly tasksByRelationship = groupedBy(this.dataSource, ScheduledTask, 'relationshipId', [['kind', 'ASC']]);
+  readonly documentsByRelationship = groupedBy(this.dataSource, ArchiveDocument, 'relationshipId', [['fiscalYear', 'ASC'], ['kind', 'ASC']]);
 
   /** Remembers rows a list query already read, so their fields do not read them again. */
   primeClients(clients: Client[]): void {

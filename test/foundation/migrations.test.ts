@@ -39,7 +39,7 @@ const BINARY_COLUMNS = [
   'client_extensions.client_id', 'client_extensions.key', 'client_extensions.owner_partner_id',
   'idempotency_records.user_id', 'idempotency_records.operation', 'idempotency_records.idempotency_key', 'idempotency_records.request_hash',
   'notifications.user_id', 'notifications.client_id', 'notifications.dedupe_key',
-  'partner_memberships.user_id', 'partner_memberships.partner_id',
+  'partner_memberships.user_id', 'partner_memberships.partner_id', 'partner_client_counts.partner_id',
   'api_keys.partner_id', 'api_keys.prefix', 'api_keys.created_by_user_id',
   'webhook_endpoints.partner_id', 'webhook_endpoints.created_by_user_id', 'webhook_events.partner_id',
   ...['accounts', 'parties', 'opening_balances', 'tax_codes', 'analysis_types', 'journals', 'transactions'].map((t) => `ledger_${t}.client_id`),

@@ -8,6 +8,7 @@ import { SpecificationFormats1765200000000 } from './1765200000000-specification
 import { Integrations1765500000000 } from './1765500000000-integrations';
 import { ArchiveCopies1765300000000 } from './1765300000000-archive-copies';
 import { ClientSide1765400000000 } from './1765400000000-client-side';
+import { PartnerClientCounts1765600000000 } from './1765600000000-partner-client-counts';
 
 /** Every migration, in order. A new one is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ArchiveCopies1765300000000,
   ClientSide1765400000000,
   Integrations1765500000000,
+  PartnerClientCounts1765600000000,
 ];
