@@ -1,5 +1,6 @@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 import type { Logger } from '../common/logger';
+import { runBatch, Statement } from './statements';
 
 type AfterCommit = () => Promise<unknown> | unknown;
 
@@ -10,6 +11,11 @@ export class UnitOfWork {
 
   repo<T extends ObjectLiteral>(entity: EntityTarget<T>): Repository<T> {
     return this.manager.getRepository(entity);
+  }
+
+  /** Runs the statements in this transaction in one round trip, in order, and returns each one's result (`runBatch`). */
+  batch<T extends unknown[]>(...statements: { [K in keyof T]: Statement<T[K]> }): Promise<T> {
+    return runBatch<T>(this.manager, ...statements);
   }
 
   /** Runs after commit; dropped on rollback (side effects such as queueing jobs, DESIGN S2). */
