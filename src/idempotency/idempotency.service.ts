@@ -86,7 +86,7 @@ export class IdempotencyService {
     if (found.kind === 'mismatch') return refused(steps.nothing, idempotencyKeyMismatch()) as R;
     if (found.kind === 'replay') return steps.replay(found.result);
     const result = await steps.run();
-    if (result.userErrors.length === 0) await this.remember(uow, scope, steps.remember(result));
+    if (result.userErrors.length === 0) this.remember(uow, scope, steps.remember(result));
     return result;
   }
 
@@ -112,8 +112,9 @@ export class IdempotencyService {
     };
   }
 
-  private async remember(uow: UnitOfWork, scope: IdempotencyScope, result: object): Promise<void> {
-    await uow.batch(
+  /** Sent with the COMMIT (one round trip less): a concurrent first call's record makes it fail, and the unit re-runs. */
+  private remember(uow: UnitOfWork, scope: IdempotencyScope, result: object): void {
+    uow.writeWithCommit(
       write('INSERT INTO idempotency_records (user_id, operation, idempotency_key, request_hash, result, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
         scope.userId,
         scope.operation,

@@ -315,14 +315,14 @@ export class EndingService {
   private async readForEnding(uow: UnitOfWork, clientId: string, viewerId: string, scope: IdempotencyScope | null, withExtensions: boolean): Promise<EndingReads> {
     const manager = uow.manager;
     // The client's accesses through its linked partner that are not yet deactivated: those the ending dates.
-    const departing = 'SELECT a.user_id FROM client_accesses a JOIN clients c ON c.id = a.client_id AND a.via_partner_id = c.partner_id WHERE a.client_id = ? AND a.deactivated_at IS NULL';
+    const departing = 'client_accesses a JOIN clients c ON c.id = a.client_id AND a.via_partner_id = c.partner_id';
     const statements: Array<Statement<unknown>> = [
       lockClientStatement(manager, clientId),
       selectEntities(manager, CustomerRelationship, 'WHERE t.client_id = ? ORDER BY t.id DESC', [clientId]),
       selectEntities(manager, ClientAccess, 'WHERE t.client_id = ? ORDER BY t.id ASC', [clientId]),
       {
-        sql: `SELECT DISTINCT m.user_id FROM partner_memberships m JOIN clients c ON c.id = ? WHERE m.partner_id <> c.partner_id AND m.user_id IN (${departing})`,
-        params: [clientId, clientId],
+        sql: `SELECT DISTINCT m.user_id FROM ${departing} JOIN partner_memberships m ON m.user_id = a.user_id AND m.partner_id <> c.partner_id WHERE a.client_id = ? AND a.deactivated_at IS NULL`,
+        params: [clientId],
         read: (rows: Array<{ user_id: string }>) => new Set(rows.map((r) => r.user_id)),
       },
       {
@@ -331,8 +331,8 @@ export class EndingService {
         read: (rows: Array<{ name: string }>) => rows[0]?.name ?? null,
       },
       {
-        sql: `SELECT u.id, u.name FROM users u WHERE u.id = ? OR u.id IN (${departing})`,
-        params: [viewerId, clientId],
+        sql: `SELECT u.id, u.name FROM ${departing} JOIN users u ON u.id = a.user_id WHERE a.client_id = ? AND a.deactivated_at IS NULL UNION SELECT id, name FROM users WHERE id = ?`,
+        params: [clientId, viewerId],
         read: (rows: Array<{ id: string; name: string }>) => new Map(rows.map((u) => [u.id, u.name])),
       },
     ];
