@@ -1,5 +1,6 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+
+type ColumnMetadata = EntityMetadata['columns'][number];
 
 /**
  * One SQL statement of a batch: its text, its parameters (mysql2's `?` placeholders; an array parameter becomes a list)
