@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../common/clock';
+import { Statement, write } from '../db/statements';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { Refusal, refusal, refused, UserErrorCode } from '../common/refusals';
-import { IdempotencyRecord } from './idempotency-record.entity';
 
 /** Who called which mutation with which key and input (DESIGN E10). */
 export interface IdempotencyScope {
@@ -60,6 +60,8 @@ export interface OnceSteps<R extends { userErrors: Refusal[] }, S extends object
   remember: (result: R) => S;
   /** The first call's result, rebuilt from what it stored. */
   replay: (stored: S) => Promise<R>;
+  /** The key's lookup when the caller has already read it with the client's lock (`lookupStatement`). */
+  found?: IdempotencyLookup<S>;
 }
 
 /**
@@ -79,41 +81,48 @@ export class IdempotencyService {
    */
   async once<R extends { userErrors: Refusal[] }, S extends object>(uow: UnitOfWork, scope: IdempotencyScope | null, steps: OnceSteps<R, S>): Promise<R> {
     if (!scope) return steps.run();
-    const found = await this.lookup<S>(uow, scope);
+    const found = steps.found ?? (await this.lookup<S>(uow, scope));
     // `nothing` completed with userErrors is the service's result type: TypeScript cannot see it through Omit.
     if (found.kind === 'mismatch') return refused(steps.nothing, idempotencyKeyMismatch()) as R;
     if (found.kind === 'replay') return steps.replay(found.result);
     const result = await steps.run();
-    if (result.userErrors.length === 0) await this.remember(uow, scope, steps.remember(result));
+    if (result.userErrors.length === 0) this.remember(uow, scope, steps.remember(result));
     return result;
   }
 
   private async lookup<R>(uow: UnitOfWork, scope: IdempotencyScope): Promise<IdempotencyLookup<R>> {
-    const record = await uow
-      .repo(IdempotencyRecord)
-      .createQueryBuilder('r')
-      .setLock('pessimistic_write')
-      .where('r.user_id = :userId AND r.operation = :operation AND r.idempotency_key = :key', scope)
-      .getOne();
-    if (!record) return { kind: 'first' };
-    if (record.requestHash !== requestHash(scope.input)) return { kind: 'mismatch' };
-    return { kind: 'replay', result: record.result as R };
+    const [found] = await uow.batch(this.lookupStatement<R>(scope));
+    return found;
   }
 
-  private async remember(uow: UnitOfWork, scope: IdempotencyScope, result: object): Promise<void> {
-    await uow
-      .repo(IdempotencyRecord)
-      .createQueryBuilder()
-      .insert()
-      .values({
-        userId: scope.userId,
-        operation: scope.operation,
-        idempotencyKey: scope.key,
-        requestHash: requestHash(scope.input),
-        result,
-        createdAt: this.clock.now(),
-      })
-      .updateEntity(false)
-      .execute();
+  /**
+   * The key's lookup (locking the record, if any) as a statement, for a service that reads it in one batch after
+   * `lockClientStatement` and hands the answer to `once` as `found`.
+   */
+  lookupStatement<R>(scope: IdempotencyScope): Statement<IdempotencyLookup<R>> {
+    return {
+      sql: 'SELECT request_hash, result FROM idempotency_records WHERE user_id = ? AND operation = ? AND idempotency_key = ? FOR UPDATE',
+      params: [scope.userId, scope.operation, scope.key],
+      read: (rows: Array<{ request_hash: string; result: string | object }>): IdempotencyLookup<R> => {
+        const record = rows[0];
+        if (!record) return { kind: 'first' };
+        if (record.request_hash !== requestHash(scope.input)) return { kind: 'mismatch' };
+        return { kind: 'replay', result: (typeof record.result === 'string' ? JSON.parse(record.result) : record.result) as R };
+      },
+    };
+  }
+
+  /** Sent with the COMMIT (one round trip less): a concurrent first call's record makes it fail, and the unit re-runs. */
+  private remember(uow: UnitOfWork, scope: IdempotencyScope, result: object): void {
+    uow.writeWithCommit(
+      write('INSERT INTO idempotency_records (user_id, operation, idempotency_key, request_hash, result, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        scope.userId,
+        scope.operation,
+        scope.key,
+        requestHash(scope.input),
+        JSON.stringify(result),
+        this.clock.now(),
+      ]),
+    );
   }
 }

@@ -3,6 +3,7 @@ import { isAccessActive } from '../access/access-rules';
 import { ArchiveDocument } from '../archive/archive-document.entity';
 import { ClientAccess, ClientRole } from '../clients/client-access.entity';
 import type { Client } from '../clients/client.entity';
+import type { Statement } from '../db/statements';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
@@ -60,29 +61,43 @@ export class ClientNotices {
   /** RELATIONSHIP_ENDED to the client's audience: who ended it, the period, the generation date, what happens then to whom. */
   async relationshipEnded(uow: UnitOfWork, facts: EndingFacts): Promise<void> {
     const { client, relationship, accesses, deactivations, today } = facts;
-    const audience = clientAudience(client, accesses, today);
-    if (audience.length === 0) return;
+    if (clientAudience(client, accesses, today).length === 0) return;
     const userIds = [...new Set([facts.endedByUserId, ...deactivations.map((a) => a.userId)])];
     const [partner, users] = await Promise.all([
       uow.repo(Partner).findOneBy({ id: relationship.partnerId }),
       uow.repo(User).find({ select: { id: true, name: true }, where: { id: In(userIds) } }),
     ]);
-    const nameOf = new Map(users.map((u) => [u.id, u.name]));
-    const partnerName = partner?.name ?? 'The partner';
+    const inserted = await uow.batch(...this.relationshipEndedWrites(facts, partner?.name ?? null, new Map(users.map((u) => [u.id, u.name]))));
+    this.notifications.written(uow, inserted);
+  }
+
+  /**
+   * `relationshipEnded` for an ending that has read the partner's name and the users' names already and sends its
+   * writes in one batch: the notices' INSERTs; their results then go to `written`.
+   */
+  relationshipEndedWrites(facts: EndingFacts, partnerName: string | null, nameOf: Map<string, string>): Array<Statement<string | null>> {
+    const { client, relationship, accesses, deactivations, today } = facts;
+    const audience = clientAudience(client, accesses, today);
+    if (audience.length === 0) return [];
+    const partner = partnerName ?? 'The partner';
     const losing = deactivations.filter((a) => a.userId !== client.subscriptionAdminUserId).map((a) => nameOf.get(a.userId) ?? a.userId);
     const holderLeaves = deactivations.some((a) => a.userId === client.subscriptionAdminUserId);
     const message =
-      `${partnerName} has ended its customer relationship with ${client.name} (${client.organizationNumber}); ended by ${nameOf.get(facts.endedByUserId) ?? 'a partner user'} on ${today}. ` +
+      `${partner} has ended its customer relationship with ${client.name} (${client.organizationNumber}); ended by ${nameOf.get(facts.endedByUserId) ?? 'a partner user'} on ${today}. ` +
       `Responsibility period: ${relationship.responsibilityFrom}–${relationship.responsibilityTo}. ` +
       `On ${relationship.generationDate} the mandatory accounting data for that period is generated into the archive, where the client's administrators can read and download it, ` +
       `and the partner's users lose access to the client: ${listed(losing)}.` +
       (holderLeaves
         ? ` The subscription administrator (${nameOf.get(client.subscriptionAdminUserId!) ?? 'a partner user'}) is one of them: the role stays with that user, whose access is kept for it alone, until it is handed over.`
         : '');
-    await this.notifications.notify(
-      uow,
-      ...audience.map((userId): NotificationDraft => ({ userId, kind: NotificationKind.RELATIONSHIP_ENDED, message, clientId: client.id, dedupeKey: `relationship-ended:${relationship.id}` })),
+    return this.notifications.writing(
+      audience.map((userId): NotificationDraft => ({ userId, kind: NotificationKind.RELATIONSHIP_ENDED, message, clientId: client.id, dedupeKey: `relationship-ended:${relationship.id}` })),
     );
+  }
+
+  /** Queues the e-mails of notices written by a batch (`relationshipEndedWrites`) after commit; their ids. */
+  written(uow: UnitOfWork, inserted: Array<string | null>): string[] {
+    return this.notifications.written(uow, inserted);
   }
 
   /** RELATIONSHIP_ENDING_CHANGED to the client's audience: a pending ending changed (update) or cancelled. */

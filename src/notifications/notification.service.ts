@@ -2,6 +2,7 @@ import { In, IsNull } from 'typeorm';
 import type { Clock } from '../common/clock';
 import { localIdOf } from '../common/global-id';
 import { Refusal, refusal, UserErrorCode } from '../common/refusals';
+import type { Statement } from '../db/statements';
 import type { UnitOfWork } from '../db/unit-of-work';
 import type { EmailTrigger } from './email-trigger';
 import { Notification, NotificationKind } from './notification.entity';
@@ -27,28 +28,27 @@ export class NotificationService {
   ) {}
 
   async notify(uow: UnitOfWork, ...drafts: NotificationDraft[]): Promise<string[]> {
+    const inserted = await uow.batch(...this.writing(drafts));
+    return this.written(uow, inserted);
+  }
+
+  /**
+   * `notify` in two halves, for a service that sends its writes in one batch (`UnitOfWork.batch`): the drafts' INSERTs,
+   * one statement each (a notice whose event was reported to this user before is left out by the unique key on user
+   * and dedupe key, and has no id), then `written` with their results, which queues the e-mails after commit.
+   */
+  writing(drafts: NotificationDraft[]): Array<Statement<string | null>> {
     const createdAt = this.clock.now();
-    const ids: string[] = [];
-    for (const d of drafts) {
-      const insert = uow
-        .repo(Notification)
-        .createQueryBuilder()
-        .insert()
-        .values({
-          userId: d.userId,
-          kind: d.kind,
-          message: d.message.length > 1000 ? `${d.message.slice(0, 999)}…` : d.message,
-          clientId: d.clientId ?? null,
-          createdAt,
-          readAt: null,
-          emailSentAt: null,
-          dedupeKey: d.dedupeKey ?? null,
-        })
-        .updateEntity(false);
-      // A notice whose event was reported to this user before is left out (the unique key on user and dedupe key).
-      const inserted = await (d.dedupeKey ? insert.orIgnore() : insert).execute();
-      if (Number(inserted.raw.affectedRows ?? 1) > 0 && Number(inserted.raw.insertId) > 0) ids.push(String(inserted.raw.insertId));
-    }
+    return drafts.map((d) => ({
+      sql: `INSERT${d.dedupeKey ? ' IGNORE' : ''} INTO notifications (user_id, kind, message, client_id, created_at, read_at, email_sent_at, dedupe_key) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)`,
+      params: [d.userId, d.kind, d.message.length > 1000 ? `${d.message.slice(0, 999)}…` : d.message, d.clientId ?? null, createdAt, d.dedupeKey ?? null],
+      read: (result: { affectedRows?: number; insertId?: number | string }) =>
+        Number(result.affectedRows ?? 1) > 0 && Number(result.insertId) > 0 ? String(result.insertId) : null,
+    }));
+  }
+
+  written(uow: UnitOfWork, inserted: Array<string | null>): string[] {
+    const ids = inserted.filter((id): id is string => id !== null);
     if (ids.length > 0) uow.onCommit(() => this.emailTrigger.sync(ids));
     return ids;
   }

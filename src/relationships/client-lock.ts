@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Client } from '../clients/client.entity';
+import { runBatch, selectEntities, Statement } from '../db/statements';
 
 /**
  * Locks the client row (SELECT ... FOR UPDATE) in the transaction of `manager` and returns it; null when there is no
@@ -11,6 +12,14 @@ import { Client } from '../clients/client.entity';
  */
 export async function lockClient(manager: EntityManager, clientId: string | null): Promise<Client | null> {
   if (clientId === null) return null;
-  return manager.getRepository(Client).createQueryBuilder('client').setLock('pessimistic_write').where('client.id = :clientId', { clientId }).getOne();
+  const [client] = await runBatch(manager, lockClientStatement(manager, clientId));
+  return client;
 }
 
+/**
+ * `lockClient` as the first statement of a batch (`runBatch`): what follows it in the batch runs with the lock held.
+ */
+export function lockClientStatement(manager: EntityManager, clientId: string): Statement<Client | null> {
+  const select = selectEntities(manager, Client, 'WHERE t.id = ? FOR UPDATE', [clientId]);
+  return { ...select, read: (rows) => select.read(rows)[0] ?? null };
+}

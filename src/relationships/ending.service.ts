@@ -11,15 +11,16 @@ import { refusalAsError } from '../common/domain-errors';
 import { ArchivedFiscalYear, fiscalYearsToArchive } from '../ledger/fiscal-years';
 import { localIdOf } from '../common/global-id';
 import { noSuchClient, Refusal, refusal, refused, UserErrorCode, Warning, WarningCode } from '../common/refusals';
+import { selectEntities, Statement, write } from '../db/statements';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
+import { IdempotencyLookup, IdempotencyScope, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import type { ClientNotices } from '../notifications/client-notices';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
 import { Partner } from '../partners/partner.entity';
 import { ScheduledTask, TaskKind, TaskState } from '../tasks/scheduled-task.entity';
 import type { TaskTrigger } from '../tasks/task-trigger';
 import { User } from '../users/user.entity';
-import { lockClient } from './client-lock';
+import { lockClientStatement } from './client-lock';
 import { CustomerRelationship, relationshipsOf, RelationshipStatus } from './customer-relationship.entity';
 import {
   checkGenerationDate,
@@ -54,6 +55,21 @@ export interface EndRelationshipResult {
 
 /** What a refused ending returns besides its userErrors. */
 const NO_ENDING: Omit<EndRelationshipResult, 'userErrors'> = { relationship: null, client: null, deactivations: [], warnings: [] };
+
+/** What an ending reads in its first round trip (`readForEnding`). */
+interface EndingReads {
+  client: Client | null;
+  relationships: CustomerRelationship[];
+  accesses: ClientAccess[];
+  /** Users losing access who are members of another partner too (E8). */
+  otherMembers: Set<string>;
+  partnerName: string | null;
+  /** Names of the users losing access and of the caller, for the client's notice (S11). */
+  names: Map<string, string>;
+  /** The partner's extensions on the client, when the input asks to remove them (E9). */
+  ownedExtensions: Array<{ id: string; key: string }>;
+  found: IdempotencyLookup<StoredEnding> | undefined;
+}
 
 /** What an idempotency record keeps to rebuild the first result (E10). */
 interface StoredEnding {
@@ -270,11 +286,16 @@ export class EndingService {
 
   /** E1–E5, E9–E11: ends the client's relationship with its linked partner, all in the caller's transaction. */
   async end(uow: UnitOfWork, caller: Caller, input: EndRelationshipInput): Promise<EndRelationshipResult> {
-    const client = await lockClient(uow.manager, localIdOf(input.clientId, 'Client'));
-    if (!client) return refused(NO_ENDING, noSuchClient());
-    return this.idempotency.once(uow, idempotencyScope(caller.viewer.userId, 'endCustomerRelationship', input), {
+    const clientId = localIdOf(input.clientId, 'Client');
+    if (clientId === null) return refused(NO_ENDING, noSuchClient());
+    const scope = idempotencyScope(caller.viewer.userId, 'endCustomerRelationship', input);
+    const read = await this.readForEnding(uow, clientId, caller.viewer.userId, scope, !!input.removePartnerOwnedExtensions);
+    if (!read.client) return refused(NO_ENDING, noSuchClient());
+    const client = read.client;
+    return this.idempotency.once(uow, scope, {
       nothing: NO_ENDING,
-      run: () => this.endLocked(uow, caller, client, input),
+      found: read.found,
+      run: () => this.endLocked(uow, caller, client, input, read),
       remember: (ending): StoredEnding => ({
         relationshipId: ending.relationship!.id,
         clientId: ending.client!.id,
@@ -283,6 +304,60 @@ export class EndingService {
       }),
       replay: (stored) => this.rebuild(uow, stored),
     });
+  }
+
+  /**
+   * Everything an ending reads, in one round trip: the client's lock first (`lockClientStatement`), then — with the lock
+   * held, so in the order of the mutation protocol — the idempotency key's record, the client's relationships and
+   * accesses, and what the ending reports about the users losing access (E8, S11), the partner and its extensions (E9).
+   * The last ones are read through the client's partner as locked; a call that is refused or replayed ignores them.
+   */
+  private async readForEnding(uow: UnitOfWork, clientId: string, viewerId: string, scope: IdempotencyScope | null, withExtensions: boolean): Promise<EndingReads> {
+    const manager = uow.manager;
+    // The client's accesses through its linked partner that are not yet deactivated: those the ending dates.
+    const departing = 'client_accesses a JOIN clients c ON c.id = a.client_id AND a.via_partner_id = c.partner_id';
+    const statements: Array<Statement<unknown>> = [
+      lockClientStatement(manager, clientId),
+      selectEntities(manager, CustomerRelationship, 'WHERE t.client_id = ? ORDER BY t.id DESC', [clientId]),
+      selectEntities(manager, ClientAccess, 'WHERE t.client_id = ? ORDER BY t.id ASC', [clientId]),
+      {
+        sql: `SELECT DISTINCT m.user_id FROM ${departing} JOIN partner_memberships m ON m.user_id = a.user_id AND m.partner_id <> c.partner_id WHERE a.client_id = ? AND a.deactivated_at IS NULL`,
+        params: [clientId],
+        read: (rows: Array<{ user_id: string }>) => new Set(rows.map((r) => r.user_id)),
+      },
+      {
+        sql: `SELECT p.name FROM partners p JOIN clients c ON c.partner_id = p.id WHERE c.id = ?`,
+        params: [clientId],
+        read: (rows: Array<{ name: string }>) => rows[0]?.name ?? null,
+      },
+      {
+        sql: `SELECT u.id, u.name FROM ${departing} JOIN users u ON u.id = a.user_id WHERE a.client_id = ? AND a.deactivated_at IS NULL UNION SELECT id, name FROM users WHERE id = ?`,
+        params: [clientId, viewerId],
+        read: (rows: Array<{ id: string; name: string }>) => new Map(rows.map((u) => [u.id, u.name])),
+      },
+    ];
+    const extensionsAt = withExtensions
+      ? statements.push({
+          sql: 'SELECT e.id, e.`key` FROM client_extensions e JOIN clients c ON c.id = e.client_id AND e.owner_partner_id = c.partner_id WHERE e.client_id = ?',
+          params: [clientId],
+          read: (rows: Array<{ id: string; key: string }>) => rows.map((r) => ({ id: String(r.id), key: r.key })),
+        }) - 1
+      : -1;
+    const foundAt = scope ? statements.push(this.idempotency.lookupStatement<StoredEnding>(scope)) - 1 : -1;
+    const results = await uow.batch(...statements);
+    const [client, relationships, accesses, otherMembers, partnerName, names] = results;
+    const owned = extensionsAt >= 0 ? results[extensionsAt] : [];
+    const found = foundAt >= 0 ? results[foundAt] : undefined;
+    return {
+      client: client as Client | null,
+      relationships: relationships as CustomerRelationship[],
+      accesses: accesses as ClientAccess[],
+      otherMembers: otherMembers as Set<string>,
+      partnerName: partnerName as string | null,
+      names: names as Map<string, string>,
+      ownedExtensions: owned as Array<{ id: string; key: string }>,
+      found: found as IdempotencyLookup<StoredEnding> | undefined,
+    };
   }
 
   /**
@@ -309,20 +384,22 @@ export class EndingService {
   }
 
   /** `end` once the client row is locked and the call is known to be a first one. */
-  private async endLocked(uow: UnitOfWork, caller: Caller, client: Client, input: EndRelationshipInput): Promise<EndRelationshipResult> {
+  private async endLocked(uow: UnitOfWork, caller: Caller, client: Client, input: EndRelationshipInput, read: EndingReads): Promise<EndRelationshipResult> {
     const { viewer } = caller;
     const today = osloToday(this.clock);
     const now = this.clock.now();
-    const relationships = await relationshipsOf(uow.manager, client.id);
+    const { relationships, accesses } = read;
     const refusedToEnd = await this.refusalToEnd(uow.manager, viewer, client, relationships, today);
     if (refusedToEnd) return refused(NO_ENDING, refusedToEnd);
     const partnerId = client.partnerId!;
-    const accesses = await accessesOf(uow.manager, client.id);
 
     const { errors, nextHolder } = this.checkInput(client, accesses, input, today, partnerId);
     if (errors.length > 0) return refused(NO_ENDING, ...errors);
+    const derived = await this.derivedGroupings(uow.manager, client.id);
 
-    // E4, all in this transaction. The ACTIVE row written at import (or at linking) becomes the ended relationship.
+    // E4, all in this transaction, the writes sent together. The ACTIVE row written at import (or at linking) becomes
+    // the ended relationship.
+    const writes: Array<Statement<unknown>> = [];
     const before = { partnerId, partnerSince: client.partnerSince, subscriptionAdminUserId: client.subscriptionAdminUserId };
     const partnerPeriodStart = relationships.find((r) => r.status === RelationshipStatus.ACTIVE && r.partnerId === partnerId)?.partnerPeriodStart ?? client.partnerSince;
     const ended = {
@@ -339,7 +416,12 @@ export class EndingService {
     };
     let relationship = relationships.find((r) => r.status === RelationshipStatus.ACTIVE && r.partnerId === partnerId);
     if (relationship) {
-      await uow.repo(CustomerRelationship).update({ id: relationship.id }, ended);
+      writes.push(
+        write(
+          'UPDATE customer_relationships SET status = ?, partner_period_end = ?, responsibility_from = ?, responsibility_to = ?, generation_date = ?, ended_at = ?, ended_by_user_id = ?, client_name = ?, client_organization_number = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ?',
+          [ended.status, ended.partnerPeriodEnd, ended.responsibilityFrom, ended.responsibilityTo, ended.generationDate, ended.endedAt, ended.endedByUserId, ended.clientName, ended.clientOrganizationNumber, relationship.id],
+        ),
+      );
       relationship = Object.assign(relationship, ended);
     } else {
       const inserted = await uow
@@ -354,66 +436,86 @@ export class EndingService {
 
     client.partnerId = null;
     client.partnerSince = null;
-    await uow.repo(Client).update({ id: client.id }, { partnerId: null, partnerSince: null });
+    writes.push(write('UPDATE clients SET partner_id = NULL, partner_since = NULL, updated_at = CURRENT_TIMESTAMP WHERE id = ?', [client.id]));
 
     const deactivations = accesses.filter((a) => a.viaPartnerId === partnerId && !a.deactivatedAt);
     if (deactivations.length > 0) {
-      await uow
-        .repo(ClientAccess)
-        .update({ id: In(deactivations.map((a) => a.id)) }, { deactivationDate: input.generationDate, deactivationRelationshipId: relationship.id });
+      writes.push(
+        write('UPDATE client_accesses SET deactivation_date = ?, deactivation_relationship_id = ? WHERE id IN (?)', [input.generationDate, relationship.id, deactivations.map((a) => a.id)]),
+      );
       for (const a of deactivations) Object.assign(a, { deactivationDate: input.generationDate, deactivationRelationshipId: relationship.id });
     }
 
-    const tasks = await this.scheduleTasks(uow, relationship.id, input.generationDate);
+    const scheduling = this.scheduleTasks(uow, relationship.id, input.generationDate);
+    writes.push(scheduling);
 
     let removedExtensions: string[] = [];
     if (input.removePartnerOwnedExtensions) {
-      const owned = await uow.repo(ClientExtension).find({ select: { id: true, key: true }, where: { clientId: client.id, ownerPartnerId: partnerId } });
-      if (owned.length > 0) await uow.repo(ClientExtension).delete({ id: In(owned.map((e) => e.id)) });
+      const owned = read.ownedExtensions;
+      if (owned.length > 0) writes.push(write('DELETE FROM client_extensions WHERE id IN (?)', [owned.map((e) => e.id)]));
       removedExtensions = owned.map((e) => e.key).sort();
     }
 
-    if (nextHolder) await this.subscriptionAdmin.handOver(uow, caller, client, accesses, nextHolder, relationship.id);
+    let tasks: ScheduledTask[] = [];
+    if (nextHolder) {
+      // The handover writes through its own service: what is queued so far goes first, in the order written.
+      const at = writes.indexOf(scheduling);
+      tasks = (await uow.batch(...writes.splice(0)))[at] as ScheduledTask[];
+      await this.subscriptionAdmin.handOver(uow, caller, client, accesses, nextHolder, relationship.id);
+    }
 
-    const otherMembers = await this.membersOfOtherPartners(uow.manager, deactivations.map((a) => a.userId), partnerId);
+    const otherMembers = read.otherMembers;
     const holderLeaves = client.subscriptionAdminUserId !== null && deactivations.some((a) => a.userId === client.subscriptionAdminUserId);
-    const warnings = this.endingWarnings(input, partnerPeriodStart, today, otherMembers.size, await this.derivedGroupings(uow.manager, client.id), holderLeaves);
+    const warnings = this.endingWarnings(input, partnerPeriodStart, today, otherMembers.size, derived, holderLeaves);
 
-    await this.audit.record(uow, caller.actor, {
-      action: 'RELATIONSHIP_ENDED',
-      clientId: client.id,
-      relationshipId: relationship.id,
-      before: { ...before, status: RelationshipStatus.ACTIVE },
-      after: {
-        partnerId: null,
-        partnerSince: null,
-        status: RelationshipStatus.ENDED,
-        responsibilityFrom: input.responsibilityFrom,
-        responsibilityTo: input.responsibilityTo,
-        generationDate: input.generationDate,
-        deactivatedUserIds: deactivations.map((a) => a.userId),
-        usersInOtherPartners: [...otherMembers].sort(),
-        removedExtensions,
-        subscriptionAdminUserId: client.subscriptionAdminUserId,
-      },
-    });
+    writes.push(
+      this.audit.recording(caller.actor, {
+        action: 'RELATIONSHIP_ENDED',
+        clientId: client.id,
+        relationshipId: relationship.id,
+        before: { ...before, status: RelationshipStatus.ACTIVE },
+        after: {
+          partnerId: null,
+          partnerSince: null,
+          status: RelationshipStatus.ENDED,
+          responsibilityFrom: input.responsibilityFrom,
+          responsibilityTo: input.responsibilityTo,
+          generationDate: input.generationDate,
+          deactivatedUserIds: deactivations.map((a) => a.userId),
+          usersInOtherPartners: [...otherMembers].sort(),
+          removedExtensions,
+          subscriptionAdminUserId: client.subscriptionAdminUserId,
+        },
+      }),
+    );
 
     // S11: the client hears of it in the same transaction.
-    await this.notices.relationshipEnded(uow, { client, relationship, accesses, deactivations, endedByUserId: viewer.userId, today });
+    const notices = this.notices.relationshipEndedWrites({ client, relationship, accesses, deactivations, endedByUserId: viewer.userId, today }, read.partnerName, read.names);
+    const results = await uow.batch(...writes, ...notices);
+    if (!nextHolder) tasks = results[writes.indexOf(scheduling)] as ScheduledTask[];
+    this.notices.written(uow, results.slice(writes.length) as Array<string | null>);
 
     uow.onCommit(() => this.taskTrigger.created(tasks));
     await this.webhookEvents?.relationship(uow, WebhookEventType.RELATIONSHIP_ENDED, relationship, client);
     return { relationship, client, deactivations, warnings, userErrors: [] };
   }
 
-  /** S1: the generation and deactivation tasks, due at 00:00 Europe/Oslo on the generation date. */
-  private async scheduleTasks(uow: UnitOfWork, relationshipId: string, generationDate: string): Promise<ScheduledTask[]> {
+  /**
+   * S1: the generation and deactivation tasks, due at 00:00 Europe/Oslo on the generation date: one multi-row INSERT,
+   * as a statement of the ending's batch, read as the task rows written.
+   */
+  private scheduleTasks(uow: UnitOfWork, relationshipId: string, generationDate: string): Statement<ScheduledTask[]> {
     const dueAt = osloMidnight(generationDate);
     const rows = ENDING_TASKS.map((kind) => ({ relationshipId, kind, state: TaskState.SCHEDULED, dueAt, attempts: 0, lastError: null }));
-    const inserted = await uow.repo(ScheduledTask).createQueryBuilder().insert().values(rows).updateEntity(false).execute();
-    // One multi-row INSERT takes consecutive ids from the first (InnoDB, any auto-increment lock mode).
-    const firstId = BigInt(inserted.raw.insertId);
-    return rows.map((row, i) => uow.repo(ScheduledTask).create({ ...row, id: String(firstId + BigInt(i)) }));
+    return {
+      sql: 'INSERT INTO scheduled_tasks (relationship_id, kind, state, due_at, attempts, last_error) VALUES ?',
+      params: [rows.map((r) => [r.relationshipId, r.kind, r.state, r.dueAt, r.attempts, r.lastError])],
+      read: (inserted: { insertId: number | string }) => {
+        // One multi-row INSERT takes consecutive ids from the first (InnoDB, any auto-increment lock mode).
+        const firstId = BigInt(inserted.insertId);
+        return rows.map((row, i) => uow.repo(ScheduledTask).create({ ...row, id: String(firstId + BigInt(i)) }));
+      },
+    };
   }
 
   /** E10: the first call's result, from the ids it stored. */
