@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DataSource } from 'typeorm';
-import { ENTITIES } from '../../src/db/entities';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { createDataSource } from '../../src/db/data-source';
 import { runInTransaction } from '../../src/db/unit-of-work';
 import { LedgerService } from '../../src/ledger/ledger.service';
 import { writeSyntheticSaftFile } from '../support/synthetic-books';
@@ -117,19 +117,8 @@ describe('what an import stores', () => {
     // A connection that does not offer LOCAL INFILE: the server refuses the load, as MySQL 8 does with local_infile off.
     const statements = new StatementCounter();
     const options = app.opened.runtime.dataSource.options as { url: string };
-    const refusing = new DataSource({
-      type: 'mysql',
-      url: options.url,
-      entities: ENTITIES,
-      timezone: 'Z',
-      charset: 'utf8mb4_danish_ci',
-      dateStrings: ['DATE'],
-      bigNumberStrings: true,
-      supportBigNumbers: true,
-      flags: ['-LOCAL_FILES'],
-      logger: statements,
-      logging: ['query'],
-    });
+    // The product's own connection options, except that the client does not offer LOCAL INFILE.
+    const refusing = new DataSource({ ...createDataSource({ databaseUrl: options.url, logger: statements }).options, flags: ['-LOCAL_FILES'] } as DataSourceOptions);
     await refusing.initialize();
     try {
       const refusal = await refusing.query("LOAD DATA LOCAL INFILE 'x.tsv' INTO TABLE ledger_journals").then(() => null, (error) => error);
