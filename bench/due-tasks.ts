@@ -124,6 +124,8 @@ async function main(): Promise<void> {
     };
     const targets: Target[] = [
       { name: 'every APPLY_DEACTIVATIONS task succeeded exactly once', target: 'attempts = audit events = archivings = relationships', value: exactlyOnce ? 'yes' : JSON.stringify(check), pass: exactlyOnce },
+      { name: 'worker CPU per task <= 0.5 ms (issue #17)', target: '<= 0.5 ms', value: figures.workerCpuMsPerTask, pass: figures.workerCpuMsPerTask <= 0.5 },
+      { name: 'all tasks done <= 10 s after the due instant (issue #17)', target: '<= 10 s', value: figures.allSucceededAfterDueSeconds, pass: figures.allSucceededAfterDueSeconds <= 10 },
     ];
     await report(
       db.pool,

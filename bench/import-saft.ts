@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     const linesPerSecond = Math.round(lines / imported.seconds);
 
     const targets: Target[] = [
-      { name: 'import >= 50k lines/s', target: '>= 50000 lines/s', value: linesPerSecond, pass: linesPerSecond >= 50_000 },
+      { name: 'import >= 120k lines/s (issue #17; was >= 50k)', target: '>= 120000 lines/s', value: linesPerSecond, pass: linesPerSecond >= 120_000 },
       { name: 'import peak RSS < 300 MB', target: '< 300 MiB', value: imported.maxRssMiB, pass: imported.maxRssMiB < 300 },
     ];
     await report(
