@@ -40,28 +40,37 @@ interface EntityColumns {
 
 const columnsOf = new WeakMap<object, EntityColumns>();
 
-/**
- * Reads rows of an entity's table as entities without TypeORM's query builder: the statement selects every column of
- * the entity (aliased `t`), and each value is converted as TypeORM converts it (`prepareHydratedValue`: dates, booleans,
- * simple arrays, JSON, transformers), so the result equals what `find` returns. `rest` follows `FROM <table> t`.
- */
-export function selectEntities<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rest: string, params?: unknown[]): Statement<T[]> {
-  const metadata = manager.connection.getMetadata(entity);
+/** The columns `find` selects of an entity (neither virtual nor `select: false`), worked out once per entity. */
+function entityColumns(metadata: EntityMetadata): EntityColumns {
   let known = columnsOf.get(metadata);
   if (!known) {
-    const columns = metadata.columns.filter((c) => !c.isVirtual && c.embeddedMetadata === undefined);
+    const columns = metadata.columns.filter((c) => !c.isVirtual && c.isSelect);
     known = { columns, selectList: columns.map((c) => `t.\`${c.databaseName}\``).join(', ') };
     columnsOf.set(metadata, known);
   }
-  const { columns, selectList } = known;
+  return known;
+}
+
+/**
+ * Reads rows of an entity's table as entities without TypeORM's query builder: the statement selects every column of
+ * the entity (aliased `t`), and each row becomes an entity as TypeORM's `find` makes it — `create` as from a
+ * deserializer, each value converted by `prepareHydratedValue` (dates, booleans, simple arrays, JSON, transformers) and
+ * set through the column — so the result equals what `find` returns. `rest` follows `FROM <table> t`.
+ */
+export function selectEntities<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rest: string, params?: unknown[]): Statement<T[]> {
+  const metadata = manager.connection.getMetadata(entity);
+  const { columns, selectList } = entityColumns(metadata);
   const driver = manager.connection.driver;
   return {
     sql: `SELECT ${selectList} FROM \`${metadata.tableName}\` t ${rest}`,
     params,
     read: (rows: Array<Record<string, unknown>>) =>
       rows.map((row) => {
-        const entityValue = metadata.create() as T;
-        for (const column of columns) (entityValue as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(row[column.databaseName], column);
+        const entityValue = metadata.create(undefined, { fromDeserializer: true }) as T;
+        for (const column of columns) {
+          const value = row[column.databaseName];
+          if (value !== undefined) column.setEntityValue(entityValue, driver.prepareHydratedValue(value, column));
+        }
         return entityValue;
       }),
   };
