@@ -28,11 +28,26 @@ export function peakRssMiBOf(pid: number): number {
   return match ? Math.round(Number(match[1]) / 102.4) / 10 : NaN;
 }
 
-/** CPU seconds a process has used, from /proc (Linux): what a request costs, whatever else the machine is doing. */
+/**
+ * CPU seconds a process and its living child processes (the API's processes under API_WORKERS) have used, from /proc
+ * (Linux): what a request costs, whatever else the machine is doing.
+ */
 export function cpuSecondsOf(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
   // After "pid (comm) ", utime and stime are the 12th and 13th fields, in clock ticks (100 per second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  let seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+  for (const child of childrenOf(pid)) seconds += cpuSecondsOf(child);
+  return seconds;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {
+    return []; // gone meanwhile
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -80,6 +95,14 @@ export async function startProductProcess(options: {
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  return superviseChild(child, `the ${options.mode} process`, `http://127.0.0.1:${port}`, options.mode === 'worker' ? 'settle' : 'readyz');
+}
+
+/**
+ * Waits until a started server answers /readyz with 200 (or, for a process without an HTTP port of its own, has been
+ * up for 1.5 s), and gives it the benchmarks' handle: its CPU and peak memory, and a stop that waits for its exit.
+ */
+export async function superviseChild(child: ChildProcess, label: string, url: string, ready: 'readyz' | 'settle'): Promise<ApiServer> {
   let exited: string | null = null;
   const exit = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
@@ -87,23 +110,22 @@ export async function startProductProcess(options: {
       resolve();
     }),
   );
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
-  if (options.mode === 'worker') {
+  if (ready === 'settle') {
     await new Promise((resolve) => setTimeout(resolve, 1500));
   } else {
     for (;;) {
-      if (exited) throw new Error(`the ${options.mode} process ${exited} before it was ready`);
+      if (exited) throw new Error(`${label} ${exited} before it was ready`);
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`the ${options.mode} process did not become ready within 60 s`);
+        throw new Error(`${label} did not become ready within 60 s`);
       }
       const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
       if (ok) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
-  if (exited) throw new Error(`the ${options.mode} process ${exited} right after start`);
+  if (exited) throw new Error(`${label} ${exited} right after start`);
   return {
     url,
     child,

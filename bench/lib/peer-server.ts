@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { API_NODE_ARGS, ApiServer, cpuSecondsOf, freePort, peakRssMiBOf } from './api-server';
+import { API_NODE_ARGS, ApiServer, freePort, superviseChild } from './api-server';
 
 /** The compiled peer of the clients page (bench/peer/clients-page-peer.ts), next to this file in dist/. */
 const PEER_JS = path.resolve(__dirname, '..', 'peer', 'clients-page-peer.js');
@@ -23,35 +23,5 @@ export async function startPeerServer(options: { databaseUrl: string; jwtSecret:
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  let exited: string | null = null;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exited = `exited with ${signal ?? code}`;
-      resolve();
-    }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited) throw new Error(`the peer server ${exited} before it was ready`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error('the peer server did not become ready within 60 s');
-    }
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    url,
-    child,
-    cpuSeconds: () => cpuSecondsOf(child.pid!),
-    peakRssMiB: () => peakRssMiBOf(child.pid!),
-    async stop() {
-      if (exited) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exit;
-      clearTimeout(timer);
-    },
-  };
+  return superviseChild(child, 'the peer server', `http://127.0.0.1:${port}`, 'readyz');
 }
