@@ -302,7 +302,7 @@ class Ledgers {
       csv?.add([item.id, item.name, 'Utgående saldo', books.selection.end, ...blanks, amount(debit), amount(credit), amount(balance)]);
       if (this.lineData && hooks.line) {
         for (const part of this.lineData.take(item.id)) {
-          for (const json of part.toString('utf8').split('\n')) {
+          for (const json of (typeof part === 'string' ? part : part.toString('utf8')).split('\n')) {
             if (json === '') continue;
             const [match_ref, transaction_id, record_id, transaction_date, description, lineDebit, lineCredit] = JSON.parse(json) as [string | null, string, string, string, string, Ore, Ore];
             hooks.line({ match_ref, transaction_id, record_id, transaction_date, description } as LineRow, lineDebit, lineCredit);
