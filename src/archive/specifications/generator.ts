@@ -11,7 +11,7 @@ import { readOpeningBooks, type SpecificationBooks } from './books';
 import { CsvWriter } from './csv-writer';
 import { writeCsvIdentification, type SpecificationIdentity } from './identity';
 import { PDF_CONTENT_TYPE, PdfReport } from './pdf-report';
-import { writeFirstPass, writeLedgerPass, writeTrialBalance } from './specifications';
+import { writeCustomerSpecification, writeFirstPass, writeGeneralLedger, writeSupplierSpecification, writeTrialBalance } from './specifications';
 
 export const SPECIFICATION_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
@@ -62,25 +62,15 @@ interface Outputs {
 /**
  * How the specifications are written. The first pass reads the lines in the order they were recorded: it always runs,
  * because it sums the movements the others need, and writes the journal, the VAT specification (CSV and PDF) and the
- * withdrawals when they are due. The ledgers' pass reads them once more, in voucher order, for the general ledger and
- * the customer and supplier specifications (CSV and PDF) that are due; the trial balance is written from the finished
- * books.
+ * withdrawals when they are due. Each pass after it writes one kind's files from the finished books (the ledgers read
+ * the lines again, each in its own order; the party passes then stream the open items).
  */
 const FIRST_PASS_KINDS = [ArchiveDocumentKind.JOURNAL, ArchiveDocumentKind.VAT_SPECIFICATION, ArchiveDocumentKind.WITHDRAWAL_SPECIFICATION];
-const LATER_PASSES: ReadonlyArray<{ kinds: ArchiveDocumentKind[]; write: (out: Outputs, runner: QueryRunner, books: SpecificationBooks) => Promise<void> }> = [
-  {
-    kinds: [ArchiveDocumentKind.GENERAL_LEDGER, ArchiveDocumentKind.CUSTOMER_SPECIFICATION, ArchiveDocumentKind.SUPPLIER_SPECIFICATION],
-    write: (out, runner, books) => {
-      const { csv, pdf } = out;
-      const party = (kind: ArchiveDocumentKind) => (csv[kind] || pdf[kind] ? { csv: csv[kind], pdf: pdf[kind] } : undefined);
-      return writeLedgerPass(
-        { generalLedger: csv.GENERAL_LEDGER, customers: party(ArchiveDocumentKind.CUSTOMER_SPECIFICATION), suppliers: party(ArchiveDocumentKind.SUPPLIER_SPECIFICATION) },
-        runner,
-        books,
-      );
-    },
-  },
-  { kinds: [ArchiveDocumentKind.TRIAL_BALANCE], write: (out, _runner, books) => writeTrialBalance(out.csv.TRIAL_BALANCE, out.pdf.TRIAL_BALANCE, books) },
+const LATER_PASSES: ReadonlyArray<{ kind: ArchiveDocumentKind; write: (out: Outputs, runner: QueryRunner, books: SpecificationBooks) => Promise<void> }> = [
+  { kind: ArchiveDocumentKind.GENERAL_LEDGER, write: (out, runner, books) => writeGeneralLedger(out.csv.GENERAL_LEDGER!, runner, books) },
+  { kind: ArchiveDocumentKind.CUSTOMER_SPECIFICATION, write: (out, runner, books) => writeCustomerSpecification(out.csv.CUSTOMER_SPECIFICATION, out.pdf.CUSTOMER_SPECIFICATION, runner, books) },
+  { kind: ArchiveDocumentKind.SUPPLIER_SPECIFICATION, write: (out, runner, books) => writeSupplierSpecification(out.csv.SUPPLIER_SPECIFICATION, out.pdf.SUPPLIER_SPECIFICATION, runner, books) },
+  { kind: ArchiveDocumentKind.TRIAL_BALANCE, write: (out, _runner, books) => writeTrialBalance(out.csv.TRIAL_BALANCE, out.pdf.TRIAL_BALANCE, books) },
 ];
 
 /**
@@ -160,8 +150,7 @@ export async function writeSpecifications(
     );
     const books = opening.finish();
     for (const pass of LATER_PASSES) {
-      // In the pass's order of kinds (each kind's CSV before its PDF), as when each kind had its own pass.
-      const due = pass.kinds.flatMap((kind) => todo.filter((spec) => spec.kind === kind));
+      const due = todo.filter((spec) => spec.kind === pass.kind);
       if (due.length > 0) await writePass(due, (out) => pass.write(out, runner, books));
     }
   });

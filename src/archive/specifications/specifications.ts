@@ -47,16 +47,17 @@ const JOURNAL_COLUMNS = `t.id AS voucher_ref, l.line_no, t.system_entry_date, t.
   t.description AS voucher_description, l.record_id, l.description, l.account_id, l.customer_id, l.supplier_id,
   l.debit_amount, l.credit_amount, l.tax_information, ${REFERENCE}`;
 /**
- * The general ledger's VAT per line as text `input,output,codes`, computed by MariaDB as it always was (the codes'
- * DISTINCT and order follow the database's collation).
+ * The ledger's VAT per line as text `input,output,codes`, computed by MariaDB: the ledger's lines are sorted by account,
+ * and a JSON (LONGTEXT) column in a sorted result makes the sort fetch every row again by its position.
  */
 const LINE_VAT = `CASE WHEN l.tax_information IS NULL THEN NULL ELSE (
     SELECT CONCAT(COALESCE(SUM(x.d), 0), ',', COALESCE(SUM(x.c), 0), ',', COALESCE(GROUP_CONCAT(DISTINCT x.code ORDER BY x.code SEPARATOR ' '), ''))
       FROM JSON_TABLE(l.tax_information, '$[*]' COLUMNS (d BIGINT PATH '$.debitTaxAmount', c BIGINT PATH '$.creditTaxAmount', code VARCHAR(70) PATH '$.taxCode')) x
   ) END AS line_vat`;
-/** What the ledgers' pass reads of each line (and `line_vat` when the general ledger is due). */
-const LEDGER_COLUMNS = `t.id AS voucher_ref, l.line_no, t.transaction_date, t.transaction_id, t.journal_ref, l.record_id, l.description, l.account_id,
-  l.customer_id, l.supplier_id, l.debit_amount, l.credit_amount, ${REFERENCE}, COALESCE(l.reference_number, l.source_document_id) AS match_ref`;
+const GENERAL_LEDGER_COLUMNS = `t.id AS voucher_ref, l.line_no, t.transaction_date, t.transaction_id, t.journal_ref, l.record_id, l.description, l.customer_id, l.supplier_id,
+  l.debit_amount, l.credit_amount, ${LINE_VAT}, ${REFERENCE}`;
+const PARTY_COLUMNS = `t.id AS voucher_ref, l.line_no, t.transaction_date, t.transaction_id, t.journal_ref, l.record_id, l.description, l.account_id,
+  l.debit_amount, l.credit_amount, ${REFERENCE}, COALESCE(l.reference_number, l.source_document_id) AS match_ref`;
 
 /**
  * The selection's lines, in batches, with `key` (an expression) for grouping, `extraWhere` narrowing them, in `orderBy`
@@ -244,65 +245,64 @@ export async function writeFirstPass(out: FirstPassOutputs, runner: QueryRunner,
 
 /**
  * One ledger per item (account, customer, supplier) in `items` order: opening balance, its lines in date order with
- * the running balance, closing balance with the movement. Lines must be added in voucher order (date, voucher, line),
+ * the running balance, closing balance with the movement. `batches` must come in voucher order (date, voucher, line),
  * the order of each item's lines: every line's row is rendered as it comes, with its item's running balance, and kept
- * with its item's rows (`RowBuckets`: a little in memory, the rest in a temporary file); `finish` then writes the
- * items in `items` order. `hooks.line` sees an item's lines (the columns `OpenItems` reads) when the item is written,
- * just before `hooks.closed`. The running balance must end at the closing balance computed from the aggregates;
- * anything else is a bug, and throws. `close` removes the temporary file (call it in any case).
+ * with its item's rows (`RowBuckets`: a little in memory, the rest in a temporary file); the items are then written
+ * in `items` order. `hooks.line` sees an item's lines (the columns `OpenItems` reads) when the item is written, just
+ * before `hooks.closed`. The running balance must end at the closing balance computed from the aggregates; anything
+ * else is a bug, and throws.
  *
  * Sorting the year's lines by item in SQL instead made MariaDB copy them all into a temporary table on disk and sort
- * it, once per ledger: the most expensive statements of the generation.
+ * it: the most expensive statements of the generation.
  */
-class Ledgers {
-  private readonly blanks: Cell[];
-  private readonly running: Map<string, { item: SpecifiedItem; balance: Ore; debit: Ore; credit: Ore }>;
-  private readonly rows: RowBuckets | undefined;
-  private readonly lineData: RowBuckets | undefined;
-
-  constructor(
-    private readonly csv: CsvWriter | undefined,
-    private readonly items: SpecifiedItem[],
-    private readonly books: SpecificationBooks,
-    private readonly detail: (row: LineRow) => Cell[],
-    detailWidth: number,
-    private readonly hooks: { line?: (row: LineRow, debit: Ore, credit: Ore) => void; closed?: (item: SpecifiedItem) => Promise<void> } = {},
-  ) {
-    this.blanks = Array<Cell>(detailWidth - 1).fill('');
-    this.running = new Map(items.map((item) => [item.id, { item, balance: item.opening, debit: 0, credit: 0 }]));
-    this.rows = csv ? new RowBuckets() : undefined;
-    this.lineData = hooks.line ? new RowBuckets() : undefined;
-  }
-
-  add(row: LineRow, key: string): void {
-    const current = this.running.get(key);
-    if (!current) throw new Error(`a line on ${key} that is not in the list being specified`);
-    const debit = ore(row.debit_amount);
-    const credit = ore(row.credit_amount);
-    current.debit += debit;
-    current.credit += credit;
-    current.balance += debit - credit;
-    this.rows?.add(key, csvLine([current.item.id, current.item.name, 'Postering', ...this.detail(row), amount(debit), amount(credit), amount(current.balance)]));
-    this.lineData?.add(key, `${JSON.stringify([row.match_ref, row.transaction_id, row.record_id, row.transaction_date, row.description, debit, credit])}\n`);
-  }
-
-  async finish(): Promise<void> {
-    const { csv, books, blanks, hooks } = this;
-    for (const item of this.items) {
-      const { balance, debit, credit } = this.running.get(item.id)!;
+async function writeLedgers(
+  csv: CsvWriter | undefined,
+  items: SpecifiedItem[],
+  batches: AsyncIterable<LineRow[]>,
+  books: SpecificationBooks,
+  detail: (row: LineRow) => Cell[],
+  detailWidth: number,
+  hooks: { line?: (row: LineRow, debit: Ore, credit: Ore) => void; closed?: (item: SpecifiedItem) => Promise<void> } = {},
+): Promise<void> {
+  const blanks: Cell[] = Array<Cell>(detailWidth - 1).fill('');
+  const running = new Map(items.map((item) => [item.id, { item, balance: item.opening, debit: 0, credit: 0 }]));
+  const rows = csv ? new RowBuckets() : undefined;
+  const lineData = hooks.line ? new RowBuckets() : undefined;
+  try {
+    let voucher: string | undefined;
+    let lineNo = -1;
+    for await (const batch of batches) {
+      for (const row of batch) {
+        if (row.voucher_ref === voucher && row.line_no <= lineNo) throw new Error(`the lines of voucher ${row.transaction_id} came out of their order`);
+        voucher = row.voucher_ref;
+        lineNo = row.line_no;
+        const current = running.get(row.key!);
+        if (!current) throw new Error(`a line on ${row.key} that is not in the list being specified`);
+        const debit = ore(row.debit_amount);
+        const credit = ore(row.credit_amount);
+        current.debit += debit;
+        current.credit += credit;
+        current.balance += debit - credit;
+        rows?.add(current.item.id, csvLine([current.item.id, current.item.name, 'Postering', ...detail(row), amount(debit), amount(credit), amount(current.balance)]));
+        lineData?.add(current.item.id, `${JSON.stringify([row.match_ref, row.transaction_id, row.record_id, row.transaction_date, row.description, debit, credit])}\n`);
+      }
+    }
+    for (const item of items) {
+      const { balance, debit, credit } = running.get(item.id)!;
       if (csv) {
         csv.add([item.id, item.name, 'Inngående saldo', books.selection.start, ...blanks, '', '', amount(item.opening)]);
-        const count = this.rows!.rows(item.id);
-        for (const part of this.rows!.take(item.id)) await csv.addRendered(part);
+        const count = rows!.rows(item.id);
+        for (const part of rows!.take(item.id)) await csv.addRendered(part);
         csv.rows += count;
       }
       if (balance !== closingOf(item) || debit !== item.debit || credit !== item.credit) {
         throw new Error(`specification of ${item.id}: the lines end at ${balance}, the balances say ${closingOf(item)}`);
       }
       csv?.add([item.id, item.name, 'Utgående saldo', books.selection.end, ...blanks, amount(debit), amount(credit), amount(balance)]);
-      if (this.lineData && hooks.line) {
-        for (const part of this.lineData.take(item.id)) {
-          for (const json of (typeof part === 'string' ? part : part.toString('utf8')).split('\n')) {
+      if (lineData && hooks.line) {
+        for (const part of lineData.take(item.id)) {
+          const text = typeof part === 'string' ? part : part.toString('utf8');
+          for (const json of text.split('\n')) {
             if (json === '') continue;
             const [match_ref, transaction_id, record_id, transaction_date, description, lineDebit, lineCredit] = JSON.parse(json) as [string | null, string, string, string, string, Ore, Ore];
             hooks.line({ match_ref, transaction_id, record_id, transaction_date, description } as LineRow, lineDebit, lineCredit);
@@ -312,11 +312,9 @@ class Ledgers {
       await hooks.closed?.(item);
       await csv?.flushIfFull();
     }
-  }
-
-  close(): void {
-    this.rows?.close();
-    this.lineData?.close();
+  } finally {
+    rows?.close();
+    lineData?.close();
   }
 }
 
@@ -324,14 +322,15 @@ const LEDGER_DETAIL = ['Bilagsdato', 'Journal', 'Bilagsnr', 'Referanse', 'Linje-
 
 /**
  * Kontospesifikasjon (hovedbok): per account, opening balance, every line in date order with its document date and
- * reference, the input and output VAT on it, and the running balance; closing balance. Writes the header; the lines
- * go to the ledgers returned.
+ * reference, the input and output VAT on it, and the running balance; closing balance.
  */
-async function startGeneralLedger(csv: CsvWriter, books: SpecificationBooks): Promise<Ledgers> {
+export async function writeGeneralLedger(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
   await csv.row(['Konto', 'Kontonavn', 'Radtype', ...LEDGER_DETAIL, 'Kunde', 'Leverandør', 'MVA-kode', 'Inngående MVA', 'Utgående MVA', 'Debet', 'Kredit', 'Saldo']);
-  return new Ledgers(
+  const rows = lines(runner, books.selection, GENERAL_LEDGER_COLUMNS, 'l.account_id', '', BY_VOUCHER, true);
+  await writeLedgers(
     csv,
     books.accounts,
+    rows,
     books,
     (r) => {
       const detail: Cell[] = [r.transaction_date, books.journals.get(r.journal_ref), r.transaction_id, r.reference, r.record_id, r.description, r.customer_id, r.supplier_id];
@@ -396,15 +395,9 @@ class OpenItems {
 /**
  * Kunde- / leverandørspesifikasjon: per party, opening balance, its lines with document date, invoice / reference
  * number and the running balance, closing balance (CSV); then the open items at the end of the selection and the
- * control accounts the balances tie to (CSV rows and the PDF balance list). Writes what comes before the ledgers; the
- * party's lines go to the ledgers returned, and `end` writes the ledgers and what follows them.
+ * control accounts the balances tie to (CSV rows and the PDF balance list).
  */
-async function startPartySpecification(
-  csv: CsvWriter | undefined,
-  pdf: PdfReport | undefined,
-  books: SpecificationBooks,
-  party: 'customer' | 'supplier',
-): Promise<{ ledgers: Ledgers; end: () => Promise<void> }> {
+async function writePartySpecification(csv: CsvWriter | undefined, pdf: PdfReport | undefined, runner: QueryRunner, books: SpecificationBooks, party: 'customer' | 'supplier'): Promise<void> {
   const idTitle = party === 'customer' ? 'Kunde-ID' : 'Leverandør-ID';
   const parties = party === 'customer' ? books.customers : books.suppliers;
   const blanks = (n: number) => Array<Cell>(n).fill('');
@@ -442,11 +435,14 @@ async function startPartySpecification(
     ]);
   }
   if (csv) await csv.row([idTitle, 'Navn', 'Radtype', ...LEDGER_DETAIL, 'Konto', 'Debet', 'Kredit', 'Saldo']);
+  const column = party === 'customer' ? 'l.customer_id' : 'l.supplier_id';
+  const rows = lines(runner, books.selection, PARTY_COLUMNS, column, ` AND ${column} IS NOT NULL`, BY_VOUCHER, true);
   const items = new OpenItems();
   let openTotal = 0;
-  const ledgers = new Ledgers(
+  await writeLedgers(
     csv,
     parties,
+    rows,
     books,
     (r) => [r.transaction_date, books.journals.get(r.journal_ref), r.transaction_id, r.reference, r.record_id, r.description, r.account_id],
     LEDGER_DETAIL.length + 1,
@@ -465,58 +461,20 @@ async function startPartySpecification(
       },
     },
   );
-  const end = async () => {
-    await ledgers.finish();
-    if (pdf) pdf.row(['Sum', '', '', 'Åpne poster i alt', norwegianAmount(openTotal)], true);
-    if (csv) {
-      await csv.row(['Sum', '', 'Sum åpne poster', books.selection.end, ...blanks(LEDGER_DETAIL.length - 1), '', '', '', amount(openTotal)]);
-      for (const a of control) await csv.row([a.id, a.name, 'Kontrollkonto', books.selection.end, ...blanks(LEDGER_DETAIL.length - 1), a.id, amount(a.debit), amount(a.credit), amount(closingOf(a))]);
-      await csv.row(['Avvik', '', 'Avvik mot kontrollkontoer', books.selection.end, ...blanks(LEDGER_DETAIL.length - 1), '', '', '', amount(sum.closing - controlClosing)]);
-    }
-  };
-  return { ledgers, end };
-}
-
-/** The ledger files due in the ledger pass: the general ledger, and the customer and supplier specifications. */
-export interface LedgerPassOutputs {
-  generalLedger?: CsvWriter;
-  customers?: { csv?: CsvWriter; pdf?: PdfReport };
-  suppliers?: { csv?: CsvWriter; pdf?: PdfReport };
-}
-
-/**
- * The ledgers' pass over the selection's lines, once, in voucher order: each line goes to its account's ledger and to
- * its customer's or supplier's, for the files that are due (`Ledgers`); then the general ledger (kontospesifikasjon)
- * and the customer and supplier specifications are written, each in its own file.
- */
-export async function writeLedgerPass(out: LedgerPassOutputs, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
-  const generalLedger = out.generalLedger ? await startGeneralLedger(out.generalLedger, books) : undefined;
-  const customers = out.customers ? await startPartySpecification(out.customers.csv, out.customers.pdf, books, 'customer') : undefined;
-  const suppliers = out.suppliers ? await startPartySpecification(out.suppliers.csv, out.suppliers.pdf, books, 'supplier') : undefined;
-  try {
-    const parties = [customers && 'l.customer_id IS NOT NULL', suppliers && 'l.supplier_id IS NOT NULL'].filter(Boolean);
-    const where = generalLedger || parties.length === 0 ? '' : ` AND (${parties.join(' OR ')})`;
-    const columns = `${LEDGER_COLUMNS}, ${generalLedger ? LINE_VAT : 'NULL AS line_vat'}`;
-    let voucher: string | undefined;
-    let lineNo = -1;
-    for await (const batch of lines(runner, books.selection, columns, 'NULL', where, BY_VOUCHER, true)) {
-      for (const row of batch) {
-        if (row.voucher_ref === voucher && row.line_no <= lineNo) throw new Error(`the lines of voucher ${row.transaction_id} came out of their order`);
-        voucher = row.voucher_ref;
-        lineNo = row.line_no;
-        generalLedger?.add(row, row.account_id);
-        if (customers && row.customer_id !== null) customers.ledgers.add(row, row.customer_id);
-        if (suppliers && row.supplier_id !== null) suppliers.ledgers.add(row, row.supplier_id);
-      }
-    }
-    await generalLedger?.finish();
-    await customers?.end();
-    await suppliers?.end();
-  } finally {
-    generalLedger?.close();
-    customers?.ledgers.close();
-    suppliers?.ledgers.close();
+  if (pdf) pdf.row(['Sum', '', '', 'Åpne poster i alt', norwegianAmount(openTotal)], true);
+  if (csv) {
+    await csv.row(['Sum', '', 'Sum åpne poster', books.selection.end, ...blanks(LEDGER_DETAIL.length - 1), '', '', '', amount(openTotal)]);
+    for (const a of control) await csv.row([a.id, a.name, 'Kontrollkonto', books.selection.end, ...blanks(LEDGER_DETAIL.length - 1), a.id, amount(a.debit), amount(a.credit), amount(closingOf(a))]);
+    await csv.row(['Avvik', '', 'Avvik mot kontrollkontoer', books.selection.end, ...blanks(LEDGER_DETAIL.length - 1), '', '', '', amount(sum.closing - controlClosing)]);
   }
+}
+
+export function writeCustomerSpecification(csv: CsvWriter | undefined, pdf: PdfReport | undefined, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
+  return writePartySpecification(csv, pdf, runner, books, 'customer');
+}
+
+export function writeSupplierSpecification(csv: CsvWriter | undefined, pdf: PdfReport | undefined, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
+  return writePartySpecification(csv, pdf, runner, books, 'supplier');
 }
 
 /** What the trial balance's check line ties to: the SAF-T file's totals over the same selection. */
