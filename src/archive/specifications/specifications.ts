@@ -56,7 +56,7 @@ const LINE_VAT = `CASE WHEN l.tax_information IS NULL THEN NULL ELSE (
   ) END AS line_vat`;
 const GENERAL_LEDGER_COLUMNS = `t.id AS voucher_ref, l.line_no, t.transaction_date, t.transaction_id, t.journal_ref, l.record_id, l.description, l.customer_id, l.supplier_id,
   l.debit_amount, l.credit_amount, ${LINE_VAT}, ${REFERENCE}`;
-const PARTY_COLUMNS = `t.id AS voucher_ref, l.line_no, t.transaction_date, t.transaction_id, t.journal_ref, l.record_id, l.description, l.account_id,
+const PARTY_COLUMNS = `t.transaction_date, t.transaction_id, t.journal_ref, l.record_id, l.description, l.account_id,
   l.debit_amount, l.credit_amount, ${REFERENCE}, COALESCE(l.reference_number, l.source_document_id) AS match_ref`;
 
 /**
@@ -86,11 +86,8 @@ async function* lines(
   yield* batchesOf<LineRow>(stream);
 }
 
-/**
- * Voucher order (date, voucher, line), by the vouchers' columns only, for `lines(…, byVoucher)` (see `ENTRY_ORDER`):
- * MariaDB reads the vouchers along `idx_ledger_transactions_client_date`, already in this order, and streams the
- * lines without sorting anything.
- */
+const VOUCHER_ORDER = 't.transaction_date, t.id, l.line_no';
+/** Voucher order by the vouchers' columns only, for `lines(…, byVoucher)` (see `ENTRY_ORDER`). */
 const BY_VOUCHER = 't.transaction_date, t.id';
 /**
  * The order the entries were recorded in: system entry date, then voucher, then line. MariaDB sorts the vouchers
@@ -245,15 +242,8 @@ export async function writeFirstPass(out: FirstPassOutputs, runner: QueryRunner,
 
 /**
  * One ledger per item (account, customer, supplier) in `items` order: opening balance, its lines in date order with
- * the running balance, closing balance with the movement. `batches` must come in voucher order (date, voucher, line),
- * the order of each item's lines: every line's row is rendered as it comes, with its item's running balance, and kept
- * with its item's rows (`RowBuckets`: a little in memory, the rest in a temporary file); the items are then written
- * in `items` order. `hooks.line` sees an item's lines (the columns `OpenItems` reads) when the item is written, just
- * before `hooks.closed`. The running balance must end at the closing balance computed from the aggregates; anything
- * else is a bug, and throws.
- *
- * Sorting the year's lines by item in SQL instead made MariaDB copy them all into a temporary table on disk and sort
- * it: the most expensive statements of the generation.
+ * the running balance, closing balance with the movement. `batches` must come sorted by item (`byKey`), then date. The
+ * running balance must end at the closing balance computed from the aggregates; anything else is a bug, and throws.
  */
 async function writeLedgers(
   csv: CsvWriter | undefined,
@@ -265,56 +255,44 @@ async function writeLedgers(
   hooks: { line?: (row: LineRow, debit: Ore, credit: Ore) => void; closed?: (item: SpecifiedItem) => Promise<void> } = {},
 ): Promise<void> {
   const blanks: Cell[] = Array<Cell>(detailWidth - 1).fill('');
-  const running = new Map(items.map((item) => [item.id, { item, balance: item.opening, debit: 0, credit: 0 }]));
-  const rows = csv ? new RowBuckets() : undefined;
-  const lineData = hooks.line ? new RowBuckets() : undefined;
-  try {
-    let voucher: string | undefined;
-    let lineNo = -1;
-    for await (const batch of batches) {
-      for (const row of batch) {
-        if (row.voucher_ref === voucher && row.line_no <= lineNo) throw new Error(`the lines of voucher ${row.transaction_id} came out of their order`);
-        voucher = row.voucher_ref;
-        lineNo = row.line_no;
-        const current = running.get(row.key!);
-        if (!current) throw new Error(`a line on ${row.key} that is not in the list being specified`);
-        const debit = ore(row.debit_amount);
-        const credit = ore(row.credit_amount);
-        current.debit += debit;
-        current.credit += credit;
-        current.balance += debit - credit;
-        rows?.add(current.item.id, csvLine([current.item.id, current.item.name, 'Postering', ...detail(row), amount(debit), amount(credit), amount(current.balance)]));
-        lineData?.add(current.item.id, `${JSON.stringify([row.match_ref, row.transaction_id, row.record_id, row.transaction_date, row.description, debit, credit])}\n`);
-      }
+  let next = 0;
+  let current: { item: SpecifiedItem; balance: Ore; debit: Ore; credit: Ore } | undefined;
+  const open = (item: SpecifiedItem) => {
+    current = { item, balance: item.opening, debit: 0, credit: 0 };
+    csv?.add([item.id, item.name, 'Inngående saldo', books.selection.start, ...blanks, '', '', amount(item.opening)]);
+  };
+  const close = async () => {
+    const { item, balance, debit, credit } = current!;
+    if (balance !== closingOf(item) || debit !== item.debit || credit !== item.credit) {
+      throw new Error(`specification of ${item.id}: the lines end at ${balance}, the balances say ${closingOf(item)}`);
     }
-    for (const item of items) {
-      const { balance, debit, credit } = running.get(item.id)!;
-      if (csv) {
-        csv.add([item.id, item.name, 'Inngående saldo', books.selection.start, ...blanks, '', '', amount(item.opening)]);
-        const count = rows!.rows(item.id);
-        for (const part of rows!.take(item.id)) await csv.addRendered(part);
-        csv.rows += count;
+    csv?.add([item.id, item.name, 'Utgående saldo', books.selection.end, ...blanks, amount(debit), amount(credit), amount(balance)]);
+    current = undefined;
+    await hooks.closed?.(item);
+  };
+  for await (const batch of batches) {
+    for (const row of batch) {
+      while (current?.item.id !== row.key) {
+        if (current) await close();
+        const item = items[next++];
+        if (!item || byKey(item.id, row.key!) > 0) throw new Error(`a line on ${row.key} that is not in the list being specified`);
+        open(item);
       }
-      if (balance !== closingOf(item) || debit !== item.debit || credit !== item.credit) {
-        throw new Error(`specification of ${item.id}: the lines end at ${balance}, the balances say ${closingOf(item)}`);
-      }
-      csv?.add([item.id, item.name, 'Utgående saldo', books.selection.end, ...blanks, amount(debit), amount(credit), amount(balance)]);
-      if (lineData && hooks.line) {
-        for (const part of lineData.take(item.id)) {
-          const text = typeof part === 'string' ? part : part.toString('utf8');
-          for (const json of text.split('\n')) {
-            if (json === '') continue;
-            const [match_ref, transaction_id, record_id, transaction_date, description, lineDebit, lineCredit] = JSON.parse(json) as [string | null, string, string, string, string, Ore, Ore];
-            hooks.line({ match_ref, transaction_id, record_id, transaction_date, description } as LineRow, lineDebit, lineCredit);
-          }
-        }
-      }
-      await hooks.closed?.(item);
-      await csv?.flushIfFull();
+      const debit = ore(row.debit_amount);
+      const credit = ore(row.credit_amount);
+      current!.debit += debit;
+      current!.credit += credit;
+      current!.balance += debit - credit;
+      hooks.line?.(row, debit, credit);
+      csv?.add([current!.item.id, current!.item.name, 'Postering', ...detail(row), amount(debit), amount(credit), amount(current!.balance)]);
     }
-  } finally {
-    rows?.close();
-    lineData?.close();
+    await csv?.flushIfFull();
+  }
+  if (current) await close();
+  while (next < items.length) {
+    open(items[next++]);
+    await close();
+    await csv?.flushIfFull();
   }
 }
 
@@ -323,23 +301,59 @@ const LEDGER_DETAIL = ['Bilagsdato', 'Journal', 'Bilagsnr', 'Referanse', 'Linje-
 /**
  * Kontospesifikasjon (hovedbok): per account, opening balance, every line in date order with its document date and
  * reference, the input and output VAT on it, and the running balance; closing balance.
+ *
+ * The lines are read once in voucher order (date, voucher, line), which MariaDB streams along
+ * `idx_ledger_transactions_client_date` without sorting; restricted to one account that is the ledger's order, so each
+ * line's row (with its running balance) is rendered as it comes and kept with its account's (`RowBuckets`: small in
+ * memory, the rest in a temporary file); the accounts are then written in key order. Sorting the year's lines by
+ * account in SQL instead made MariaDB copy them all into a temporary table on disk and sort it: the most expensive
+ * statement of the generation.
  */
 export async function writeGeneralLedger(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
   await csv.row(['Konto', 'Kontonavn', 'Radtype', ...LEDGER_DETAIL, 'Kunde', 'Leverandør', 'MVA-kode', 'Inngående MVA', 'Utgående MVA', 'Debet', 'Kredit', 'Saldo']);
-  const rows = lines(runner, books.selection, GENERAL_LEDGER_COLUMNS, 'l.account_id', '', BY_VOUCHER, true);
-  await writeLedgers(
-    csv,
-    books.accounts,
-    rows,
-    books,
-    (r) => {
-      const detail: Cell[] = [r.transaction_date, books.journals.get(r.journal_ref), r.transaction_id, r.reference, r.record_id, r.description, r.customer_id, r.supplier_id];
-      if (r.line_vat === null) return [...detail, '', '', ''];
-      const [input, output, codes] = r.line_vat.split(',');
-      return [...detail, codes, amount(Number(input)), amount(Number(output))];
-    },
-    LEDGER_DETAIL.length + 5,
-  );
+  const blanks: Cell[] = Array<Cell>(LEDGER_DETAIL.length + 4).fill('');
+  const running = new Map(books.accounts.map((item) => [item.id, { item, balance: item.opening, debit: 0, credit: 0 }]));
+  const buckets = new RowBuckets();
+  try {
+    let voucher: string | undefined;
+    let lineNo = -1;
+    for await (const batch of lines(runner, books.selection, GENERAL_LEDGER_COLUMNS, 'l.account_id', '', BY_VOUCHER, true)) {
+      for (const r of batch) {
+        if (r.voucher_ref === voucher && r.line_no <= lineNo) throw new Error(`the lines of voucher ${r.transaction_id} came out of their order`);
+        voucher = r.voucher_ref;
+        lineNo = r.line_no;
+        const account = running.get(r.key!);
+        if (!account) throw new Error(`a line on ${r.key} that is not in the list being specified`);
+        const debit = ore(r.debit_amount);
+        const credit = ore(r.credit_amount);
+        account.debit += debit;
+        account.credit += credit;
+        account.balance += debit - credit;
+        const row: Cell[] = [account.item.id, account.item.name, 'Postering', r.transaction_date, books.journals.get(r.journal_ref), r.transaction_id, r.reference, r.record_id, r.description, r.customer_id, r.supplier_id];
+        if (r.line_vat === null) row.push('', '', '');
+        else {
+          const [input, output, codes] = r.line_vat.split(',');
+          row.push(codes, amount(Number(input)), amount(Number(output)));
+        }
+        row.push(amount(debit), amount(credit), amount(account.balance));
+        buckets.add(account.item.id, csvLine(row));
+      }
+    }
+    for (const item of books.accounts) {
+      const { balance, debit, credit } = running.get(item.id)!;
+      if (balance !== closingOf(item) || debit !== item.debit || credit !== item.credit) {
+        throw new Error(`specification of ${item.id}: the lines end at ${balance}, the balances say ${closingOf(item)}`);
+      }
+      csv.add([item.id, item.name, 'Inngående saldo', books.selection.start, ...blanks, '', '', amount(item.opening)]);
+      const rows = buckets.rows(item.id);
+      for (const part of buckets.take(item.id)) await csv.addRendered(part);
+      csv.rows += rows;
+      csv.add([item.id, item.name, 'Utgående saldo', books.selection.end, ...blanks, amount(debit), amount(credit), amount(balance)]);
+      await csv.flushIfFull();
+    }
+  } finally {
+    buckets.close();
+  }
 }
 
 /** An open item of a party at the end of the selection (åpen post). */
@@ -436,7 +450,7 @@ async function writePartySpecification(csv: CsvWriter | undefined, pdf: PdfRepor
   }
   if (csv) await csv.row([idTitle, 'Navn', 'Radtype', ...LEDGER_DETAIL, 'Konto', 'Debet', 'Kredit', 'Saldo']);
   const column = party === 'customer' ? 'l.customer_id' : 'l.supplier_id';
-  const rows = lines(runner, books.selection, PARTY_COLUMNS, column, ` AND ${column} IS NOT NULL`, BY_VOUCHER, true);
+  const rows = lines(runner, books.selection, PARTY_COLUMNS, column, ` AND ${column} IS NOT NULL`, `CAST(${column} AS BINARY), ${VOUCHER_ORDER}`);
   const items = new OpenItems();
   let openTotal = 0;
   await writeLedgers(
