@@ -47,13 +47,6 @@ export class BufferedTextOutput {
     if (!this.output.write(chunk)) await once(this.output, 'drain');
   }
 
-  /** Bytes already encoded (UTF-8), after the text buffered so far. */
-  async writeBytes(chunk: Buffer): Promise<void> {
-    await this.flush();
-    this.bytes += chunk.length;
-    if (!this.output.write(chunk)) await once(this.output, 'drain');
-  }
-
   /** Flushes and ends the stream, resolving once everything is written. */
   async end(): Promise<void> {
     await this.flush();

@@ -19,13 +19,6 @@ function cellText(cell: Cell): string {
   return /[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** One row as it is written: cells separated by `;`, CRLF at its end. */
-export function csvLine(cells: Cell[]): string {
-  let line = cells.length > 0 ? cellText(cells[0]) : '';
-  for (let i = 1; i < cells.length; i++) line += ';' + cellText(cells[i]);
-  return line + '\r\n';
-}
-
 /**
  * Writes the specifications' CSV (UTF-8 with BOM, `;` separator, CRLF line ends — what Norwegian Excel opens as is)
  * to a stream, buffered, waiting for 'drain' when the stream asks for it, so memory stays flat however many rows.
@@ -41,18 +34,10 @@ export class CsvWriter {
 
   /** Adds a row; true when enough is buffered that the caller should `await flush()` (see `row`). */
   add(cells: Cell[]): boolean {
+    let line = cells.length > 0 ? cellText(cells[0]) : '';
+    for (let i = 1; i < cells.length; i++) line += ';' + cellText(cells[i]);
     this.rows++;
-    return this.text.write(csvLine(cells));
-  }
-
-  /** Adds `rows` rows rendered by `csvLine` before, as text or as its UTF-8 bytes. */
-  async addRendered(part: string | Buffer, rows = 0): Promise<void> {
-    this.rows += rows;
-    if (typeof part === 'string') {
-      if (this.text.write(part)) await this.text.flush();
-    } else {
-      await this.text.writeBytes(part);
-    }
+    return this.text.write(line + '\r\n');
   }
 
   /** Adds a row and flushes when the buffer is full. Loops over many rows may `add` and check once per batch instead. */

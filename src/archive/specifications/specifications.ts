@@ -4,8 +4,7 @@ import { batchesOf, streamQuery } from '../../db/stream-rows';
 import type { BooksSelection } from '../../ledger/ledger-source';
 import { MONTHS_PER_TERM, VatTerm } from '../../clients/vat-term';
 import { byKey, closingOf, jsonList, ore, type OpeningBooks, type SpecificationBooks, type SpecifiedItem, type TaxCodeInfo } from './books';
-import { RowBuckets } from './buckets';
-import { amount, csvLine, type Cell, type CsvWriter } from './csv-writer';
+import { amount, type Cell, type CsvWriter } from './csv-writer';
 import { norwegianAmount, type PdfReport } from './pdf-report';
 
 /**
@@ -54,7 +53,7 @@ const LINE_VAT = `CASE WHEN l.tax_information IS NULL THEN NULL ELSE (
     SELECT CONCAT(COALESCE(SUM(x.d), 0), ',', COALESCE(SUM(x.c), 0), ',', COALESCE(GROUP_CONCAT(DISTINCT x.code ORDER BY x.code SEPARATOR ' '), ''))
       FROM JSON_TABLE(l.tax_information, '$[*]' COLUMNS (d BIGINT PATH '$.debitTaxAmount', c BIGINT PATH '$.creditTaxAmount', code VARCHAR(70) PATH '$.taxCode')) x
   ) END AS line_vat`;
-const GENERAL_LEDGER_COLUMNS = `t.id AS voucher_ref, l.line_no, t.transaction_date, t.transaction_id, t.journal_ref, l.record_id, l.description, l.customer_id, l.supplier_id,
+const GENERAL_LEDGER_COLUMNS = `t.transaction_date, t.transaction_id, t.journal_ref, l.record_id, l.description, l.customer_id, l.supplier_id,
   l.debit_amount, l.credit_amount, ${LINE_VAT}, ${REFERENCE}`;
 const PARTY_COLUMNS = `t.transaction_date, t.transaction_id, t.journal_ref, l.record_id, l.description, l.account_id,
   l.debit_amount, l.credit_amount, ${REFERENCE}, COALESCE(l.reference_number, l.source_document_id) AS match_ref`;
@@ -87,8 +86,6 @@ async function* lines(
 }
 
 const VOUCHER_ORDER = 't.transaction_date, t.id, l.line_no';
-/** Voucher order by the vouchers' columns only, for `lines(…, byVoucher)` (see `ENTRY_ORDER`). */
-const BY_VOUCHER = 't.transaction_date, t.id';
 /**
  * The order the entries were recorded in: system entry date, then voucher, then line. MariaDB sorts the vouchers
  * (`t.system_entry_date, t.id`) and reads each one's lines by the lines' primary key, in line order (STRAIGHT_JOIN
@@ -301,59 +298,23 @@ const LEDGER_DETAIL = ['Bilagsdato', 'Journal', 'Bilagsnr', 'Referanse', 'Linje-
 /**
  * Kontospesifikasjon (hovedbok): per account, opening balance, every line in date order with its document date and
  * reference, the input and output VAT on it, and the running balance; closing balance.
- *
- * The lines are read once in voucher order (date, voucher, line), which MariaDB streams along
- * `idx_ledger_transactions_client_date` without sorting; restricted to one account that is the ledger's order, so each
- * line's row (with its running balance) is rendered as it comes and kept with its account's (`RowBuckets`: small in
- * memory, the rest in a temporary file); the accounts are then written in key order. Sorting the year's lines by
- * account in SQL instead made MariaDB copy them all into a temporary table on disk and sort it: the most expensive
- * statement of the generation.
  */
 export async function writeGeneralLedger(csv: CsvWriter, runner: QueryRunner, books: SpecificationBooks): Promise<void> {
   await csv.row(['Konto', 'Kontonavn', 'Radtype', ...LEDGER_DETAIL, 'Kunde', 'Leverandør', 'MVA-kode', 'Inngående MVA', 'Utgående MVA', 'Debet', 'Kredit', 'Saldo']);
-  const blanks: Cell[] = Array<Cell>(LEDGER_DETAIL.length + 4).fill('');
-  const running = new Map(books.accounts.map((item) => [item.id, { item, balance: item.opening, debit: 0, credit: 0 }]));
-  const buckets = new RowBuckets();
-  try {
-    let voucher: string | undefined;
-    let lineNo = -1;
-    for await (const batch of lines(runner, books.selection, GENERAL_LEDGER_COLUMNS, 'l.account_id', '', BY_VOUCHER, true)) {
-      for (const r of batch) {
-        if (r.voucher_ref === voucher && r.line_no <= lineNo) throw new Error(`the lines of voucher ${r.transaction_id} came out of their order`);
-        voucher = r.voucher_ref;
-        lineNo = r.line_no;
-        const account = running.get(r.key!);
-        if (!account) throw new Error(`a line on ${r.key} that is not in the list being specified`);
-        const debit = ore(r.debit_amount);
-        const credit = ore(r.credit_amount);
-        account.debit += debit;
-        account.credit += credit;
-        account.balance += debit - credit;
-        const row: Cell[] = [account.item.id, account.item.name, 'Postering', r.transaction_date, books.journals.get(r.journal_ref), r.transaction_id, r.reference, r.record_id, r.description, r.customer_id, r.supplier_id];
-        if (r.line_vat === null) row.push('', '', '');
-        else {
-          const [input, output, codes] = r.line_vat.split(',');
-          row.push(codes, amount(Number(input)), amount(Number(output)));
-        }
-        row.push(amount(debit), amount(credit), amount(account.balance));
-        buckets.add(account.item.id, csvLine(row));
-      }
-    }
-    for (const item of books.accounts) {
-      const { balance, debit, credit } = running.get(item.id)!;
-      if (balance !== closingOf(item) || debit !== item.debit || credit !== item.credit) {
-        throw new Error(`specification of ${item.id}: the lines end at ${balance}, the balances say ${closingOf(item)}`);
-      }
-      csv.add([item.id, item.name, 'Inngående saldo', books.selection.start, ...blanks, '', '', amount(item.opening)]);
-      const rows = buckets.rows(item.id);
-      for (const part of buckets.take(item.id)) await csv.addRendered(part);
-      csv.rows += rows;
-      csv.add([item.id, item.name, 'Utgående saldo', books.selection.end, ...blanks, amount(debit), amount(credit), amount(balance)]);
-      await csv.flushIfFull();
-    }
-  } finally {
-    buckets.close();
-  }
+  const rows = lines(runner, books.selection, GENERAL_LEDGER_COLUMNS, 'l.account_id', '', `CAST(l.account_id AS BINARY), ${VOUCHER_ORDER}`);
+  await writeLedgers(
+    csv,
+    books.accounts,
+    rows,
+    books,
+    (r) => {
+      const detail: Cell[] = [r.transaction_date, books.journals.get(r.journal_ref), r.transaction_id, r.reference, r.record_id, r.description, r.customer_id, r.supplier_id];
+      if (r.line_vat === null) return [...detail, '', '', ''];
+      const [input, output, codes] = r.line_vat.split(',');
+      return [...detail, codes, amount(Number(input)), amount(Number(output))];
+    },
+    LEDGER_DETAIL.length + 5,
+  );
 }
 
 /** An open item of a party at the end of the selection (åpen post). */
