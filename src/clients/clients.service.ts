@@ -50,9 +50,11 @@ function clientMatch(columns: ClientNameColumns, search: string | null | undefin
 }
 
 /** Adds a name / organization-number search to a query (contract: search matches either). */
-export function whereClientMatches<T extends object>(query: SelectQueryBuilder<T>, columns: ClientNameColumns, search: string | null | undefined): void {
+/** Narrows the query to clients matching `search`; true when it did (an empty search matches everything). */
+export function whereClientMatches<T extends object>(query: SelectQueryBuilder<T>, columns: ClientNameColumns, search: string | null | undefined): boolean {
   const match = clientMatch(columns, search);
   if (match) query.andWhere(match.sql, match.parameters);
+  return match !== null;
 }
 
 /** The lists of clients a viewer's partners have: linked now (ACTIVE) or ended (ARCHIVE). */
@@ -84,12 +86,12 @@ export class ClientsService {
     const pending = today ? await this.pendingClientIds(viewer, partnerIds, today) : [];
     if (pending.length > 0) query.where('(client.partner_id IN (:...partnerIds) OR client.id IN (:...pending))', { partnerIds, pending });
     else query.where('client.partner_id IN (:...partnerIds)', { partnerIds });
-    whereClientMatches(query, clientColumns('client'), filter.search);
+    const searched = whereClientMatches(query, clientColumns('client'), filter.search);
 
     // Without a search the count is the partners' maintained counts (at most eight rows each) plus the pending clients,
     // which have no partner and so are not among them; a search counts its matches.
     const counted = query.clone();
-    const count = clientMatch(clientColumns('client'), filter.search) ? () => counted.getCount() : async () => (await this.linkedClientCount(partnerIds)) + pending.length;
+    const count = searched ? () => counted.getCount() : async () => (await this.linkedClientCount(partnerIds)) + pending.length;
     const { beyond, order, argument } = keysetDirection(page);
     if (page.cursor) {
       const [name, id] = decodeCursor(page.cursor, ['string', 'string'], argument);
