@@ -90,6 +90,8 @@ it('the batch writes what the single path writes: the same accesses, audit event
   expect(single.audit.map((a) => a.action)).toEqual(['ACCESSES_DEACTIVATED', 'RELATIONSHIP_ARCHIVED']);
   expect(single.notices.length).toBeGreaterThan(0);
   expect(single.accesses.filter((a) => a.at !== null)).toHaveLength(2);
+  // S4: the partner user who is still the subscription administrator stays active, in the batch as alone.
+  expect(single.accesses.find((a) => a.userId === 'u-staff-0')).toMatchObject({ at: null });
   for (const e of endings.slice(1)) expect(await outcomeOf(e)).toEqual(single);
 });
 
