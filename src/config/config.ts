@@ -97,6 +97,11 @@ export interface Config {
   webhookAllowPrivate: boolean;
   /** Serve the GraphiQL explorer on `GET /graphql` to browsers (GRAPHQL_EXPLORER; off by default in production). */
   graphqlExplorer: boolean;
+  /**
+   * How operations run (GRAPHQL_EXECUTION): `compiled` (graphql-jit, the default) or `interpreted` (graphql-js), the
+   * fallback should a compiled operation ever behave differently.
+   */
+  graphqlExecution: 'compiled' | 'interpreted';
   /** The user whose token the explorer's headers are pre-filled with (GRAPHQL_EXPLORER_DEMO_USER); never in production. */
   explorerDemoUser: string | null;
   /** Milliseconds the development clock runs ahead of the system clock (CLOCK_OFFSET); 0 in production. */
@@ -307,6 +312,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const legacyGlobalIds = booleanOf('LEGACY_GLOBAL_IDS', env.LEGACY_GLOBAL_IDS, true, problems);
   const webhookAllowPrivate = booleanOf('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE, false, problems);
 
+  const graphqlExecution = (env.GRAPHQL_EXECUTION || 'compiled') as Config['graphqlExecution'];
+  if (graphqlExecution !== 'compiled' && graphqlExecution !== 'interpreted') problems.push(`GRAPHQL_EXECUTION must be compiled or interpreted (got "${String(graphqlExecution).slice(0, 40)}")`);
   const graphqlExplorer = booleanOf('GRAPHQL_EXPLORER', env.GRAPHQL_EXPLORER, nodeEnv !== 'production', problems);
   // A token in a page anyone can load is a way in: production never pre-fills one.
   let explorerDemoUser: string | null = env.GRAPHQL_EXPLORER_DEMO_USER ?? 'u-kari';
@@ -365,6 +372,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     legacyGlobalIds,
     webhookAllowPrivate,
     graphqlExplorer,
+    graphqlExecution,
     explorerDemoUser,
     clockOffsetMs,
   };

@@ -1,4 +1,4 @@
-import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLSchema, isInterfaceType, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync, NonEmptyArray } from 'type-graphql';
 import { ArchiveDocumentResolver, ArchiveResolver } from '../archive/archive.resolver';
 import { ArchiveDocumentRetentionResolver } from '../archive/retention.resolver';
@@ -15,6 +15,7 @@ import { RelationshipMutations } from '../relationships/relationship.mutations';
 import { ScheduledTaskResolver } from '../tasks/task.resolver';
 import { MAX_PAGE_SIZE } from './connection';
 import { LIMITS } from './limits';
+import { nodeTypeName } from './node';
 import { NodeResolver } from './node.resolver';
 import { WarningResolver } from './user-errors';
 import { DateTimeScalar } from './scalars';
@@ -69,9 +70,19 @@ function describeRoots(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+/**
+ * Node's type, told synchronously: type-graphql wraps every `resolveType` in an async function, which graphql-js awaits
+ * but compiled execution (`compiled-execution.ts`, graphql-jit) does not; `nodeTypeName` needs no waiting.
+ */
+function withSyncNodeType(schema: GraphQLSchema): GraphQLSchema {
+  const node = schema.getType('Node');
+  if (isInterfaceType(node)) node.resolveType = (value) => nodeTypeName(value as object);
+  return schema;
+}
+
 /** The API's schema, built once per process from the resolvers (validation on: type-graphql's default is off). */
 export function apiSchema(): GraphQLSchema {
-  built ??= lexicographicSortSchema(
+  built ??= withSyncNodeType(lexicographicSortSchema(
     describeRoots(
       buildSchemaSync({
         resolvers: RESOLVERS,
@@ -79,7 +90,7 @@ export function apiSchema(): GraphQLSchema {
         scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
       }),
     ),
-  );
+  ));
   return built;
 }
 

@@ -16,6 +16,7 @@ import { RequestContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
 import { apiScopeGate } from '../graphql/api-scopes';
 import { looksLikeApiKey } from '../integrations/secrets';
+import { CompiledExecution } from '../graphql/compiled-execution';
 import { complexityLimit, limitRules, LIMITS } from '../graphql/limits';
 import { apiSchema } from '../graphql/schema';
 import type { Runtime } from '../runtime';
@@ -178,7 +179,7 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
   const schema = apiSchema();
   const production = config.nodeEnv === 'production';
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    ...(config.graphqlExecution === 'compiled' ? { gateway: new CompiledExecution(schema).gateway() } : { schema }),
     formatError: formatError({ hideSuggestions: production }),
     // Compact JSON: Apollo's default pretty-prints every response, a measurable share of a page's CPU.
     stringifyResult: (value) => JSON.stringify(value),
