@@ -1,10 +1,11 @@
-import { DataSource, In, SelectQueryBuilder } from 'typeorm';
+import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { ARCHIVE_STATUSES } from '../access/visibility.service';
 import type { Viewer } from '../auth/viewer';
 import { ForbiddenError } from '../common/domain-errors';
 import { localIdOf } from '../common/global-id';
 import { decodeCursor, emptyPage, encodeCursor, escapeLike, keysetPage, Page, PageRequest } from '../common/pages';
 import { PartnerRight } from '../partners/partner-membership.entity';
+import { runBatch, selectEntities } from '../db/statements';
 import { ClientTab } from './client-tab';
 import { Client } from './client.entity';
 
@@ -174,12 +175,13 @@ export class ClientsService {
    * hint needs SQL text, so the page's ids come first and the rows by id after: two statements for any page.
    */
   private async pageAlongPartnerIndex(query: SelectQueryBuilder<Client>, limit: number): Promise<Client[]> {
+    // The query builder's SQL for the page (its conditions, order and parameters), read as whole clients in the same
+    // statement: the select list of `selectEntities` in place of the id, and the index forced.
     const [sql, parameters] = query.clone().select('client.id', 'id').limit(limit).getQueryAndParameters();
-    const from = 'FROM `clients` `client`';
-    if (!sql.includes(from)) throw new Error(`unexpected clients page query: ${sql}`);
-    const rows: Array<{ id: string }> = await this.dataSource.query(sql.replace(from, `${from} FORCE INDEX (\`idx_clients_partner_name\`)`), parameters);
-    if (rows.length === 0) return [];
-    const clients = new Map((await this.dataSource.getRepository(Client).findBy({ id: In(rows.map((r) => r.id)) })).map((c) => [c.id, c]));
-    return rows.map((r) => clients.get(r.id)).filter((c): c is Client => c !== undefined);
+    const head = 'SELECT `client`.`id` AS `id` FROM `clients` `client` ';
+    if (!sql.startsWith(head)) throw new Error(`unexpected clients page query: ${sql}`);
+    const [clients] = await runBatch(this.dataSource.manager, selectEntities(this.dataSource.manager, Client, `FORCE INDEX (\`idx_clients_partner_name\`) ${sql.slice(head.length)}`, parameters, 'client'));
+    return clients;
   }
+
 }

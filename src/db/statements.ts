@@ -34,35 +34,41 @@ export async function runBatch<T extends unknown[]>(manager: EntityManager, ...s
 }
 
 interface EntityColumns {
-  selectList: string;
+  /** The select list by table alias. */
+  selectLists: Map<string, string>;
   columns: ColumnMetadata[];
 }
 
 const columnsOf = new WeakMap<object, EntityColumns>();
 
-/** The columns `find` selects of an entity (neither virtual nor `select: false`), worked out once per entity. */
-function entityColumns(metadata: EntityMetadata): EntityColumns {
+/** The columns `find` selects of an entity (neither virtual nor `select: false`), worked out once per entity and alias. */
+function entityColumns(metadata: EntityMetadata, alias: string): { columns: ColumnMetadata[]; selectList: string } {
   let known = columnsOf.get(metadata);
   if (!known) {
-    const columns = metadata.columns.filter((c) => !c.isVirtual && c.isSelect);
-    known = { columns, selectList: columns.map((c) => `t.\`${c.databaseName}\``).join(', ') };
+    known = { columns: metadata.columns.filter((c) => !c.isVirtual && c.isSelect), selectLists: new Map() };
     columnsOf.set(metadata, known);
   }
-  return known;
+  let selectList = known.selectLists.get(alias);
+  if (selectList === undefined) {
+    selectList = known.columns.map((c) => `\`${alias}\`.\`${c.databaseName}\``).join(', ');
+    known.selectLists.set(alias, selectList);
+  }
+  return { columns: known.columns, selectList };
 }
 
 /**
  * Reads rows of an entity's table as entities without TypeORM's query builder: the statement selects every column of
  * the entity (aliased `t`), and each row becomes an entity as TypeORM's `find` makes it — `create` as from a
  * deserializer, each value converted by `prepareHydratedValue` (dates, booleans, simple arrays, JSON, transformers) and
- * set through the column — so the result equals what `find` returns. `rest` follows `FROM <table> t`.
+ * set through the column — so the result equals what `find` returns. `rest` follows `FROM <table> <alias>` (`t` unless
+ * given).
  */
-export function selectEntities<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rest: string, params?: unknown[]): Statement<T[]> {
+export function selectEntities<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rest: string, params?: unknown[], alias = 't'): Statement<T[]> {
   const metadata = manager.connection.getMetadata(entity);
-  const { columns, selectList } = entityColumns(metadata);
+  const { columns, selectList } = entityColumns(metadata, alias);
   const driver = manager.connection.driver;
   return {
-    sql: `SELECT ${selectList} FROM \`${metadata.tableName}\` t ${rest}`,
+    sql: `SELECT ${selectList} FROM \`${metadata.tableName}\` \`${alias}\` ${rest}`,
     params,
     read: (rows: Array<Record<string, unknown>>) =>
       rows.map((row) => {
