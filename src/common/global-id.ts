@@ -102,8 +102,17 @@ class IdCrypto {
   }
 }
 
+/**
+ * How many ids a codec remembers. A page of clients names the same partner, users and administrators many times over,
+ * and the pages a firm reads again name the same clients; remembering an id costs a map entry, making it an HMAC and an
+ * AES block each. Bounded: when full, the memory starts over (a few MiB at most).
+ */
+const REMEMBERED_IDS = 20_000;
+
 class GlobalIdCodec {
   private readonly crypto: IdCrypto;
+  /** Ids made, by type code and local id. */
+  private readonly made = new Map<string, string>();
 
   constructor(
     secret: string | Buffer,
@@ -115,6 +124,17 @@ class GlobalIdCodec {
   }
 
   encode(type: NodeType, localId: string): string {
+    const remembered = `${type}\u0000${localId}`;
+    let id = this.made.get(remembered);
+    if (id === undefined) {
+      id = this.make(type, localId);
+      if (this.made.size >= REMEMBERED_IDS) this.made.clear();
+      this.made.set(remembered, id);
+    }
+    return id;
+  }
+
+  private make(type: NodeType, localId: string): string {
     const key = Buffer.from(localId, 'utf8');
     if (key.length > 255) throw new Error('A local id is at most 255 bytes long.');
     const plain = Buffer.alloc(Math.ceil((2 + key.length) / BLOCK) * BLOCK);

@@ -35,4 +35,22 @@ describe('global ids', () => {
     }
     expect(wrapped).toBeGreaterThan(0);
   });
+
+  it('are the same when remembered: the same object asked again, past the memory filling up and starting over, and under a new key', () => {
+    useGlobalIdKey(secret, { acceptLegacy: false });
+    const localIds = Array.from({ length: 25_000 }, (_, n) => `c-${n}`);
+    const first = localIds.map((localId) => toGlobalId('Client', localId));
+    // A partner named on every row of a page: made once, then remembered.
+    expect(new Set(localIds.map(() => toGlobalId('Partner', 'p-nordlys')))).toEqual(new Set([referenceId(secret, 2, 'p-nordlys')]));
+    for (const n of [0, 1, 12_345, 19_999, 20_000, 24_999]) {
+      expect(first[n]).toBe(referenceId(secret, 1, localIds[n]));
+      expect(toGlobalId('Client', localIds[n])).toBe(first[n]);
+    }
+    // The same local id under another type is another id, not the remembered one.
+    expect(toGlobalId('User', 'c-7')).toBe(referenceId(secret, 3, 'c-7'));
+    // A new key forgets the ids of the old one.
+    useGlobalIdKey(`${secret}-rotated`, { acceptLegacy: false });
+    expect(toGlobalId('Client', 'c-7')).toBe(referenceId(`${secret}-rotated`, 1, 'c-7'));
+    expect(toGlobalId('Client', 'c-7')).not.toBe(first[7]);
+  });
 });
