@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { runBatch, selectEntities } from '../db/statements';
 import { PartnerMembership, PartnerRight } from '../partners/partner-membership.entity';
 import { User } from '../users/user.entity';
 import { ApiScope, apiKeyUserId, apiKeyUserName, type ApiKeyIdentity } from '../integrations/api-scope';
@@ -59,15 +60,13 @@ export class Viewer {
 
   /** Loads the viewer for a user id, with one statement (every request does it); null when no such user exists. */
   static async load(dataSource: DataSource, userId: string): Promise<Viewer | null> {
-    const user = await dataSource
-      .getRepository(User)
-      .createQueryBuilder('user')
-      .leftJoinAndMapMany('user.memberships', PartnerMembership, 'membership', 'membership.user_id = user.id')
-      .where('user.id = :userId', { userId })
-      .orderBy('membership.partner_id', 'ASC')
-      .getOne();
-    if (!user) return null;
-    const { memberships, ...rest } = user as User & { memberships: PartnerMembership[] };
-    return new Viewer(Object.assign(new User(), rest), memberships);
+    // Every request of a user starts here: the user and their memberships in one round trip.
+    const { manager } = dataSource;
+    const [users, memberships] = await runBatch(
+      manager,
+      selectEntities(manager, User, 'WHERE t.id = ?', [userId]),
+      selectEntities(manager, PartnerMembership, 'WHERE t.user_id = ? ORDER BY t.partner_id ASC', [userId]),
+    );
+    return users.length === 1 ? new Viewer(users[0], memberships) : null;
   }
 }

@@ -1,9 +1,11 @@
 import { DataSource, EntityTarget, FindOptionsOrder, FindOptionsWhere, In, ObjectLiteral } from 'typeorm';
+import { Viewer } from '../../src/auth/viewer';
 import { ArchiveDocument } from '../../src/archive/archive-document.entity';
 import { ClientAccess } from '../../src/clients/client-access.entity';
 import { ClientExtension } from '../../src/clients/client-extension.entity';
 import { Client } from '../../src/clients/client.entity';
 import { Loaders } from '../../src/graphql/loaders';
+import { PartnerMembership } from '../../src/partners/partner-membership.entity';
 import { Partner } from '../../src/partners/partner.entity';
 import { CustomerRelationship } from '../../src/relationships/customer-relationship.entity';
 import { ScheduledTask } from '../../src/tasks/scheduled-task.entity';
@@ -69,5 +71,29 @@ describe("the request's loaders read rows as TypeORM's find does", () => {
     const accesses = (await loaders.accessesByClient.load('c-fjord')) as ClientAccess[];
     expect(accesses.some((a) => a.deactivationDate !== null && a.deactivatedAt instanceof Date && a.deactivationRelationshipId !== null)).toBe(true);
     expect(accesses.some((a) => a.roles.length > 0)).toBe(true);
+  });
+
+  it("a request's viewer: the user and their memberships, ordered by partner, as the query builder's join read them", async () => {
+    const userIds = await keysOf('users', 'id');
+    let withTwoPartners = 0;
+    for (const userId of userIds) {
+      const viewer = await Viewer.load(dataSource, userId);
+      const joined = await dataSource
+        .getRepository(User)
+        .createQueryBuilder('user')
+        .leftJoinAndMapMany('user.memberships', PartnerMembership, 'membership', 'membership.user_id = user.id')
+        .where('user.id = :userId', { userId })
+        .orderBy('membership.partner_id', 'ASC')
+        .getOne();
+      if (!joined) {
+        expect(viewer).toBeNull();
+        continue;
+      }
+      const { memberships, ...user } = joined as User & { memberships: PartnerMembership[] };
+      expect(viewer!.user).toStrictEqual(Object.assign(new User(), user));
+      expect(viewer!.memberships).toStrictEqual(memberships);
+      if (memberships.length > 1) withTwoPartners++;
+    }
+    expect(withTwoPartners).toBeGreaterThan(0);
   });
 });

@@ -18,7 +18,7 @@ const EDGE = [/\.resolver\.ts$/, /\.types\.ts$/, /\.mutations\.ts$/, /^src\/grap
 const COMPOSITION_ROOTS = new Set(['src/main.ts']);
 
 /** Libraries that belong to the edge. */
-const EDGE_LIBRARIES = [/^type-graphql(\/|$)/, /^graphql(\/|$)/, /^@apollo\/server(\/|$)/];
+const EDGE_LIBRARIES = [/^type-graphql(\/|$)/, /^graphql(\/|$)/, /^graphql-jit(\/|$)/, /^@apollo\/server(\/|$)/];
 
 const isEdge = (file: string) => EDGE.some((pattern) => pattern.test(file));
 
