@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import mysql from 'mysql2/promise';
 import os from 'node:os';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { TokenService } from '../src/auth/jwt';
@@ -139,9 +140,10 @@ async function main(): Promise<void> {
     // How MariaDB runs each statement of a page (rows it expects to examine per table).
     const explain = async (stages: Captured[][]) => {
       const plans = [];
-      for (const statement of stages.flat()) {
-        const [rows] = await db.pool.query<any[]>(`EXPLAIN ${statement.query}`, statement.parameters);
-        plans.push({ statement: statement.query.slice(0, 120), plan: rows.map((r) => ({ table: r.table, type: r.type, key: r.key, rows: Number(r.rows), extra: r.Extra })) });
+      // A batch (several statements sent in one round trip) is explained statement by statement.
+      for (const sql of stages.flat().flatMap((statement) => mysql.format(statement.query, statement.parameters as any[]).split(';\n'))) {
+        const [rows] = await db.pool.query<any[]>(`EXPLAIN ${sql}`);
+        plans.push({ statement: sql.slice(0, 120), plan: rows.map((r) => ({ table: r.table, type: r.type, key: r.key, rows: Number(r.rows), extra: r.Extra })) });
       }
       return plans;
     };

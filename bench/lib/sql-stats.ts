@@ -55,12 +55,27 @@ export class CountedUser {
     return { select, update, other, total: select + update + other, rowsRead: Number(r.rr), rowsSent: Number(r.rs) };
   }
 
+  /**
+   * The counts once they stop moving. USER_STATISTICS is updated when a statement finishes; with several statements
+   * sent in one round trip the last one's count can land just after its result reached the client, so this reads until
+   * two reads a moment apart agree.
+   */
+  private async settled(): Promise<StatementCounts> {
+    let counts = await this.read();
+    for (let i = 0; i < 20; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      const again = await this.read();
+      if (again.total === counts.total && again.rowsRead === counts.rowsRead) break;
+      counts = again;
+    }
+    return counts;
+  }
+
   /** The statements sent while `work` ran, divided by `per`. */
   async during(work: () => Promise<void>, per = 1): Promise<StatementCounts> {
-    const before = await this.read();
+    const before = await this.settled();
     await work();
-    // USER_STATISTICS is updated when a statement finishes; nothing is in flight once work() has resolved.
-    const after = await this.read();
+    const after = await this.settled();
     const per1 = (a: number, b: number) => Math.round(((a - b) / per) * 100) / 100;
     return {
       select: per1(after.select, before.select),
