@@ -121,7 +121,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     taskTrigger,
     emailTrigger,
     webhookEvents,
-    derivedGroupings: async (manager, clientId) => (await ledger.derivedGroupingAccounts(clientId, manager)).map((a) => a.accountId),
+    derivedGroupings: (clientId) => ledger.derivedGroupingAccountIds(clientId),
   });
   const services: Services = Object.freeze({
     visibility,

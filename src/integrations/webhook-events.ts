@@ -1,4 +1,5 @@
-import { IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
+import { selectEntities, type Statement } from '../db/statements';
 import type { Client } from '../clients/client.entity';
 import type { Clock } from '../common/clock';
 import { toGlobalId } from '../common/global-id';
@@ -27,9 +28,20 @@ export class WebhookEvents {
     private readonly trigger: WebhookTrigger,
   ) {}
 
-  /** Records an event for the partner's endpoints; returns the deliveries written (none when no endpoint wants it). */
-  async record(uow: UnitOfWork, partnerId: string, type: WebhookEventType, data: WebhookData): Promise<string[]> {
-    const endpoints = await uow.repo(WebhookEndpoint).find({ where: { partnerId, deletedAt: IsNull(), disabledAt: IsNull() }, order: { id: 'ASC' } });
+  /**
+   * The endpoints `record` would read for the partner the client is linked to, as a statement of the caller's batch
+   * (read with the client's lock held, before the change unlinks it).
+   */
+  endpointsOfClientPartner(manager: EntityManager, clientId: string): Statement<WebhookEndpoint[]> {
+    return selectEntities(manager, WebhookEndpoint, 'JOIN clients c ON c.partner_id = t.partner_id WHERE c.id = ? AND t.deleted_at IS NULL AND t.disabled_at IS NULL ORDER BY t.id ASC', [clientId]);
+  }
+
+  /**
+   * Records an event for the partner's endpoints; returns the deliveries written (none when no endpoint wants it).
+   * `endpoints`: the partner's live endpoints when the caller has read them already (`endpointsOfClientPartner`).
+   */
+  async record(uow: UnitOfWork, partnerId: string, type: WebhookEventType, data: WebhookData, endpoints?: WebhookEndpoint[]): Promise<string[]> {
+    endpoints ??= await uow.repo(WebhookEndpoint).find({ where: { partnerId, deletedAt: IsNull(), disabledAt: IsNull() }, order: { id: 'ASC' } });
     const wanted = endpoints.filter((e) => e.events.includes(type));
     if (wanted.length === 0) return [];
     const now = this.clock.now();
@@ -49,8 +61,8 @@ export class WebhookEvents {
   }
 
   /** An event about a relationship: its ids, the client's organization number and name, its status and dates now. */
-  relationship(uow: UnitOfWork, type: WebhookEventType, relationship: CustomerRelationship, client?: Pick<Client, 'name' | 'organizationNumber'> | null): Promise<string[]> {
-    return this.record(uow, relationship.partnerId, type, relationshipData(relationship, client));
+  relationship(uow: UnitOfWork, type: WebhookEventType, relationship: CustomerRelationship, client?: Pick<Client, 'name' | 'organizationNumber'> | null, endpoints?: WebhookEndpoint[]): Promise<string[]> {
+    return this.record(uow, relationship.partnerId, type, relationshipData(relationship, client), endpoints);
   }
 }
 

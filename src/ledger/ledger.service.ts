@@ -1,3 +1,4 @@
+import type { Statement } from '../db/statements';
 import * as fs from 'node:fs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/domain-errors';
@@ -50,6 +51,18 @@ export class LedgerService {
     } finally {
       input.destroy();
     }
+  }
+
+  /**
+   * The ids of the client's accounts whose grouping was derived, ordered, as a statement of the caller's batch (an
+   * ending reads them with everything else it reads, in one round trip).
+   */
+  derivedGroupingAccountIds(clientId: string): Statement<string[]> {
+    return {
+      sql: 'SELECT account_id FROM ledger_accounts WHERE client_id = ? AND grouping_derived = 1 ORDER BY account_id ASC',
+      params: [clientId],
+      read: (rows: Array<{ account_id: string }>) => rows.map((r) => r.account_id),
+    };
   }
 
   /** The client's accounts whose grouping was derived (files before 1.30, or none given), by account id. */

@@ -11,7 +11,7 @@ import { refusalAsError } from '../common/domain-errors';
 import { ArchivedFiscalYear, fiscalYearsToArchive } from '../ledger/fiscal-years';
 import { localIdOf } from '../common/global-id';
 import { noSuchClient, Refusal, refusal, refused, UserErrorCode, Warning, WarningCode } from '../common/refusals';
-import { selectEntities, Statement, write } from '../db/statements';
+import { runBatch, selectEntities, Statement, write } from '../db/statements';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { IdempotencyLookup, IdempotencyScope, idempotencyScope, IdempotencyService } from '../idempotency/idempotency.service';
 import type { ClientNotices } from '../notifications/client-notices';
@@ -31,7 +31,7 @@ import {
   periodWarnings,
   USERS_IN_OTHER_PARTNERS,
 } from './ending-rules';
-import { WebhookEventType } from '../integrations/integration.entities';
+import { WebhookEndpoint, WebhookEventType } from '../integrations/integration.entities';
 import type { WebhookEvents } from '../integrations/webhook-events';
 import { subscriptionAdminProblem, SubscriptionAdminService } from './subscription-admin.service';
 
@@ -68,6 +68,10 @@ interface EndingReads {
   names: Map<string, string>;
   /** The partner's extensions on the client, when the input asks to remove them (E9). */
   ownedExtensions: Array<{ id: string; key: string }>;
+  /** The client's accounts whose grouping was derived (the warning of E8's kind). */
+  derivedGroupings: string[];
+  /** The partner's webhook endpoints, for the event of the ending. */
+  webhookEndpoints: WebhookEndpoint[] | undefined;
   found: IdempotencyLookup<StoredEnding> | undefined;
 }
 
@@ -125,7 +129,7 @@ export interface EndingPreview {
 }
 
 /** The client's accounts whose SAF-T grouping was derived, not given (from the ledger), read through `manager`. */
-export type DerivedGroupingLookup = (manager: EntityManager, clientId: string) => Promise<string[]>;
+export type DerivedGroupingLookup = (clientId: string) => Statement<string[]>;
 
 /** The tasks an ending schedules for its generation date (S1). */
 export const ENDING_TASKS = [TaskKind.GENERATE_MANDATORY_DATA, TaskKind.APPLY_DEACTIVATIONS];
@@ -200,7 +204,7 @@ export class EndingService {
       manager.getRepository(Partner).findOneByOrFail({ id: partnerId }),
       this.membersOfOtherPartners(manager, deactivations.map((a) => a.userId), partnerId),
       manager.getRepository(ClientExtension).find({ where: { clientId: client.id, ownerPartnerId: partnerId }, order: { key: 'ASC' } }),
-      this.derivedGroupings(manager, client.id),
+      runBatch(manager, this.derivedGroupings(client.id)).then(([ids]) => ids),
     ]);
     const holder = accesses.find((a) => a.userId === client.subscriptionAdminUserId);
     const candidateIds = accesses.filter((a) => subscriptionAdminProblem(a, client, today, partnerId) === null).map((a) => a.userId);
@@ -343,6 +347,8 @@ export class EndingService {
           read: (rows: Array<{ id: string; key: string }>) => rows.map((r) => ({ id: String(r.id), key: r.key })),
         }) - 1
       : -1;
+    const derivedAt = statements.push(this.derivedGroupings(clientId)) - 1;
+    const endpointsAt = this.webhookEvents ? statements.push(this.webhookEvents.endpointsOfClientPartner(manager, clientId)) - 1 : -1;
     const foundAt = scope ? statements.push(this.idempotency.lookupStatement<StoredEnding>(scope)) - 1 : -1;
     const results = await uow.batch(...statements);
     const [client, relationships, accesses, otherMembers, partnerName, names] = results;
@@ -356,6 +362,8 @@ export class EndingService {
       partnerName: partnerName as string | null,
       names: names as Map<string, string>,
       ownedExtensions: owned as Array<{ id: string; key: string }>,
+      derivedGroupings: results[derivedAt] as string[],
+      webhookEndpoints: endpointsAt >= 0 ? (results[endpointsAt] as WebhookEndpoint[]) : undefined,
       found: found as IdempotencyLookup<StoredEnding> | undefined,
     };
   }
@@ -395,7 +403,7 @@ export class EndingService {
 
     const { errors, nextHolder } = this.checkInput(client, accesses, input, today, partnerId);
     if (errors.length > 0) return refused(NO_ENDING, ...errors);
-    const derived = await this.derivedGroupings(uow.manager, client.id);
+    const derived = read.derivedGroupings;
 
     // E4, all in this transaction, the writes sent together. The ACTIVE row written at import (or at linking) becomes
     // the ended relationship.
@@ -496,7 +504,7 @@ export class EndingService {
     this.notices.written(uow, results.slice(writes.length) as Array<string | null>);
 
     uow.onCommit(() => this.taskTrigger.created(tasks));
-    await this.webhookEvents?.relationship(uow, WebhookEventType.RELATIONSHIP_ENDED, relationship, client);
+    await this.webhookEvents?.relationship(uow, WebhookEventType.RELATIONSHIP_ENDED, relationship, client, read.webhookEndpoints);
     return { relationship, client, deactivations, warnings, userErrors: [] };
   }
 
