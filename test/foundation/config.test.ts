@@ -208,6 +208,12 @@ describe('archive storage settings (DESIGN S10)', () => {
     expect(problemsOf({ ...S3, S3_ENDPOINT: 'http://user:secret-value@127.0.0.1:9000' }).join('\n')).not.toContain('secret-value');
   });
 
+  it('GRAPHQL_EXECUTION: compiled by default, interpreted on request, anything else refused', () => {
+    expect(loadConfig({}).graphqlExecution).toBe('compiled');
+    expect(loadConfig({ GRAPHQL_EXECUTION: 'interpreted' }).graphqlExecution).toBe('interpreted');
+    expect(problemsOf({ GRAPHQL_EXECUTION: 'jit' })).toEqual(['GRAPHQL_EXECUTION must be compiled or interpreted (got "jit")']);
+  });
+
   it('a backup must be kept apart from the original', () => {
     expect(problemsOf({ ARCHIVE_BACKUP: 'local', ARCHIVE_BACKUP_DIR: './var/archive/' })[0]).toContain('must be kept apart');
     expect(problemsOf({ ...S3, ARCHIVE_BACKUP: 's3', ARCHIVE_BACKUP_S3_BUCKET: 'klientadmin-archive' })[0]).toContain('must be kept apart');
