@@ -1,4 +1,5 @@
-import { addDays, daysBetween, ManualClock, osloDateOf, osloMidnight, osloToday } from '../../src/common/clock';
+import { DateTime } from 'luxon';
+import { addDays, BUSINESS_ZONE, daysBetween, ManualClock, osloDateOf, osloMidnight, osloToday } from '../../src/common/clock';
 
 const HOUR = 3_600_000;
 
@@ -144,5 +145,49 @@ describe('a manual clock moves only when told to', () => {
     expect(osloToday(clock)).toBe('2026-03-30'); // 00:30 (+02:00): the day had 23 hours
     clock.set('2026-10-25T22:30:00Z');
     expect(osloToday(clock)).toBe('2026-10-25'); // 23:30 (+01:00): the day has 25 hours
+  });
+});
+
+describe('the date helpers answer as luxon does, without asking it each time', () => {
+  const luxonDateOf = (instant: Date) => DateTime.fromJSDate(instant, { zone: BUSINESS_ZONE }).toISODate();
+  const luxonMidnight = (date: string) => DateTime.fromISO(date, { zone: BUSINESS_ZONE }).startOf('day').toMillis();
+  const luxonAddDays = (date: string, days: number) => DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate();
+
+  it("an instant's Oslo date: every 47 minutes from 2024 to 2028 (each hour at other minutes), the seconds around each change of the clocks, and far years", () => {
+    const from = Date.UTC(2024, 0, 1);
+    const to = Date.UTC(2028, 11, 31);
+    let checked = 0;
+    for (let t = from; t < to; t += 47 * 60_000) {
+      const instant = new Date(t);
+      expect(osloDateOf(instant)).toBe(luxonDateOf(instant));
+      checked++;
+    }
+    for (const edge of ['2025-03-30T01:00:00Z', '2025-10-26T01:00:00Z', '2026-03-29T01:00:00Z', '2026-10-25T01:00:00Z', '2025-12-31T23:00:00Z', '2026-06-30T22:00:00Z']) {
+      for (const delta of [-1, 0, 1, -60_000, 60_000, 3_599_999]) {
+        const instant = new Date(Date.parse(edge) + delta);
+        expect(osloDateOf(instant)).toBe(luxonDateOf(instant));
+      }
+    }
+    for (const far of ['0001-01-01T00:00:00Z', '1900-03-01T12:00:00Z', '9999-12-31T22:59:59Z', '9999-12-31T23:30:00Z']) expect(osloDateOf(new Date(far))).toBe(luxonDateOf(new Date(far)));
+    expect(checked).toBeGreaterThan(50_000);
+  });
+
+  it('midnight in Oslo: every day from 2024 to 2028, asked twice (the second time remembered), and a bad date refused', () => {
+    for (let day = 0; day < 5 * 366; day++) {
+      const date = new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10);
+      expect(osloMidnight(date).getTime()).toBe(luxonMidnight(date));
+      const again = osloMidnight(date);
+      expect(again.getTime()).toBe(luxonMidnight(date));
+      // The remembered instant is handed out as a new Date: a caller changing it changes nothing else.
+      again.setTime(0);
+      expect(osloMidnight(date).getTime()).toBe(luxonMidnight(date));
+    }
+    expect(() => osloMidnight('2026-02-30')).toThrow('Not a date');
+  });
+
+  it('adding days: across months, leap days and years, backwards, and what only luxon reads', () => {
+    const dates = ['2024-02-28', '2024-02-29', '2025-02-28', '2025-12-31', '2026-01-01', '2026-03-29', '2026-10-25', '2099-12-31', '0100-03-01', '0001-01-01', '9999-12-30'];
+    for (const date of dates) for (const days of [-400, -366, -365, -31, -1, 0, 1, 2, 28, 29, 30, 31, 365, 366, 1000]) expect(addDays(date, days)).toBe(luxonAddDays(date, days));
+    for (const odd of ['2026-02-30', '0050-06-01', '2026-1-5', '20260105']) expect(addDays(odd, 3)).toBe(luxonAddDays(odd, 3));
   });
 });
