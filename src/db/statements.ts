@@ -33,19 +33,41 @@ export async function runBatch<T extends unknown[]>(manager: EntityManager, ...s
   return statements.map((s, i) => s.read(results[i])) as T;
 }
 
+/**
+ * Column types whose values TypeORM's MySQL driver hydrates unchanged (no case of `prepareHydratedValue` converts them):
+ * such a column without a transformer, not embedded, is set as it comes.
+ */
+const UNCHANGED_TYPES = new Set(['varchar', 'char', 'text', 'tinytext', 'mediumtext', 'longtext', 'varbinary', 'binary', 'blob', 'bigint', 'int', 'integer', 'smallint', 'mediumint', 'tinyint', 'decimal', 'float', 'double']);
+
+/** A column `selectEntities` reads, and whether its value goes into the entity as it is. */
+interface ReadColumn {
+  column: ColumnMetadata;
+  databaseName: string;
+  propertyName: string;
+  unchanged: boolean;
+}
+
 interface EntityColumns {
   /** The select list by table alias. */
   selectLists: Map<string, string>;
-  columns: ColumnMetadata[];
+  columns: ReadColumn[];
 }
 
 const columnsOf = new WeakMap<object, EntityColumns>();
 
 /** The columns `find` selects of an entity (neither virtual nor `select: false`), worked out once per entity and alias. */
-function entityColumns(metadata: EntityMetadata, alias: string): { columns: ColumnMetadata[]; selectList: string } {
+function entityColumns(metadata: EntityMetadata, alias: string): { columns: ReadColumn[]; selectList: string } {
   let known = columnsOf.get(metadata);
   if (!known) {
-    known = { columns: metadata.columns.filter((c) => !c.isVirtual && c.isSelect), selectLists: new Map() };
+    const columns = metadata.columns
+      .filter((c) => !c.isVirtual && c.isSelect)
+      .map((column) => ({
+        column,
+        databaseName: column.databaseName,
+        propertyName: column.propertyName,
+        unchanged: typeof column.type === 'string' && UNCHANGED_TYPES.has(column.type) && !column.transformer && !column.embeddedMetadata,
+      }));
+    known = { columns, selectLists: new Map() };
     columnsOf.set(metadata, known);
   }
   let selectList = known.selectLists.get(alias);
@@ -58,9 +80,10 @@ function entityColumns(metadata: EntityMetadata, alias: string): { columns: Colu
 
 /**
  * Reads rows of an entity's table as entities without TypeORM's query builder: the statement selects every column of
- * the entity (aliased `t`), and each row becomes an entity as TypeORM's `find` makes it — `create` as from a
+ * the entity, and each row becomes an entity as TypeORM's `find` makes it — `create` as from a
  * deserializer, each value converted by `prepareHydratedValue` (dates, booleans, simple arrays, JSON, transformers) and
- * set through the column — so the result equals what `find` returns. `rest` follows `FROM <table> <alias>` (`t` unless
+ * set through the column, or set as it is where the driver would not change it — so the result equals what `find`
+ * returns. `rest` follows `FROM <table> <alias>` (`t` unless
  * given).
  */
 export function selectEntities<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rest: string, params?: unknown[], alias = 't'): Statement<T[]> {
@@ -73,9 +96,11 @@ export function selectEntities<T extends ObjectLiteral>(manager: EntityManager, 
     read: (rows: Array<Record<string, unknown>>) =>
       rows.map((row) => {
         const entityValue = metadata.create(undefined, { fromDeserializer: true }) as T;
-        for (const column of columns) {
-          const value = row[column.databaseName];
-          if (value !== undefined) column.setEntityValue(entityValue, driver.prepareHydratedValue(value, column));
+        for (const { column, databaseName, propertyName, unchanged } of columns) {
+          const value = row[databaseName];
+          if (value === undefined) continue;
+          if (unchanged) (entityValue as Record<string, unknown>)[propertyName] = value;
+          else column.setEntityValue(entityValue, driver.prepareHydratedValue(value, column));
         }
         return entityValue;
       }),
