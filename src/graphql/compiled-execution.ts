@@ -6,11 +6,10 @@ import type { RequestContext } from './context';
 type Gateway = ApolloServerOptionsWithGateway<RequestContext>['gateway'];
 type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
 
-
 /**
  * Executes operations with graphql-jit instead of graphql-js: the document is compiled once into a function that
- * resolves exactly its selection, so a page of clients no longer pays graphql-js's generic walk per field (a third of a
- * page's CPU in the profile). Apollo still parses, validates, runs the plugins (limits, scopes, observability) and
+ * resolves exactly its selection, so a page of clients no longer pays graphql-js's generic walk per field (graphql-js was
+ * the largest share of a page's CPU in the profile). Apollo still parses, validates, runs the plugins (limits, scopes, observability) and
  * formats errors; only execution changes, through Apollo's executor hook (the `gateway` option).
  *
  * What stays graphql-js's, so that responses are the same:
