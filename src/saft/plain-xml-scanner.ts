@@ -16,9 +16,9 @@ const LT = 0x3c;
 const GT = 0x3e;
 const AMP = 0x26;
 const SLASH = 0x2f;
+const CLOSE_BRACKET = 0x5d;
 const NL = 0x0a;
 const TAB = 0x09;
-const CLOSE_BRACKET = 0x5d;
 
 /** 1 for a character that may start a name here (ASCII letter, `_`), 2 for one that may only continue it (digit, `-`, `.`). */
 const NAME_CHAR = new Uint8Array(128);
@@ -35,6 +35,24 @@ const ENTITIES: ReadonlyArray<readonly [string, string]> = [
   ['quot;', '"'],
   ['apos;', "'"],
 ];
+
+/** The predefined entity whose name (with its `;`) starts at `at`. */
+function entityAt(s: string, at: number): readonly [string, string] | undefined {
+  for (const entity of ENTITIES) if (s.startsWith(entity[0], at)) return entity;
+  return undefined;
+}
+
+/** `s` from `from` to `to` with its predefined entities replaced (all of them are, as `scan` checked). */
+function decodeEntities(s: string, from: number, to: number): string {
+  let decoded = '';
+  let copied = from;
+  for (let at = s.indexOf('&', from); at >= 0 && at < to; at = s.indexOf('&', at + 1)) {
+    const [name, value] = entityAt(s, at + 1)!;
+    decoded += s.slice(copied, at) + value;
+    copied = at + 1 + name.length;
+  }
+  return decoded + s.slice(copied, to);
+}
 
 /**
  * Reads the plain XML that SAF-T files are made of, well inside a root element that saxes has opened: start tags
@@ -81,104 +99,102 @@ export class PlainXmlScanner {
    */
   write(text: string): string | undefined {
     const s = this.carried.length === 0 ? text : this.carried + text;
-    const n = s.length;
-    const events = this.events;
-    const open = this.open;
-    // The file position of s[0]; `i` always stands at the start of a piece (a tag or a text).
     const base = this.position;
-    let line = this.line;
-    let lineStart = this.lineStart;
-    let i = 0;
-    let stop = false;
-    while (i < n) {
-      if (s.charCodeAt(i) === LT) {
-        if (i + 1 >= n) break;
-        const second = s.charCodeAt(i + 1);
-        if (second === SLASH) {
-          const from = i + 2;
-          let j = from;
-          while (j < n) {
-            const c = s.charCodeAt(j);
-            if (c >= 128 || NAME_CHAR[c] === 0) break;
-            j++;
-          }
-          if (j >= n) break;
-          const top = open[open.length - 1];
-          // The root's end and anything unusual are left to saxes.
-          if (s.charCodeAt(j) !== GT || open.length === 1 || j - from !== top.length || !s.startsWith(top, from)) {
-            stop = true;
-            break;
-          }
-          open.pop();
-          i = j + 1;
-          events.close(line, base + i - lineStart + 1);
-        } else {
-          if (second >= 128 || NAME_CHAR[second] !== 1) {
-            stop = true;
-            break;
-          }
-          let j = i + 2;
-          while (j < n) {
-            const c = s.charCodeAt(j);
-            if (c >= 128 || NAME_CHAR[c] === 0) break;
-            j++;
-          }
-          if (j >= n) break;
-          if (s.charCodeAt(j) !== GT) {
-            stop = true;
-            break;
-          }
-          const name = s.slice(i + 1, j);
-          open.push(name);
-          i = j + 1;
-          events.open(name, line, base + i - lineStart + 1);
-        }
-        continue;
-      }
-      // A text, up to the next tag: read whole or not at all.
-      const end = s.indexOf('<', i);
-      if (end < 0) break;
-      let textLine = line;
-      let textLineStart = lineStart;
-      let decoded: string | undefined;
-      let copiedTo = i;
-      let j = i;
-      for (; j < end; j++) {
-        const c = s.charCodeAt(j);
-        if (c >= 0x20) {
-          if (c < 0xd800) {
-            if (c === AMP) {
-              const entity = ENTITIES.find(([name]) => s.startsWith(name, j + 1));
-              if (entity === undefined) break;
-              decoded = (decoded ?? '') + s.slice(copiedTo, j) + entity[1];
-              j += entity[0].length;
-              copiedTo = j + 1;
-            } else if (c === CLOSE_BRACKET && s.startsWith(']]>', j)) break;
-          } else if (c < 0xe000 || c > 0xfffd) break;
-        } else if (c === NL) {
-          textLine++;
-          textLineStart = base + j + 1;
-        } else if (c !== TAB) break;
-      }
-      if (j < end) {
-        stop = true;
-        break;
-      }
-      line = textLine;
-      lineStart = textLineStart;
-      if (end > i) events.text(decoded === undefined ? s.slice(i, end) : decoded + s.slice(copiedTo, end));
-      i = end;
-    }
-    this.line = line;
-    this.lineStart = lineStart;
+    const read = this.scan(s, base);
+    const i = read < 0 ? -1 - read : read;
     this.position = base + i;
     const rest = i === 0 && this.carried.length === 0 ? text : s.slice(i);
-    if (stop || rest.length > MAX_CARRIED_CHARS) {
+    if (read < 0 || rest.length > MAX_CARRIED_CHARS) {
       this.carried = '';
       return rest;
     }
     this.carried = rest;
     return undefined;
+  }
+
+  /**
+   * Reads `s` (its first character at file position `base`) up to an unfinished piece at its end; returns where it
+   * stopped, or -1 minus that where a piece for saxes starts. Only the loop is here: V8 compiles it while it runs, and
+   * code after it that has not run yet would make that compiled code be thrown away again at each chunk.
+   */
+  private scan(s: string, base: number): number {
+    const n = s.length;
+    const events = this.events;
+    const open = this.open;
+    const nameChar = NAME_CHAR;
+    // `i` always stands at the start of a piece (a tag or a text).
+    let i = 0;
+    while (i < n) {
+      if (s.charCodeAt(i) === LT) {
+        if (i + 1 >= n) return i;
+        if (s.charCodeAt(i + 1) === SLASH) {
+          const top = open[open.length - 1];
+          const from = i + 2;
+          const end = from + top.length;
+          let k = 0;
+          while (k < top.length && from + k < n && s.charCodeAt(from + k) === top.charCodeAt(k)) k++;
+          if (from + k >= n && k <= top.length) return i; // cut by the chunk's end, the same so far
+          // The root's end and anything unusual are left to saxes.
+          if (k !== top.length || s.charCodeAt(end) !== GT || open.length === 1) return -1 - i;
+          open.pop();
+          i = end + 1;
+          events.close(this.line, base + i - this.lineStart + 1);
+        } else {
+          const first = s.charCodeAt(i + 1);
+          if (first >= 128 || nameChar[first] !== 1) return -1 - i;
+          let j = i + 2;
+          let c = 0;
+          while (j < n) {
+            c = s.charCodeAt(j);
+            if (c >= 128 || nameChar[c] === 0) break;
+            j++;
+          }
+          if (j >= n) return i;
+          if (c !== GT) return -1 - i;
+          const name = s.slice(i + 1, j);
+          open.push(name);
+          i = j + 1;
+          events.open(name, this.line, base + i - this.lineStart + 1);
+        }
+        continue;
+      }
+      // A text, up to the next tag: read whole or not at all.
+      let lines = 0;
+      let lastBreak = 0;
+      let entities = false;
+      let j = i;
+      for (; j < n; j++) {
+        const c = s.charCodeAt(j);
+        if (c > CLOSE_BRACKET) {
+          if (c < 0xd800 || (c >= 0xe000 && c <= 0xfffd)) continue;
+          return -1 - i;
+        }
+        if (c >= 0x20) {
+          if (c === LT) break;
+          if (c === AMP) {
+            const entity = entityAt(s, j + 1);
+            // Not one of the five (saxes reads it), unless cut by the chunk's end.
+            if (entity === undefined) return n - j <= 5 ? i : -1 - i;
+            entities = true;
+            j += entity[0].length;
+          } else if (c === CLOSE_BRACKET) {
+            if (j + 2 >= n) return i;
+            if (s.charCodeAt(j + 1) === CLOSE_BRACKET && s.charCodeAt(j + 2) === GT) return -1 - i;
+          }
+        } else if (c === NL) {
+          lines++;
+          lastBreak = j;
+        } else if (c !== TAB) return -1 - i;
+      }
+      if (j >= n) return i;
+      if (lines > 0) {
+        this.line += lines;
+        this.lineStart = base + lastBreak + 1;
+      }
+      events.text(entities ? decodeEntities(s, i, j) : s.slice(i, j));
+      i = j;
+    }
+    return i;
   }
 
   /** The unfinished piece carried at the end of the input, for saxes (`at` is where it starts). */
