@@ -55,6 +55,30 @@ function decodeEntities(s: string, from: number, to: number): string {
 }
 
 /**
+ * The names of the elements read, each kept once as an internalized string: the tags of a file repeat a few dozen
+ * names, so a name is found again from the characters of its tag without cutting a new string out of the chunk (which
+ * would keep the chunk alive and compare character by character with the names the reader looks for).
+ */
+class ElementNames {
+  private readonly slots: Array<string | undefined> = new Array<string | undefined>(1024).fill(undefined);
+
+  /** The name in `s` from `from` to `to`, whose characters hash to `hash`. */
+  name(s: string, from: number, to: number, hash: number): string {
+    const slot = hash & 1023;
+    const known = this.slots[slot];
+    if (known !== undefined && known.length === to - from) {
+      let k = 0;
+      while (k < known.length && known.charCodeAt(k) === s.charCodeAt(from + k)) k++;
+      if (k === known.length) return known;
+    }
+    // A property key is internalized: two such strings are equal only when they are the same string.
+    const name = Object.keys({ [s.slice(from, to)]: 0 })[0];
+    this.slots[slot] = name;
+    return name;
+  }
+}
+
+/**
  * Reads the plain XML that SAF-T files are made of, well inside a root element that saxes has opened: start tags
  * without attributes or prefixes (`<Name>`), the matching end tags, and text of ordinary characters with the five
  * predefined entities. This is most of a file, read several times faster than saxes reads it.
@@ -75,6 +99,7 @@ export class PlainXmlScanner {
   private lineStart: number;
   /** The open elements' names, the root (opened by saxes) first. */
   readonly open: string[];
+  private readonly names = new ElementNames();
 
   constructor(
     private readonly events: PlainXmlEvents,
@@ -98,7 +123,8 @@ export class PlainXmlScanner {
    * end is kept for the next chunk), otherwise the text from where it stopped, for saxes (`at` is where that starts).
    */
   write(text: string): string | undefined {
-    const s = this.carried.length === 0 ? text : this.carried + text;
+    // Joined into one flat string: reading characters out of a concatenation costs more, at each character.
+    const s = this.carried.length === 0 ? text : [this.carried, text].join('');
     const base = this.position;
     const read = this.scan(s, base);
     const i = read < 0 ? -1 - read : read;
@@ -144,14 +170,16 @@ export class PlainXmlScanner {
           if (first >= 128 || nameChar[first] !== 1) return -1 - i;
           let j = i + 2;
           let c = 0;
+          let hash = first;
           while (j < n) {
             c = s.charCodeAt(j);
             if (c >= 128 || nameChar[c] === 0) break;
+            hash = (hash * 31 + c) | 0;
             j++;
           }
           if (j >= n) return i;
           if (c !== GT) return -1 - i;
-          const name = s.slice(i + 1, j);
+          const name = this.names.name(s, i + 1, j, hash);
           open.push(name);
           i = j + 1;
           events.open(name, this.line, base + i - this.lineStart + 1);

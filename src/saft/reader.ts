@@ -214,15 +214,17 @@ function eventParser(events: ReadEvent[]): { parser: SaxesParser; limit: PieceLi
     const node = building[building.length - 1];
     if (!node) return;
     // Text may come in several pieces (around comments or CDATA sections), each within the limit.
-    if (node.text.length + text.length > MAX_TEXT_CHARS) {
+    if (node.leadingSpace + node.text.length + text.length > MAX_TEXT_CHARS) {
       failAt(node, `the text of ${node.name} is longer than ${MAX_TEXT_CHARS} characters (the limit)`);
     }
-    node.text += text;
+    // White space before any other text is trimmed off in the end: only counted (an element's children are indented).
+    if (node.text.length === 0 && text.trim().length === 0) node.leadingSpace += text.length;
+    else node.text += text;
   };
   /** A start tag read, `line` and `column` where it ends. */
   const open = (local: string, name: string, uri: string, line: number, column: number) => {
     // Built field by field: one element is one allocation of one shape.
-    const node: XmlNode = { name: local, text: '', children: [], line, column };
+    const node: XmlNode = { name: local, text: '', children: [], line, column, leadingSpace: 0 };
     if (path.length >= MAX_ELEMENT_DEPTH) {
       failAt(node, `${name} is nested ${path.length + 1} elements deep, more than ${MAX_ELEMENT_DEPTH} (the limit)`);
     }
@@ -248,13 +250,17 @@ function eventParser(events: ReadEvent[]): { parser: SaxesParser; limit: PieceLi
       if (building.length === 0) events.push({ kind: RECORDS.get(path.join('/'))!, node });
     } else {
       const joined = path.join('/');
-      const closed: XmlNode = { name: path[path.length - 1], text: '', children: [], line, column };
+      const closed: XmlNode = { name: path[path.length - 1], text: '', children: [], line, column, leadingSpace: 0 };
       if (joined === 'AuditFile/GeneralLedgerEntries/Journal') events.push({ kind: 'journalEnd', node: closed });
       else if (joined === 'AuditFile/GeneralLedgerEntries') events.push({ kind: 'entriesEnd', node: closed });
     }
     path.pop();
   };
-  const plainUri = () => parser.resolve('') ?? '';
+  // The namespace's own string when it is SAF-T's: compared with it once per element, as the same string that takes no time.
+  const plainUri = () => {
+    const resolved = parser.resolve('') ?? '';
+    return resolved === SAFT_NAMESPACE ? SAFT_NAMESPACE : resolved;
+  };
   let uri: string | undefined;
   const handlers: PlainXmlEvents = {
     // Elements the scanner reads have no prefix and no attributes: they are in the root's default namespace.
