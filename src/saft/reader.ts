@@ -103,6 +103,9 @@ const RECORDS: ReadonlyMap<string, RecordKind> = new Map([
   ['AuditFile/GeneralLedgerEntries/Journal/Transaction', 'transaction'],
 ]);
 
+/** The children of an element without any, shared: most elements are leaves, and an array each would be garbage. */
+const NO_CHILDREN: XmlNode[] = Object.freeze([]) as unknown as XmlNode[];
+
 /** What the parser hands over to the asynchronous part, in file order. */
 type ReadEvent =
   | { kind: RecordKind; node: XmlNode }
@@ -224,7 +227,7 @@ function eventParser(events: ReadEvent[]): { parser: SaxesParser; limit: PieceLi
   /** A start tag read, `line` and `column` where it ends. */
   const open = (local: string, name: string, uri: string, line: number, column: number) => {
     // Built field by field: one element is one allocation of one shape.
-    const node: XmlNode = { name: local, text: '', children: [], line, column, leadingSpace: 0 };
+    const node: XmlNode = { name: local, text: '', children: NO_CHILDREN, line, column, leadingSpace: 0 };
     if (path.length >= MAX_ELEMENT_DEPTH) {
       failAt(node, `${name} is nested ${path.length + 1} elements deep, more than ${MAX_ELEMENT_DEPTH} (the limit)`);
     }
@@ -235,7 +238,9 @@ function eventParser(events: ReadEvent[]): { parser: SaxesParser; limit: PieceLi
     if (path.length === 0 && local !== 'AuditFile') failAt(node, `the root element is ${local}, not AuditFile`);
     path.push(local);
     if (building.length > 0) {
-      building[building.length - 1].children.push(node);
+      const parent = building[building.length - 1];
+      if (parent.children === NO_CHILDREN) parent.children = [node];
+      else parent.children.push(node);
       building.push(node);
       return;
     }
@@ -250,7 +255,7 @@ function eventParser(events: ReadEvent[]): { parser: SaxesParser; limit: PieceLi
       if (building.length === 0) events.push({ kind: RECORDS.get(path.join('/'))!, node });
     } else {
       const joined = path.join('/');
-      const closed: XmlNode = { name: path[path.length - 1], text: '', children: [], line, column, leadingSpace: 0 };
+      const closed: XmlNode = { name: path[path.length - 1], text: '', children: NO_CHILDREN, line, column, leadingSpace: 0 };
       if (joined === 'AuditFile/GeneralLedgerEntries/Journal') events.push({ kind: 'journalEnd', node: closed });
       else if (joined === 'AuditFile/GeneralLedgerEntries') events.push({ kind: 'entriesEnd', node: closed });
     }
