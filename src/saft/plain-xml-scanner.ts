@@ -100,6 +100,8 @@ export class PlainXmlScanner {
   /** The open elements' names, the root (opened by saxes) first. */
   readonly open: string[];
   private readonly names = new ElementNames();
+  /** Whether the last piece read was a text (saxes hands a text over once it has read the `<` after it). */
+  afterText = false;
 
   constructor(
     private readonly events: PlainXmlEvents,
@@ -164,6 +166,7 @@ export class PlainXmlScanner {
           if (k !== top.length || s.charCodeAt(end) !== GT || open.length === 1) return -1 - i;
           open.pop();
           i = end + 1;
+          this.afterText = false;
           events.close(this.line, base + i - this.lineStart + 1);
         } else {
           const first = s.charCodeAt(i + 1);
@@ -178,10 +181,11 @@ export class PlainXmlScanner {
             j++;
           }
           if (j >= n) return i;
-          if (c !== GT) return -1 - i;
+          if (c !== GT || j - i > MAX_CARRIED_CHARS) return -1 - i;
           const name = this.names.name(s, i + 1, j, hash);
           open.push(name);
           i = j + 1;
+          this.afterText = false;
           events.open(name, this.line, base + i - this.lineStart + 1);
         }
         continue;
@@ -215,10 +219,13 @@ export class PlainXmlScanner {
         } else if (c !== TAB) return -1 - i;
       }
       if (j >= n) return i;
+      // A long text goes to saxes, which holds the reader's limit on it.
+      if (j - i > MAX_CARRIED_CHARS) return -1 - i;
       if (lines > 0) {
         this.line += lines;
         this.lineStart = base + lastBreak + 1;
       }
+      this.afterText = true;
       events.text(entities ? decodeEntities(s, i, j) : s.slice(i, j));
       i = j;
     }

@@ -62,12 +62,12 @@ export class PieceLimit {
   }
 
   /**
-   * The parser was moved on to `position` (the file up to there was read without it): it holds nothing and counts
-   * from there.
+   * The parser was moved on to `position` (the file up to there was read without it), where it holds nothing; the
+   * pieces it holds count from `handedOver`, where it would have handed over its last one.
    */
-  resumeAt(position: number): void {
+  resumeAt(position: number, handedOver = position): void {
     this.written = position;
-    this.lastHandedOver = position;
+    this.lastHandedOver = handedOver;
   }
 
   /** Writes `text` from `from` up to `end` or the limit's edge (at least one character); returns where it stopped. */

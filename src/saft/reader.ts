@@ -137,7 +137,9 @@ export async function readSaft(
   let scanning = options.plainScanner ?? true;
   const handOver = (rest: string): string => {
     resumeSaxes(parser, scanner!);
-    limit.resumeAt(scanner!.at.position);
+    // After a text saxes would have handed it over at the `<` that follows, one character on.
+    const { position } = scanner!.at;
+    limit.resumeAt(position, scanner!.afterText ? position + 1 : position);
     scanning = false;
     return rest;
   };

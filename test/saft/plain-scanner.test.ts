@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { readSaft, SaftFormatError, type SaftReadSummary } from '../../src/saft';
+import { MAX_TEXT_CHARS } from '../../src/saft/reader-limits';
 import { collectingSink, type BooksInMemory } from './books-in-memory';
 import { SAFT_REFERENCE } from './xsd';
 
@@ -34,9 +35,9 @@ async function outcome(bytes: Buffer, chunkBytes: number, plainScanner: boolean)
  * Reads `file` both ways in chunks of several sizes (saxes places a few refusals differently by where its chunks end,
  * so each size is compared with saxes reading the same chunks); returns saxes's outcome for the whole file at once.
  */
-async function sameBothWays(file: string | Buffer): Promise<Outcome> {
+async function sameBothWays(file: string | Buffer, chunkSizes = [1, 13, 333]): Promise<Outcome> {
   const bytes = typeof file === 'string' ? Buffer.from(file, 'utf8') : file;
-  for (const chunkBytes of [1, 13, 333, bytes.length]) {
+  for (const chunkBytes of [...chunkSizes, bytes.length]) {
     const expected = await outcome(bytes, chunkBytes, false);
     expect({ chunkBytes, ...(await outcome(bytes, chunkBytes, true)) }).toEqual({ chunkBytes, ...expected });
   }
@@ -122,6 +123,16 @@ describe('the plain scanner refuses as saxes does', () => {
     if (to === '<Descrip') xml = xml.slice(0, xml.indexOf('<Descrip') + '<Descrip'.length);
     const refused = refusedWith(await sameBothWays(xml));
     if (reason !== undefined) expect(refused.reason).toBe(`not well-formed XML: ${reason}`);
+  });
+
+  it.each([
+    ['a start tag after a text', '<Description>x<Descr' + 'i'.repeat(MAX_TEXT_CHARS) + '>y</Description>'],
+    ['a start tag after an end tag', '<Description>x</Description><Descr' + 'i'.repeat(MAX_TEXT_CHARS) + '>'],
+    ['an attribute after a text', '<Description>x<D a="' + 'v'.repeat(MAX_TEXT_CHARS) + '"/></Description>'],
+    ['a text after a start tag', '<Description>' + 'x'.repeat(MAX_TEXT_CHARS + 1) + '</Description>'],
+  ])('a piece longer than the limit deep in the file: %s', async (_, to) => {
+    const refused = refusedWith(await sameBothWays(mutate(DEEP, to), [333, 65536]));
+    expect(refused.reason).toMatch(/is longer than/);
   });
 
   it('a DOCTYPE that defines an entity, the entity used in a record', async () => {
