@@ -206,6 +206,31 @@ const AMOUNT = /^(-?)(\d{1,16})(?:\.(\d{1,2}))?$/;
  * Refuses anything else (3 decimals, exponents, separators, blanks).
  */
 export function parseAmount(text: string): Ore {
+  const trimmed = text.trim();
+  const n = trimmed.length;
+  let at = n > 0 && trimmed.charCodeAt(0) === 0x2d ? 1 : 0;
+  const negative = at === 1;
+  const integerStart = at;
+  let kroner = 0;
+  for (let c = trimmed.charCodeAt(at); c >= 0x30 && c <= 0x39; c = trimmed.charCodeAt(++at)) kroner = kroner * 10 + (c - 0x30);
+  const integerDigits = at - integerStart;
+  let fraction = 0;
+  let fractionDigits = 0;
+  if (at < n && trimmed.charCodeAt(at) === 0x2e) {
+    for (let c = trimmed.charCodeAt(++at); c >= 0x30 && c <= 0x39 && fractionDigits < 3; c = trimmed.charCodeAt(++at)) {
+      fraction = fraction * 10 + (c - 0x30);
+      fractionDigits++;
+    }
+    if (fractionDigits === 0) at = -1;
+  }
+  // Sixteen digits can exceed 2^53, where digit by digit and `Number` may round differently: those go the long way.
+  if (at !== n || integerDigits < 1 || integerDigits > 15 || fractionDigits > 2) return parseAmountByPattern(text);
+  const ore = kroner * 100 + (fractionDigits === 1 ? fraction * 10 : fraction);
+  return negative ? -ore : ore;
+}
+
+/** `parseAmount` by the pattern: what is not a plain amount of up to 15 integer digits, refused or read here. */
+function parseAmountByPattern(text: string): Ore {
   const match = AMOUNT.exec(text.trim());
   if (!match) throw new RangeError(`not an amount with at most 2 decimals: "${text}"`);
   const [, sign, kroner, fraction = ''] = match;

@@ -56,10 +56,24 @@ export class PieceLimit {
     this.lastHandedOver = this.parser.position;
   }
 
-  /** Writes `text` from `from` up to the limit's edge (at least one character); returns where it stopped. */
-  write(text: string, from: number): number {
+  /** Where the next character written is in the file (saxes counts the same way: UTF-16 units). */
+  get position(): number {
+    return this.written;
+  }
+
+  /**
+   * The parser was moved on to `position` (the file up to there was read without it), where it holds nothing; the
+   * pieces it holds count from `handedOver`, where it would have handed over its last one.
+   */
+  resumeAt(position: number, handedOver = position): void {
+    this.written = position;
+    this.lastHandedOver = handedOver;
+  }
+
+  /** Writes `text` from `from` up to `end` or the limit's edge (at least one character); returns where it stopped. */
+  write(text: string, from: number, end = text.length): number {
     const room = this.lastHandedOver + this.maxChars + 1 - this.written;
-    const to = Math.min(text.length, from + Math.max(room, 1));
+    const to = Math.min(end, from + Math.max(room, 1));
     this.parser.write(from === 0 && to === text.length ? text : text.slice(from, to));
     this.written += to - from;
     if (this.written - this.lastHandedOver > this.maxChars) {

@@ -25,6 +25,7 @@ import {
   mapTaxTableEntry,
   mapTransaction,
 } from './record-mapping';
+import { canScanAfter, PlainXmlScanner, resumeSaxes, type PlainXmlEvents } from './plain-xml-scanner';
 import { Utf8Text } from './utf8-text';
 import { amountText, failAt, integerText, requiredText, type XmlNode } from './xml-node';
 
@@ -50,6 +51,11 @@ export interface SaftSink {
 export interface SaftReadOptions {
   /** When given, the header's company organisation number must equal it. */
   expectedOrganizationNumber?: string;
+  /**
+   * Whether the plain scanner reads what it can of the file (the default), saxes the rest; false: saxes reads it all.
+   * Both read every file alike; false is there to compare them.
+   */
+  plainScanner?: boolean;
 }
 
 export interface SaftReadSummary extends SaftCounts {
@@ -97,6 +103,9 @@ const RECORDS: ReadonlyMap<string, RecordKind> = new Map([
   ['AuditFile/GeneralLedgerEntries/Journal/Transaction', 'transaction'],
 ]);
 
+/** The children of an element without any, shared: most elements are leaves, and an array each would be garbage. */
+const NO_CHILDREN: XmlNode[] = Object.freeze([]) as unknown as XmlNode[];
+
 /** What the parser hands over to the asynchronous part, in file order. */
 type ReadEvent =
   | { kind: RecordKind; node: XmlNode }
@@ -118,13 +127,48 @@ export async function readSaft(
 ): Promise<SaftReadSummary> {
   const state = new SaftFileState(sink, options);
   const events: ReadEvent[] = [];
-  const { parser, limit } = eventParser(events);
+  const { parser, limit, handlers } = eventParser(events);
   const utf8 = new Utf8Text();
+  /**
+   * saxes reads the file up to the root's start tag; from there the plain scanner reads what it can and hands the
+   * rest to saxes where it stops (`scanning` false again). `undefined` until the root's start tag is read.
+   */
+  let scanner: PlainXmlScanner | undefined;
+  let scanning = options.plainScanner ?? true;
+  const handOver = (rest: string): string => {
+    resumeSaxes(parser, scanner!);
+    // After a text saxes would have handed it over at the `<` that follows, one character on.
+    const { position } = scanner!.at;
+    limit.resumeAt(position, scanner!.afterText ? position + 1 : position);
+    scanning = false;
+    return rest;
+  };
   // The text is parsed synchronously into records, which are then awaited one
   // by one before more is parsed and the next chunk is pulled: the input stays
   // paused while the sink works, and at most one chunk's worth of records is queued.
   const parse = async (text: string): Promise<void> => {
     for (let at = 0; at < text.length; ) {
+      if (scanning && scanner) {
+        const rest = scanner.write(at === 0 ? text : text.slice(at));
+        await state.handle(events);
+        if (rest === undefined) return;
+        text = handOver(rest);
+        at = 0;
+        continue;
+      }
+      if (scanning) {
+        // Up to the root's start tag saxes is given one `>` at a time, so that it stops right after that tag.
+        const gt = text.indexOf('>', at);
+        at = limit.write(text, at, gt < 0 ? text.length : gt + 1);
+        await state.handle(events);
+        const { tags, closedRoot } = parser as unknown as { tags: Array<{ name: string }>; closedRoot: boolean };
+        if (tags.length > 0) {
+          if (canScanAfter(parser)) {
+            scanner = new PlainXmlScanner(handlers, tags[0].name, { position: limit.position, line: parser.line, column: parser.column });
+          } else scanning = false;
+        } else if (closedRoot) scanning = false;
+        continue;
+      }
       at = limit.write(text, at);
       await state.handle(events);
     }
@@ -133,6 +177,8 @@ export async function readSaft(
     if (typeof chunk === 'string') return parse(chunk);
     const { text, valid } = utf8.decode(chunk as Uint8Array, last);
     await parse(text);
+    // What the scanner holds at the end goes to saxes, which then stands where the text ends.
+    if ((last || !valid) && scanning && scanner) await parse(handOver(scanner.takeCarried()));
     // Parsed up to the first invalid byte, so the parser is where that byte is.
     if (!valid) throw new SaftFormatError(parser.line, parser.column + 1, 'the file is not valid UTF-8');
   };
@@ -162,7 +208,7 @@ export async function readSaft(
  * some three times slower. Hence six handlers, and the depth is checked when a
  * tag is complete rather than when it starts.
  */
-function eventParser(events: ReadEvent[]): { parser: SaxesParser; limit: PieceLimit } {
+function eventParser(events: ReadEvent[]): { parser: SaxesParser; limit: PieceLimit; handlers: PlainXmlEvents } {
   const parser = new SaxesParser({ xmlns: true, position: true });
   const path: string[] = [];
   /** The open elements of the record being built, outermost first. */
@@ -170,14 +216,64 @@ function eventParser(events: ReadEvent[]): { parser: SaxesParser; limit: PieceLi
   const limit = new PieceLimit(parser, MAX_TEXT_CHARS, () => path[path.length - 1]);
 
   const appendText = (text: string) => {
-    limit.handedOver();
     const node = building[building.length - 1];
     if (!node) return;
     // Text may come in several pieces (around comments or CDATA sections), each within the limit.
-    if (node.text.length + text.length > MAX_TEXT_CHARS) {
+    if (node.leadingSpace + node.text.length + text.length > MAX_TEXT_CHARS) {
       failAt(node, `the text of ${node.name} is longer than ${MAX_TEXT_CHARS} characters (the limit)`);
     }
-    node.text += text;
+    // White space before any other text is trimmed off in the end: only counted (an element's children are indented).
+    if (node.text.length === 0 && text.trim().length === 0) node.leadingSpace += text.length;
+    else node.text += text;
+  };
+  /** A start tag read, `line` and `column` where it ends. */
+  const open = (local: string, name: string, uri: string, line: number, column: number) => {
+    // Built field by field: one element is one allocation of one shape.
+    const node: XmlNode = { name: local, text: '', children: NO_CHILDREN, line, column, leadingSpace: 0 };
+    if (path.length >= MAX_ELEMENT_DEPTH) {
+      failAt(node, `${name} is nested ${path.length + 1} elements deep, more than ${MAX_ELEMENT_DEPTH} (the limit)`);
+    }
+    if (uri !== SAFT_NAMESPACE) {
+      failAt(node, `element ${name} is not in the namespace ${SAFT_NAMESPACE}`);
+    }
+    // A file without any element is refused by the parser itself (no root element).
+    if (path.length === 0 && local !== 'AuditFile') failAt(node, `the root element is ${local}, not AuditFile`);
+    path.push(local);
+    if (building.length > 0) {
+      const parent = building[building.length - 1];
+      if (parent.children === NO_CHILDREN) parent.children = [node];
+      else parent.children.push(node);
+      building.push(node);
+      return;
+    }
+    const joined = path.join('/');
+    if (RECORDS.has(joined)) building.push(node);
+    else if (joined === 'AuditFile/GeneralLedgerEntries/Journal') events.push({ kind: 'journalStart', node });
+  };
+  const close = (line: number, column: number) => {
+    const node = building.pop();
+    if (node) {
+      node.text = node.text.trim();
+      if (building.length === 0) events.push({ kind: RECORDS.get(path.join('/'))!, node });
+    } else {
+      const joined = path.join('/');
+      const closed: XmlNode = { name: path[path.length - 1], text: '', children: NO_CHILDREN, line, column, leadingSpace: 0 };
+      if (joined === 'AuditFile/GeneralLedgerEntries/Journal') events.push({ kind: 'journalEnd', node: closed });
+      else if (joined === 'AuditFile/GeneralLedgerEntries') events.push({ kind: 'entriesEnd', node: closed });
+    }
+    path.pop();
+  };
+  // The namespace's own string when it is SAF-T's: compared with it once per element, as the same string that takes no time.
+  const plainUri = () => {
+    const resolved = parser.resolve('') ?? '';
+    return resolved === SAFT_NAMESPACE ? SAFT_NAMESPACE : resolved;
+  };
+  let uri: string | undefined;
+  const handlers: PlainXmlEvents = {
+    // Elements the scanner reads have no prefix and no attributes: they are in the root's default namespace.
+    open: (name, line, column) => open(name, name, (uri ??= plainUri()), line, column),
+    text: appendText,
+    close,
   };
 
   parser.on('error', (error) => {
@@ -186,45 +282,21 @@ function eventParser(events: ReadEvent[]): { parser: SaxesParser; limit: PieceLi
   });
   parser.on('opentag', (tag) => {
     limit.handedOver();
-    // Built field by field: one element is one allocation of one shape.
-    const node: XmlNode = { name: tag.local, text: '', children: [], line: parser.line, column: parser.column + 1 };
-    if (path.length >= MAX_ELEMENT_DEPTH) {
-      failAt(node, `${tag.name} is nested ${path.length + 1} elements deep, more than ${MAX_ELEMENT_DEPTH} (the limit)`);
-    }
-    if (tag.uri !== SAFT_NAMESPACE) {
-      failAt(node, `element ${tag.name} is not in the namespace ${SAFT_NAMESPACE}`);
-    }
-    // A file without any element is refused by the parser itself (no root element).
-    if (path.length === 0 && tag.local !== 'AuditFile') failAt(node, `the root element is ${tag.local}, not AuditFile`);
-    path.push(tag.local);
-    if (building.length > 0) {
-      building[building.length - 1].children.push(node);
-      building.push(node);
-      return;
-    }
-    const joined = path.join('/');
-    if (RECORDS.has(joined)) building.push(node);
-    else if (joined === 'AuditFile/GeneralLedgerEntries/Journal') events.push({ kind: 'journalStart', node });
+    open(tag.local, tag.name, tag.uri, parser.line, parser.column + 1);
   });
-  parser.on('text', appendText);
-  parser.on('cdata', appendText);
+  const saxesText = (text: string) => {
+    limit.handedOver();
+    appendText(text);
+  };
+  parser.on('text', saxesText);
+  parser.on('cdata', saxesText);
   // A processing instruction or DOCTYPE (rare in SAF-T) counts with what follows it.
   parser.on('comment', () => limit.handedOver());
   parser.on('closetag', () => {
     limit.handedOver();
-    const node = building.pop();
-    if (node) {
-      node.text = node.text.trim();
-      if (building.length === 0) events.push({ kind: RECORDS.get(path.join('/'))!, node });
-    } else {
-      const joined = path.join('/');
-      const closed: XmlNode = { name: path[path.length - 1], text: '', children: [], line: parser.line, column: parser.column + 1 };
-      if (joined === 'AuditFile/GeneralLedgerEntries/Journal') events.push({ kind: 'journalEnd', node: closed });
-      else if (joined === 'AuditFile/GeneralLedgerEntries') events.push({ kind: 'entriesEnd', node: closed });
-    }
-    path.pop();
+    close(parser.line, parser.column + 1);
   });
-  return { parser, limit };
+  return { parser, limit, handlers };
 }
 
 /** The checks and counters of one file being read. */

@@ -14,6 +14,8 @@ export interface XmlNode {
   /** Where the element starts in the file. */
   line: number;
   column: number;
+  /** How many characters of white space came before the text (left out of `text`, which is trimmed once read). */
+  leadingSpace: number;
 }
 
 export function child(node: XmlNode, name: string): XmlNode | undefined {

@@ -16,6 +16,32 @@ describe('amounts in øre', () => {
     }
   });
 
+  it('read digit by digit as the pattern reads them, for every shape of text', () => {
+    const byPattern = (text: string): number | 'refused' => {
+      const match = /^(-?)(\d{1,16})(?:\.(\d{1,2}))?$/.exec(text.trim());
+      if (!match) return 'refused';
+      const ore = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
+      return match[1] === '-' ? -ore : ore;
+    };
+    const parsed = (text: string): number | 'refused' => {
+      try {
+        return parseAmount(text);
+      } catch (error) {
+        expect(error).toBeInstanceOf(RangeError);
+        return 'refused';
+      }
+    };
+    const pieces = ['', '-', '0', '7', '12', '999999999999999', '9999999999999999', '99999999999999999', '.', '.5', '.05', '.123', ' ', '\n', 'x', '+', '1e3', '٣'];
+    let compared = 0;
+    for (const a of pieces) for (const b of pieces) for (const c of pieces) {
+      const text = a + b + c;
+      expect([text, parsed(text)]).toEqual([text, byPattern(text)]);
+      compared++;
+    }
+    expect(Object.is(parseAmount('-0.00'), -0)).toBe(true);
+    expect(compared).toBe(pieces.length ** 3);
+  });
+
   it('format with exactly 2 decimals and no separators', () => {
     expect(formatAmount(123450)).toBe('1234.50');
     expect(formatAmount(7)).toBe('0.07');
