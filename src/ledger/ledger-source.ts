@@ -79,7 +79,8 @@ export async function ledgerSaftSource(runner: QueryRunner, selection: BooksSele
   }
 
   // One pass over the lines for every aggregate: per (party, account) group, which also gives the accounts' sums
-  // (summed here over their groups) and the sub-ledgers' (the groups with a customer or supplier).
+  // (summed here over their groups) and the sub-ledgers' (the groups with a customer or supplier). The groups are
+  // summed into maps, so their order does not matter: ORDER BY NULL spares MariaDB sorting them (a third of the time).
   const sums: Array<{
     customer_id: string | null;
     supplier_id: string | null;
@@ -96,7 +97,7 @@ export async function ledgerSaftSource(runner: QueryRunner, selection: BooksSele
             SUM(CASE WHEN t.transaction_date >= ? THEN COALESCE(l.credit_amount, 0) ELSE 0 END) AS credit
        FROM ledger_transactions t JOIN ledger_lines l ON l.transaction_ref = t.id
       WHERE t.client_id = ? AND t.transaction_date >= ? AND t.transaction_date <= ?
-      GROUP BY l.customer_id, l.supplier_id, l.account_id`,
+      GROUP BY l.customer_id, l.supplier_id, l.account_id ORDER BY NULL`,
     [start, start, start, start, clientId, from, end],
   );
   const entryTotals: SaftEntryTotals = { numberOfEntries: 0, totalDebit: 0, totalCredit: 0 };
