@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import type { Logger } from '../common/logger';
-import { batchesOf, streamQuery } from '../db/stream-rows';
+import { queryBatches } from '../db/stream-rows';
 import type {
   IsoDate,
   Ore,
@@ -311,10 +311,9 @@ async function* oneByOne<T>(batches: AsyncIterable<T[]>): AsyncIterable<T> {
  * on in batches: the vouchers complete in each batch of rows (the last one waits for the next batch, or the end).
  */
 async function* streamTransactions(runner: QueryRunner, journalRef: string, start: IsoDate, end: IsoDate): AsyncIterable<SaftTransaction[]> {
-  const stream = await streamQuery(runner, VOUCHER_LINES_SQL, [journalRef, start, end]);
   let current: { id: string; transaction: SaftTransaction } | undefined;
   let lineNo = -1;
-  for await (const batch of batchesOf<VoucherLineRow>(stream)) {
+  for await (const batch of queryBatches<VoucherLineRow>(runner, VOUCHER_LINES_SQL, [journalRef, start, end])) {
     const complete: SaftTransaction[] = [];
     for (const row of batch) {
       const id = String(row.id);

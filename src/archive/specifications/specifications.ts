@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { formatAmount, type Ore, type SaftLineTax } from '../../saft';
-import { batchesOf, streamQuery } from '../../db/stream-rows';
+import { queryBatches } from '../../db/stream-rows';
 import type { BooksSelection } from '../../ledger/ledger-source';
 import { MONTHS_PER_TERM, VatTerm } from '../../clients/vat-term';
 import { byKey, closingOf, jsonList, ore, type OpeningBooks, type SpecificationBooks, type SpecifiedItem, type TaxCodeInfo } from './books';
@@ -73,7 +73,7 @@ async function* lines(
   byVoucher = false,
 ): AsyncIterable<LineRow[]> {
   const { clientId, start, end } = selection;
-  const stream = await streamQuery(
+  yield* queryBatches<LineRow>(
     runner,
     `SELECT ${key} AS \`key\`, ${columns}
        FROM ledger_transactions t
@@ -82,7 +82,6 @@ async function* lines(
       ORDER BY ${orderBy}`,
     [clientId, start, end],
   );
-  yield* batchesOf<LineRow>(stream);
 }
 
 const VOUCHER_ORDER = 't.transaction_date, t.id, l.line_no';
