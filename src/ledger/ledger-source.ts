@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import type { Logger } from '../common/logger';
-import { batchesOf, streamQuery } from '../db/stream-rows';
+import { queryBatches } from '../db/stream-rows';
 import type {
   IsoDate,
   Ore,
@@ -79,7 +79,8 @@ export async function ledgerSaftSource(runner: QueryRunner, selection: BooksSele
   }
 
   // One pass over the lines for every aggregate: per (party, account) group, which also gives the accounts' sums
-  // (summed here over their groups) and the sub-ledgers' (the groups with a customer or supplier).
+  // (summed here over their groups) and the sub-ledgers' (the groups with a customer or supplier). The groups are
+  // summed into maps, so their order does not matter: ORDER BY NULL spares MariaDB sorting them (a third of the time).
   const sums: Array<{
     customer_id: string | null;
     supplier_id: string | null;
@@ -96,7 +97,7 @@ export async function ledgerSaftSource(runner: QueryRunner, selection: BooksSele
             SUM(CASE WHEN t.transaction_date >= ? THEN COALESCE(l.credit_amount, 0) ELSE 0 END) AS credit
        FROM ledger_transactions t JOIN ledger_lines l ON l.transaction_ref = t.id
       WHERE t.client_id = ? AND t.transaction_date >= ? AND t.transaction_date <= ?
-      GROUP BY l.customer_id, l.supplier_id, l.account_id`,
+      GROUP BY l.customer_id, l.supplier_id, l.account_id ORDER BY NULL`,
     [start, start, start, start, clientId, from, end],
   );
   const entryTotals: SaftEntryTotals = { numberOfEntries: 0, totalDebit: 0, totalCredit: 0 };
@@ -310,10 +311,9 @@ async function* oneByOne<T>(batches: AsyncIterable<T[]>): AsyncIterable<T> {
  * on in batches: the vouchers complete in each batch of rows (the last one waits for the next batch, or the end).
  */
 async function* streamTransactions(runner: QueryRunner, journalRef: string, start: IsoDate, end: IsoDate): AsyncIterable<SaftTransaction[]> {
-  const stream = await streamQuery(runner, VOUCHER_LINES_SQL, [journalRef, start, end]);
   let current: { id: string; transaction: SaftTransaction } | undefined;
   let lineNo = -1;
-  for await (const batch of batchesOf<VoucherLineRow>(stream)) {
+  for await (const batch of queryBatches<VoucherLineRow>(runner, VOUCHER_LINES_SQL, [journalRef, start, end])) {
     const complete: SaftTransaction[] = [];
     for (const row of batch) {
       const id = String(row.id);

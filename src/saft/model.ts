@@ -241,9 +241,9 @@ function parseAmountByPattern(text: string): Ore {
 /** Formats øre with exactly 2 decimals and `.` as separator: 123450 → "1234.50". */
 export function formatAmount(ore: Ore): string {
   if (!Number.isSafeInteger(ore)) throw new RangeError(`not a whole number of øre: ${ore}`);
-  const sign = ore < 0 ? '-' : '';
-  const abs = Math.abs(ore);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  const abs = ore < 0 ? -ore : ore;
+  const cents = abs % 100;
+  return `${ore < 0 ? '-' : ''}${(abs - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
 }
 
 /** The sums of a voucher's debit and credit line amounts; a balanced voucher has them equal. */

@@ -22,7 +22,7 @@ import {
   type SaftTransaction,
 } from './model';
 import { SAFT_NAMESPACE } from './reader';
-import { escapeXml, truncate, XmlOutput } from './xml-output';
+import { escapeXml, indent, truncate, XmlOutput } from './xml-output';
 
 /** Maximum lengths of the XSD's text types. */
 const CODE = 9;
@@ -283,59 +283,76 @@ function writeAnalysisType(xml: XmlOutput, entry: SaftAnalysisTypeEntry, check: 
   xml.close('AnalysisTypeTableEntry');
 }
 
+/**
+ * A voucher and its lines as one text, handed to the output once: the same elements, in the same order and
+ * indentation, as `open`/`leaf`/`close` would write them, without a call and a buffer append per element (a
+ * million-line ledger has some twenty million of them).
+ */
 function writeTransaction(xml: XmlOutput, transaction: SaftTransaction, check: IntegrityCheck): void {
-  xml.open('Transaction');
-  xml.leaf('TransactionID', check.identifier('TransactionID', transaction.transactionId, MIDDLE2));
-  xml.leaf('Period', String(transaction.period));
-  xml.leaf('PeriodYear', String(transaction.periodYear));
-  xml.leaf('TransactionDate', transaction.transactionDate);
-  xml.optionalText('SourceID', transaction.sourceId, MIDDLE1);
-  xml.optionalText('VoucherType', transaction.voucherType, MIDDLE2);
-  xml.optionalText('VoucherDescription', transaction.voucherDescription, MIDDLE2);
-  xml.text('Description', transaction.description, LONG);
-  xml.leaf('SystemEntryDate', transaction.systemEntryDate);
-  xml.leaf('GLPostingDate', transaction.glPostingDate);
-  for (const line of transaction.lines) writeLine(xml, line, check);
-  xml.close('Transaction');
+  const d = xml.depth;
+  const i0 = indent(d);
+  const i1 = indent(d + 1);
+  let out =
+    `${i0}<Transaction>\n` +
+    `${i1}<TransactionID>${check.identifier('TransactionID', transaction.transactionId, MIDDLE2)}</TransactionID>\n` +
+    `${i1}<Period>${transaction.period}</Period>\n` +
+    `${i1}<PeriodYear>${transaction.periodYear}</PeriodYear>\n` +
+    `${i1}<TransactionDate>${transaction.transactionDate}</TransactionDate>\n`;
+  if (transaction.sourceId !== undefined) out += `${i1}<SourceID>${text(transaction.sourceId, MIDDLE1)}</SourceID>\n`;
+  if (transaction.voucherType !== undefined) out += `${i1}<VoucherType>${text(transaction.voucherType, MIDDLE2)}</VoucherType>\n`;
+  if (transaction.voucherDescription !== undefined) out += `${i1}<VoucherDescription>${text(transaction.voucherDescription, MIDDLE2)}</VoucherDescription>\n`;
+  out +=
+    `${i1}<Description>${text(transaction.description, LONG)}</Description>\n` +
+    `${i1}<SystemEntryDate>${transaction.systemEntryDate}</SystemEntryDate>\n` +
+    `${i1}<GLPostingDate>${transaction.glPostingDate}</GLPostingDate>\n`;
+  const i2 = indent(d + 2);
+  const i3 = indent(d + 3);
+  for (const line of transaction.lines) out += lineText(line, check, i1, i2, i3, indent(d + 4));
+  xml.raw(`${out}${i0}</Transaction>\n`);
 }
 
-function writeLine(xml: XmlOutput, line: SaftLine, check: IntegrityCheck): void {
-  xml.open('Line');
-  xml.leaf('RecordID', check.identifier('RecordID', line.recordId, SHORT));
-  xml.leaf('AccountID', check.identifier('AccountID', line.accountId, MIDDLE2));
+/** Free text cut to the field's XSD length, then escaped (as `XmlOutput.text`). */
+function text(value: string, maxLength: number): string {
+  return escapeXml(truncate(value, maxLength));
+}
+
+/** One `Line` element at indentation `i1` (its children at `i2`, theirs at `i3` and `i4`). */
+function lineText(line: SaftLine, check: IntegrityCheck, i1: string, i2: string, i3: string, i4: string): string {
+  let out =
+    `${i1}<Line>\n` +
+    `${i2}<RecordID>${check.identifier('RecordID', line.recordId, SHORT)}</RecordID>\n` +
+    `${i2}<AccountID>${check.identifier('AccountID', line.accountId, MIDDLE2)}</AccountID>\n`;
   for (const analysis of line.analysis) {
-    xml.open('Analysis');
-    xml.leaf('AnalysisType', check.identifier('AnalysisType', analysis.type, CODE));
-    xml.leaf('AnalysisID', check.identifier('AnalysisID', analysis.id, MIDDLE1));
-    xml.close('Analysis');
+    out +=
+      `${i2}<Analysis>\n` +
+      `${i3}<AnalysisType>${check.identifier('AnalysisType', analysis.type, CODE)}</AnalysisType>\n` +
+      `${i3}<AnalysisID>${check.identifier('AnalysisID', analysis.id, MIDDLE1)}</AnalysisID>\n` +
+      `${i2}</Analysis>\n`;
   }
-  if (line.valueDate !== undefined) xml.leaf('ValueDate', line.valueDate);
-  xml.optionalText('SourceDocumentID', line.sourceDocumentId, MIDDLE1);
-  if (line.customerId !== undefined) xml.leaf('CustomerID', check.identifier('CustomerID', line.customerId, MIDDLE1));
-  if (line.supplierId !== undefined) xml.leaf('SupplierID', check.identifier('SupplierID', line.supplierId, MIDDLE1));
-  xml.text('Description', line.description, LONG);
-  writeAmount(xml, line.debitAmount !== undefined ? 'DebitAmount' : 'CreditAmount', line.debitAmount ?? line.creditAmount ?? 0);
+  if (line.valueDate !== undefined) out += `${i2}<ValueDate>${line.valueDate}</ValueDate>\n`;
+  if (line.sourceDocumentId !== undefined) out += `${i2}<SourceDocumentID>${text(line.sourceDocumentId, MIDDLE1)}</SourceDocumentID>\n`;
+  if (line.customerId !== undefined) out += `${i2}<CustomerID>${check.identifier('CustomerID', line.customerId, MIDDLE1)}</CustomerID>\n`;
+  if (line.supplierId !== undefined) out += `${i2}<SupplierID>${check.identifier('SupplierID', line.supplierId, MIDDLE1)}</SupplierID>\n`;
+  out += `${i2}<Description>${text(line.description, LONG)}</Description>\n`;
+  out +=
+    line.debitAmount !== undefined
+      ? `${i2}<DebitAmount>\n${i3}<Amount>${formatAmount(line.debitAmount ?? line.creditAmount ?? 0)}</Amount>\n${i2}</DebitAmount>\n`
+      : `${i2}<CreditAmount>\n${i3}<Amount>${formatAmount(line.creditAmount ?? 0)}</Amount>\n${i2}</CreditAmount>\n`;
   for (const tax of line.taxInformation) {
-    xml.open('TaxInformation');
-    xml.text('TaxType', tax.taxType, CODE);
-    xml.leaf('TaxCode', check.identifier('TaxCode', tax.taxCode, MIDDLE2));
-    if (tax.taxPercentage !== undefined) xml.leaf('TaxPercentage', String(tax.taxPercentage));
-    if (tax.taxBase !== undefined) xml.leaf('TaxBase', formatAmount(tax.taxBase));
-    writeAmount(
-      xml,
-      tax.debitTaxAmount !== undefined ? 'DebitTaxAmount' : 'CreditTaxAmount',
-      tax.debitTaxAmount ?? tax.creditTaxAmount ?? 0,
-    );
-    xml.close('TaxInformation');
+    out +=
+      `${i2}<TaxInformation>\n` +
+      `${i3}<TaxType>${text(tax.taxType, CODE)}</TaxType>\n` +
+      `${i3}<TaxCode>${check.identifier('TaxCode', tax.taxCode, MIDDLE2)}</TaxCode>\n`;
+    if (tax.taxPercentage !== undefined) out += `${i3}<TaxPercentage>${String(tax.taxPercentage)}</TaxPercentage>\n`;
+    if (tax.taxBase !== undefined) out += `${i3}<TaxBase>${formatAmount(tax.taxBase)}</TaxBase>\n`;
+    out +=
+      tax.debitTaxAmount !== undefined
+        ? `${i3}<DebitTaxAmount>\n${i4}<Amount>${formatAmount(tax.debitTaxAmount ?? tax.creditTaxAmount ?? 0)}</Amount>\n${i3}</DebitTaxAmount>\n`
+        : `${i3}<CreditTaxAmount>\n${i4}<Amount>${formatAmount(tax.creditTaxAmount ?? 0)}</Amount>\n${i3}</CreditTaxAmount>\n`;
+    out += `${i2}</TaxInformation>\n`;
   }
-  xml.optionalText('ReferenceNumber', line.referenceNumber, MIDDLE1);
-  xml.close('Line');
-}
-
-function writeAmount(xml: XmlOutput, element: string, amount: Ore): void {
-  xml.open(element);
-  xml.leaf('Amount', formatAmount(amount));
-  xml.close(element);
+  if (line.referenceNumber !== undefined) out += `${i2}<ReferenceNumber>${text(line.referenceNumber, MIDDLE1)}</ReferenceNumber>\n`;
+  return `${out}${i1}</Line>\n`;
 }
 
 const MAX_REPORTED_PROBLEMS = 50;

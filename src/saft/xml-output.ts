@@ -19,31 +19,36 @@ export function truncate(text: string, max: number): string {
 
 /** Indentation by depth: two spaces a level. */
 const INDENTS: string[] = [];
-function indent(depth: number): string {
+export function indent(depth: number): string {
   return INDENTS[depth] ?? (INDENTS[depth] = '  '.repeat(depth));
 }
 
 /** Builds indented XML, handed to the stream in 64 KiB pieces (`BufferedTextOutput`). */
 export class XmlOutput extends BufferedTextOutput {
-  private depth = 0;
+  private level = 0;
+
+  /** How deep the next element is: a writer building a whole element as one text indents it from here. */
+  get depth(): number {
+    return this.level;
+  }
 
   raw(text: string): void {
     this.write(text);
   }
 
   open(name: string): void {
-    this.raw(`${indent(this.depth)}<${name}>\n`);
-    this.depth++;
+    this.raw(`${indent(this.level)}<${name}>\n`);
+    this.level++;
   }
 
   close(name: string): void {
-    this.depth--;
-    this.raw(`${indent(this.depth)}</${name}>\n`);
+    this.level--;
+    this.raw(`${indent(this.level)}</${name}>\n`);
   }
 
   /** A text element; `value` is written as is, so escape and cut before. */
   leaf(name: string, value: string): void {
-    this.raw(`${indent(this.depth)}<${name}>${value}</${name}>\n`);
+    this.raw(`${indent(this.level)}<${name}>${value}</${name}>\n`);
   }
 
   /** A text element from free text: cut to the field's XSD length, then escaped. */

@@ -11,12 +11,21 @@ export function amount(ore: Ore): { ore: Ore } {
   return { ore };
 }
 
+const NEEDS_QUOTES = /[;"\r\n]/;
+
 function cellText(cell: Cell): string {
+  if (typeof cell === 'object' && cell !== null) return formatAmount(cell.ore);
+  return csvText(cell);
+}
+
+/**
+ * A text cell as a row holds it: empty for null, quoted when it holds a separator, a quote or a line break (RFC 4180).
+ * With `formatAmount` for money, what a pass joins with `;` for `addJoined` is what `add` would write.
+ */
+export function csvText(cell: string | number | null | undefined): string {
   if (cell === null || cell === undefined) return '';
-  if (typeof cell === 'object') return formatAmount(cell.ore);
-  const text = String(cell);
-  // RFC 4180 quoting: a separator, a quote or a line break inside a cell.
-  return /[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const text = typeof cell === 'string' ? cell : String(cell);
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**
@@ -38,6 +47,12 @@ export class CsvWriter {
     for (let i = 1; i < cells.length; i++) line += ';' + cellText(cells[i]);
     this.rows++;
     return this.text.write(line + '\r\n');
+  }
+
+  /** Adds a row whose cells are already written (`csvText`, `formatAmount`) and joined with `;`: no array per row. */
+  addJoined(line: string): boolean {
+    this.rows++;
+    return this.text.write(`${line}\r\n`);
   }
 
   /** Adds a row and flushes when the buffer is full. Loops over many rows may `add` and check once per batch instead. */

@@ -1,10 +1,10 @@
 import type { QueryRunner } from 'typeorm';
 import { formatAmount, type Ore, type SaftLineTax } from '../../saft';
-import { batchesOf, streamQuery } from '../../db/stream-rows';
+import { queryBatches } from '../../db/stream-rows';
 import type { BooksSelection } from '../../ledger/ledger-source';
 import { MONTHS_PER_TERM, VatTerm } from '../../clients/vat-term';
 import { byKey, closingOf, jsonList, ore, type OpeningBooks, type SpecificationBooks, type SpecifiedItem, type TaxCodeInfo } from './books';
-import { amount, type Cell, type CsvWriter } from './csv-writer';
+import { amount, csvText, type Cell, type CsvWriter } from './csv-writer';
 import { norwegianAmount, type PdfReport } from './pdf-report';
 
 /**
@@ -73,7 +73,7 @@ async function* lines(
   byVoucher = false,
 ): AsyncIterable<LineRow[]> {
   const { clientId, start, end } = selection;
-  const stream = await streamQuery(
+  yield* queryBatches<LineRow>(
     runner,
     `SELECT ${key} AS \`key\`, ${columns}
        FROM ledger_transactions t
@@ -82,7 +82,6 @@ async function* lines(
       ORDER BY ${orderBy}`,
     [clientId, start, end],
   );
-  yield* batchesOf<LineRow>(stream);
 }
 
 const VOUCHER_ORDER = 't.transaction_date, t.id, l.line_no';
@@ -202,26 +201,12 @@ export async function writeFirstPass(out: FirstPassOutputs, runner: QueryRunner,
       sum.debit += lineDebit;
       sum.credit += lineCredit;
       sum.vat += lineVat;
-      journal.add([
-        row.system_entry_date,
-        row.transaction_date,
-        period,
-        books.journals.get(row.journal_ref),
-        row.transaction_id,
-        row.voucher_type,
-        row.voucher_description,
-        row.reference,
-        row.record_id,
-        row.description,
-        row.account_id,
-        row.customer_id,
-        row.supplier_id,
-        amount(lineDebit),
-        amount(lineCredit),
-        amount(lineDebit - lineCredit),
-        taxCodesOf(taxes),
-        taxes.length ? amount(lineVat) : '',
-      ]);
+      journal.addJoined(
+        `${csvText(row.system_entry_date)};${csvText(row.transaction_date)};${period};${csvText(books.journals.get(row.journal_ref))};` +
+          `${csvText(row.transaction_id)};${csvText(row.voucher_type)};${csvText(row.voucher_description)};${csvText(row.reference)};` +
+          `${csvText(row.record_id)};${csvText(row.description)};${csvText(row.account_id)};${csvText(row.customer_id)};${csvText(row.supplier_id)};` +
+          `${formatAmount(lineDebit)};${formatAmount(lineCredit)};${formatAmount(lineDebit - lineCredit)};${csvText(taxCodesOf(taxes))};${taxes.length ? formatAmount(lineVat) : ''}`,
+      );
     }
     await journal?.flushIfFull();
     await withdrawals?.flushIfFull();
@@ -247,15 +232,16 @@ async function writeLedgers(
   items: SpecifiedItem[],
   batches: AsyncIterable<LineRow[]>,
   books: SpecificationBooks,
-  detail: (row: LineRow) => Cell[],
+  detail: (row: LineRow) => string,
   detailWidth: number,
   hooks: { line?: (row: LineRow, debit: Ore, credit: Ore) => void; closed?: (item: SpecifiedItem) => Promise<void> } = {},
 ): Promise<void> {
   const blanks: Cell[] = Array<Cell>(detailWidth - 1).fill('');
   let next = 0;
-  let current: { item: SpecifiedItem; balance: Ore; debit: Ore; credit: Ore } | undefined;
+  let current: { item: SpecifiedItem; balance: Ore; debit: Ore; credit: Ore; posting: string } | undefined;
   const open = (item: SpecifiedItem) => {
-    current = { item, balance: item.opening, debit: 0, credit: 0 };
+    // The cells every line of the item starts with, written once per item.
+    current = { item, balance: item.opening, debit: 0, credit: 0, posting: `${csvText(item.id)};${csvText(item.name)};Postering;` };
     csv?.add([item.id, item.name, 'Inngående saldo', books.selection.start, ...blanks, '', '', amount(item.opening)]);
   };
   const close = async () => {
@@ -281,7 +267,7 @@ async function writeLedgers(
       current!.credit += credit;
       current!.balance += debit - credit;
       hooks.line?.(row, debit, credit);
-      csv?.add([current!.item.id, current!.item.name, 'Postering', ...detail(row), amount(debit), amount(credit), amount(current!.balance)]);
+      csv?.addJoined(`${current!.posting}${detail(row)};${formatAmount(debit)};${formatAmount(credit)};${formatAmount(current!.balance)}`);
     }
     await csv?.flushIfFull();
   }
@@ -294,6 +280,11 @@ async function writeLedgers(
 }
 
 const LEDGER_DETAIL = ['Bilagsdato', 'Journal', 'Bilagsnr', 'Referanse', 'Linje-ID', 'Beskrivelse'];
+
+/** A line's `LEDGER_DETAIL` cells, joined. */
+function ledgerDetail(r: LineRow, books: SpecificationBooks): string {
+  return `${csvText(r.transaction_date)};${csvText(books.journals.get(r.journal_ref))};${csvText(r.transaction_id)};${csvText(r.reference)};${csvText(r.record_id)};${csvText(r.description)}`;
+}
 
 /**
  * Kontospesifikasjon (hovedbok): per account, opening balance, every line in date order with its document date and
@@ -308,10 +299,10 @@ export async function writeGeneralLedger(csv: CsvWriter, runner: QueryRunner, bo
     rows,
     books,
     (r) => {
-      const detail: Cell[] = [r.transaction_date, books.journals.get(r.journal_ref), r.transaction_id, r.reference, r.record_id, r.description, r.customer_id, r.supplier_id];
-      if (r.line_vat === null) return [...detail, '', '', ''];
+      const detail = `${ledgerDetail(r, books)};${csvText(r.customer_id)};${csvText(r.supplier_id)}`;
+      if (r.line_vat === null) return `${detail};;;`;
       const [input, output, codes] = r.line_vat.split(',');
-      return [...detail, codes, amount(Number(input)), amount(Number(output))];
+      return `${detail};${csvText(codes)};${formatAmount(Number(input))};${formatAmount(Number(output))}`;
     },
     LEDGER_DETAIL.length + 5,
   );
@@ -419,7 +410,7 @@ async function writePartySpecification(csv: CsvWriter | undefined, pdf: PdfRepor
     parties,
     rows,
     books,
-    (r) => [r.transaction_date, books.journals.get(r.journal_ref), r.transaction_id, r.reference, r.record_id, r.description, r.account_id],
+    (r) => `${ledgerDetail(r, books)};${csvText(r.account_id)}`,
     LEDGER_DETAIL.length + 1,
     {
       line: (row, debit, credit) => items.add(row, debit, credit),
