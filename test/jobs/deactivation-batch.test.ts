@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { Opened } from '../../src/boot';
 import { DueTaskRunner, type DueTaskRunnerDeps } from '../../src/tasks/deactivation-batch';
 import { runTask } from '../../src/tasks/task-runner';
+import { openProducerQueues, taskJobId } from '../../src/jobs/queues';
 import { runTasksCommand } from '../../src/tasks/task-commands';
 import { taskCommandDeps } from '../support/deps';
 import { manyClients } from '../support/fixtures';
@@ -177,4 +178,28 @@ it('S2: a relationship whose deactivation fails in the middle of a batch fails a
   expect((await tasksOf(app, failing.relationshipId)).APPLY_DEACTIVATIONS).toMatchObject({ state: 'SUCCEEDED', attempts: 1, lastError: null });
   expect(await auditCount(app, 'ACCESSES_DEACTIVATED', failing.relationshipId)).toBe(1);
   expect(await auditCount(app, 'RELATIONSHIP_ARCHIVED', failing.relationshipId)).toBe(1);
+});
+
+it('S2: the jobs of tasks a batch applied are removed from the queue; a job that had started finds its task done; each task runs once', async () => {
+  const endings = await dueEndings(12);
+  const workers = await app.start();
+  await eventually(async () => (await Promise.all(endings.map((e) => relationshipStatus(app, e.relationshipId)))).every((s) => s === 'ARCHIVED'), 'all archived');
+  const queues = openProducerQueues(app.opened.runtime.config);
+  try {
+    const states = await Promise.all(endings.map((e) => queues.tasks.getJobState(taskJobId(deactivationOf(e).id))));
+    // Completed: the batch's seed, or a job that had started when its batch committed; gone: removed by the batch.
+    expect(states.every((s) => s === 'completed' || s === 'unknown')).toBe(true);
+    expect(states.filter((s) => s === 'unknown').length).toBeGreaterThan(0);
+  } finally {
+    await queues.close();
+  }
+  const sizes = await workers.metrics.taskBatchSize.get();
+  expect(sizes.values.find((v) => v.metricName === 'task_deactivation_batch_size_sum')?.value).toBe(endings.length);
+  for (const e of endings) {
+    expect((await tasksOf(app, e.relationshipId)).APPLY_DEACTIVATIONS).toMatchObject({ state: 'SUCCEEDED', attempts: 1, lastError: null });
+    expect(await auditCount(app, 'ACCESSES_DEACTIVATED', e.relationshipId)).toBe(1);
+    expect(await auditCount(app, 'RELATIONSHIP_ARCHIVED', e.relationshipId)).toBe(1);
+  }
+  // Nothing left for a sweep to queue.
+  expect((await workers.sweepNow()).tasksRequeued).toBe(0);
 });
