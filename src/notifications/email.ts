@@ -1,4 +1,5 @@
 import nodemailer, { Transporter } from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
@@ -24,16 +25,25 @@ const SUBJECTS: Record<NotificationKind, string> = {
 /** Where notification e-mails go: SMTP (SMTP_URL), or — unset — a transport that only logs them. */
 export interface Mailer {
   transporter: Transporter;
-  from: string;
+  /** SMTP_FROM, parsed once (nodemailer would parse the text again for every message). */
+  from: string | { name: string; address: string };
   /** True when nothing is really sent (no SMTP_URL). */
   logOnly: boolean;
   close(): void;
 }
 
+/** One plain address (`Name <address>`) as nodemailer's object; anything else (a group, a list) stays text. */
+function parsedFrom(from: string): Mailer['from'] {
+  const parsed = addressparser(from);
+  const [first] = parsed;
+  return parsed.length === 1 && first && 'address' in first && first.address ? { name: first.name, address: first.address } : from;
+}
+
 export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpFrom'>, logger: Logger): Mailer {
+  const from = parsedFrom(config.smtpFrom);
   if (!config.smtpUrl) {
     logger.info('SMTP_URL is not set: notification e-mails are logged, not sent');
-    return { transporter: nodemailer.createTransport({ jsonTransport: true }), from: config.smtpFrom, logOnly: true, close: () => undefined };
+    return { transporter: nodemailer.createTransport({ jsonTransport: true }), from, logOnly: true, close: () => undefined };
   }
   const transporter = nodemailer.createTransport({
     url: config.smtpUrl,
@@ -43,7 +53,7 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpFrom'>, logge
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
   });
-  return { transporter, from: config.smtpFrom, logOnly: false, close: () => transporter.close() };
+  return { transporter, from, logOnly: false, close: () => transporter.close() };
 }
 
 export type EmailOutcome = 'sent' | 'already-sent' | 'missing';
