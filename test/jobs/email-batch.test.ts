@@ -114,7 +114,8 @@ it('S6: notifications written together go out as one batch job: each e-mail once
   } finally {
     await queues.close();
   }
-  await eventually(async () => [...alone, ...together].every((id) => mailsWith(id).length === 1), 'every e-mail received');
+  const allMarked = async (ids: string[]) => [...(await sentAt(ids)).values()].every((at) => at !== null);
+  await eventually(async () => [...alone, ...together].every((id) => mailsWith(id).length === 1) && (await allMarked([...alone, ...together])), 'every e-mail received and marked');
   const marked = await sentAt([...alone, ...together]);
   for (const id of [...alone, ...together]) expect(marked.get(id)).toEqual(app.clock.now());
   for (const [i, id] of together.entries()) expect(mailsWith(id)[0].to).toEqual([ADDRESS[USERS[i]]]);
@@ -180,7 +181,10 @@ it('S6: a message the server refuses in a batch neither holds up nor marks the o
   refuse.set('sjur@tindefjell.example', 2);
   const failuresBefore = (await workers.metrics.jobFailures.get()).values.filter((v) => v.labels.queue === 'emails').reduce((n, v) => n + v.value, 0);
   await app.opened.runtime.emailTrigger.sync(ids);
-  await eventually(async () => ids.every((id) => mailsWith(id).length === 1), 'every e-mail received, the refused one after its retries');
+  await eventually(
+    async () => ids.every((id) => mailsWith(id).length === 1) && [...(await sentAt(ids)).values()].every((at) => at !== null),
+    'every e-mail received and marked, the refused one after its retries',
+  );
   for (const id of ids) expect(mailsWith(id)).toHaveLength(1);
   const marked = await sentAt(ids);
   for (const id of ids) expect(marked.get(id)).toEqual(app.clock.now());
