@@ -12,7 +12,7 @@ import { BUSINESS_ZONE, osloToday } from '../common/clock';
 import { createMailer, Mailer, sendNotificationEmail, sendNotificationEmails } from '../notifications/email';
 import { DueTaskRunner } from '../tasks/deactivation-batch';
 import { TaskAttemptFailed } from '../tasks/task-runner';
-import { BackupJobData, DEFAULT_RETRY_POLICY, EmailJobData, ExportJobData, openProducerQueues, QUEUE, queueOptions, RetryPolicy, TaskJobData, taskJobId } from './queues';
+import { BackupJobData, DEFAULT_RETRY_POLICY, EmailJobData, ExportJobData, openProducerQueues, QUEUE, queueOptions, RetryPolicy, TaskJobData } from './queues';
 import { queueOwnEmailJobs } from './email-queue';
 import { DEFAULT_SWEEP_HORIZON_MS, sweep, sweepBackups, SweepResult } from './sweeper';
 import { WorkerMetrics } from './worker-metrics';
@@ -108,11 +108,6 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
       logger.info({ taskId: task.id, kind: task.kind, attempt: task.attempts, lateByMs }, 'task started');
     },
     onBatch: (applied) => metrics.taskBatchSize.observe(applied),
-    // A job that has started (locked) is not removed: it runs and finds its task done.
-    dropJobs: async (taskIds) => {
-      const removed = await Promise.all(taskIds.map((id) => producers.tasks.remove(taskJobId(id), { removeChildren: false }).then((n) => (n === 1 ? id : null))));
-      return removed.filter((id): id is string => id !== null);
-    },
   });
   // Webhook deliveries (docs/integrations.md): rows are the truth; each try is a job.
   const webhooks = startWebhookWorker(config, {

@@ -20,11 +20,6 @@ export interface DueTaskRunnerOptions extends TaskRunnerOptions {
   batchSize?: number;
   /** Called after each batch has committed, with how many tasks it applied (metrics). */
   onBatch?: (applied: number) => void;
-  /**
-   * After a batch has committed: the tasks it applied besides its seed, whose own jobs now have nothing to do. Removes
-   * those jobs that have not started and returns their tasks; the others come, and find their task done.
-   */
-  dropJobs?: (taskIds: string[]) => Promise<string[]>;
 }
 
 /** A task row as the batch reads it, with its relationship's client. */
@@ -143,15 +138,6 @@ export class DueTaskRunner {
       // Bounded: an id left here (its job was lost, the sweeper made another) costs only memory until then.
       if (this.done.size > 100_000) this.done.clear();
       this.options.onBatch?.(applied.length);
-      const redundant = [...tasks.keys()].filter((id) => id !== seed.id);
-      if (this.options.dropJobs && redundant.length > 0) {
-        // Their tasks are SUCCEEDED in the database, so a job left behind only costs its skip.
-        const dropped = await this.options.dropJobs(redundant).catch((err: unknown) => {
-          logger.warn({ err, tasks: redundant.length }, 'could not remove the jobs of tasks a batch applied; they will find their task done');
-          return [] as string[];
-        });
-        for (const id of dropped) this.done.delete(id);
-      }
       return tasks;
     } catch (error) {
       // Nothing of the batch committed: every task is as it was, and each job runs its own task the single way.

@@ -2,7 +2,6 @@ import pino from 'pino';
 import type { Opened } from '../../src/boot';
 import { DueTaskRunner, type DueTaskRunnerDeps } from '../../src/tasks/deactivation-batch';
 import { runTask } from '../../src/tasks/task-runner';
-import { openProducerQueues, taskJobId } from '../../src/jobs/queues';
 import { runTasksCommand } from '../../src/tasks/task-commands';
 import { taskCommandDeps } from '../support/deps';
 import { manyClients } from '../support/fixtures';
@@ -178,36 +177,4 @@ it('S2: a relationship whose deactivation fails in the middle of a batch fails a
   expect((await tasksOf(app, failing.relationshipId)).APPLY_DEACTIVATIONS).toMatchObject({ state: 'SUCCEEDED', attempts: 1, lastError: null });
   expect(await auditCount(app, 'ACCESSES_DEACTIVATED', failing.relationshipId)).toBe(1);
   expect(await auditCount(app, 'RELATIONSHIP_ARCHIVED', failing.relationshipId)).toBe(1);
-});
-
-it('S2: the jobs of tasks a batch applied are removed from the queue; a job that had started finds its task done; each task runs once', async () => {
-  app = await startJobsApp({ data: manyClients(12), now: EVENING_BEFORE });
-  const endings: Ending[] = [];
-  for (let i = 0; i < 12; i++) endings.push(await endRelationship(app, `c-${String(i).padStart(5, '0')}`, '2026-11-28'));
-  // The workers' start-up sweep is over before the tasks fall due (a sweep that listed a task before its batch
-  // applied it would queue its job again, which then finds the task done).
-  const workers = await app.start();
-  app.clock.set(endings[0].tasks[0].dueAt);
-  await eventually(async () => (await Promise.all(endings.map((e) => relationshipStatus(app, e.relationshipId)))).every((s) => s === 'ARCHIVED'), 'all archived');
-  const queues = openProducerQueues(app.opened.runtime.config);
-  try {
-    // Every job settles (the removal follows the batch's commit): completed — the batch's seed, or a job that had
-    // started when its batch committed — or gone, removed by the batch.
-    const states = await eventually(async () => {
-      const now = await Promise.all(endings.map((e) => queues.tasks.getJobState(taskJobId(deactivationOf(e).id))));
-      return now.every((s) => s === 'completed' || s === 'unknown') && now;
-    }, 'every job completed or removed');
-    expect(states.filter((s) => s === 'unknown').length).toBeGreaterThan(0);
-  } finally {
-    await queues.close();
-  }
-  const sizes = await workers.metrics.taskBatchSize.get();
-  expect(sizes.values.find((v) => v.metricName === 'task_deactivation_batch_size_sum')?.value).toBe(endings.length);
-  for (const e of endings) {
-    expect((await tasksOf(app, e.relationshipId)).APPLY_DEACTIVATIONS).toMatchObject({ state: 'SUCCEEDED', attempts: 1, lastError: null });
-    expect(await auditCount(app, 'ACCESSES_DEACTIVATED', e.relationshipId)).toBe(1);
-    expect(await auditCount(app, 'RELATIONSHIP_ARCHIVED', e.relationshipId)).toBe(1);
-  }
-  // Nothing left for a sweep to queue.
-  expect((await workers.sweepNow()).tasksRequeued).toBe(0);
 });
