@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { JobsOptions, Queue, QueueOptions } from 'bullmq';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
@@ -6,7 +7,7 @@ import type { Config } from '../config/config';
 export const QUEUE = {
   /** Scheduled tasks (DESIGN S1, S2): one delayed job per task row. */
   tasks: 'tasks',
-  /** Notification e-mails (DESIGN S6): one job per notification row. */
+  /** Notification e-mails (DESIGN S6): one job per notification row, or one per batch of rows written together. */
   emails: 'emails',
   /** The sweeper's job scheduler (DESIGN S2). */
   maintenance: 'maintenance',
@@ -24,6 +25,9 @@ export const QUEUE = {
 /** Deterministic job ids: the same row always maps to the same job, so adding it twice adds it once. No ':' (BullMQ). */
 export const taskJobId = (taskId: string): string => `task-${taskId}`;
 export const emailJobId = (notificationId: string): string => `email-${notificationId}`;
+/** A batch of notifications written together: its first id and a digest of all of them. */
+export const emailBatchJobId = (notificationIds: string[]): string =>
+  `emails-${notificationIds[0]}-${createHash('sha1').update(notificationIds.join(',')).digest('hex').slice(0, 16)}`;
 export const exportJobId = (exportId: string): string => `export-${exportId}`;
 export const backupJobId = (documentId: string): string => `backup-${documentId}`;
 
@@ -87,6 +91,14 @@ export function emailJobOptions(policy: RetryPolicy, notificationId: string): Jo
   };
 }
 
+/**
+ * A batch's job: retried like one e-mail's, which only happens when the database or Redis failed it — a message the
+ * server refused is handed to its own job (`email-<id>`) instead.
+ */
+export function emailBatchJobOptions(policy: RetryPolicy, notificationIds: string[]): JobsOptions {
+  return { ...emailJobOptions(policy, notificationIds[0]), jobId: emailBatchJobId(notificationIds) };
+}
+
 /** An export is tried as often as a task, with the same backoff (DESIGN S9). */
 export function exportJobOptions(policy: RetryPolicy, exportId: string): JobsOptions {
   return {
@@ -120,8 +132,11 @@ export interface TaskJobData {
   dueAt: string;
 }
 
-export interface EmailJobData {
-  notificationId: string;
+/** One notification's e-mail (job `email-<id>`, name 'email'), or a batch's (job `emails-…`, name 'emails'). */
+export type EmailJobData = { notificationId: string } | EmailBatchJobData;
+
+export interface EmailBatchJobData {
+  notificationIds: string[];
 }
 
 export interface ExportJobData {

@@ -9,10 +9,11 @@ import { verifyArchive, type FixitySummary } from '../archive/fixity';
 import { notifyExpiringArchives } from '../archive/retention-notices';
 import type { Opened } from '../boot';
 import { BUSINESS_ZONE, osloToday } from '../common/clock';
-import { createMailer, Mailer, sendNotificationEmail } from '../notifications/email';
+import { createMailer, Mailer, sendNotificationEmail, sendNotificationEmails } from '../notifications/email';
 import { DueTaskRunner } from '../tasks/deactivation-batch';
 import { TaskAttemptFailed } from '../tasks/task-runner';
 import { BackupJobData, DEFAULT_RETRY_POLICY, EmailJobData, ExportJobData, openProducerQueues, QUEUE, queueOptions, RetryPolicy, TaskJobData } from './queues';
+import { queueOwnEmailJobs } from './email-queue';
 import { DEFAULT_SWEEP_HORIZON_MS, sweep, sweepBackups, SweepResult } from './sweeper';
 import { WorkerMetrics } from './worker-metrics';
 import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../integrations/webhook-delivery';
@@ -146,20 +147,35 @@ export async function startWorkers(opened: Opened, options: WorkerOptions = {}):
     { ...workerOptions, concurrency: options.taskConcurrency ?? 2 },
   );
 
+  const emailDeps = { dataSource, clock, logger, config };
   const emails = new Worker<EmailJobData>(
     QUEUE.emails,
     async (job) => {
       metrics.jobWait.observe({ queue: QUEUE.emails }, Math.max(0, Date.now() - readyAt(job)) / 1000);
       const end = metrics.jobDuration.startTimer({ queue: QUEUE.emails });
       try {
-        const outcome = await sendNotificationEmail({ dataSource, clock, logger, config }, mailer, job.data.notificationId);
+        if ('notificationIds' in job.data) {
+          const result = await sendNotificationEmails(emailDeps, mailer, job.data.notificationIds);
+          // A refused message is retried by its own job, with the single path's backoff; a row another sender holds
+          // gets its own job too, which finds it sent (or sends it should that sender give up).
+          for (const { notificationId, error } of result.failed) {
+            metrics.jobFailures.inc({ queue: QUEUE.emails, final: 'false' });
+            logger.warn({ err: error, notificationId, attempt: 1, final: false }, 'e-mail failed');
+          }
+          if (result.failed.length > 0) await queueOwnEmailJobs(producers.emails, policy, result.failed.map((f) => f.notificationId), true);
+          if (result.locked.length > 0) await queueOwnEmailJobs(producers.emails, policy, result.locked, false);
+          end({ outcome: 'batch' });
+          return { sent: result.sent.length, done: result.done.length, locked: result.locked.length, failed: result.failed.length };
+        }
+        const outcome = await sendNotificationEmail(emailDeps, mailer, job.data.notificationId);
         end({ outcome });
         return outcome;
       } catch (error) {
         end({ outcome: 'failed' });
         const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         metrics.jobFailures.inc({ queue: QUEUE.emails, final: String(final) });
-        logger.warn({ err: error, notificationId: job.data.notificationId, attempt: job.attemptsMade + 1, final }, 'e-mail failed');
+        const which = 'notificationIds' in job.data ? { notificationIds: job.data.notificationIds } : { notificationId: job.data.notificationId };
+        logger.warn({ err: error, ...which, attempt: job.attemptsMade + 1, final }, 'e-mail failed');
         throw error;
       }
     },

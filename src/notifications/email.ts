@@ -1,8 +1,10 @@
 import nodemailer, { Transporter } from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
+import { write } from '../db/statements';
 import { runInTransaction } from '../db/unit-of-work';
 import { User } from '../users/user.entity';
 import { Notification, NotificationKind } from './notification.entity';
@@ -23,16 +25,25 @@ const SUBJECTS: Record<NotificationKind, string> = {
 /** Where notification e-mails go: SMTP (SMTP_URL), or — unset — a transport that only logs them. */
 export interface Mailer {
   transporter: Transporter;
-  from: string;
+  /** SMTP_FROM, parsed once (nodemailer would parse the text again for every message). */
+  from: string | { name: string; address: string };
   /** True when nothing is really sent (no SMTP_URL). */
   logOnly: boolean;
   close(): void;
 }
 
+/** One plain address (`Name <address>`) as nodemailer's object; anything else (a group, a list) stays text. */
+function parsedFrom(from: string): Mailer['from'] {
+  const parsed = addressparser(from);
+  const [first] = parsed;
+  return parsed.length === 1 && first && 'address' in first && first.address ? { name: first.name, address: first.address } : from;
+}
+
 export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpFrom'>, logger: Logger): Mailer {
+  const from = parsedFrom(config.smtpFrom);
   if (!config.smtpUrl) {
     logger.info('SMTP_URL is not set: notification e-mails are logged, not sent');
-    return { transporter: nodemailer.createTransport({ jsonTransport: true }), from: config.smtpFrom, logOnly: true, close: () => undefined };
+    return { transporter: nodemailer.createTransport({ jsonTransport: true }), from, logOnly: true, close: () => undefined };
   }
   const transporter = nodemailer.createTransport({
     url: config.smtpUrl,
@@ -42,7 +53,7 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpFrom'>, logge
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
   });
-  return { transporter, from: config.smtpFrom, logOnly: false, close: () => transporter.close() };
+  return { transporter, from, logOnly: false, close: () => transporter.close() };
 }
 
 export type EmailOutcome = 'sent' | 'already-sent' | 'missing';
@@ -64,7 +75,7 @@ export interface EmailDeps {
  * systems that de-duplicate by Message-ID show it once.
  */
 export async function sendNotificationEmail(deps: EmailDeps, mailer: Mailer, notificationId: string): Promise<EmailOutcome> {
-  const { dataSource, clock, logger, config } = deps;
+  const { dataSource, clock, logger } = deps;
   return runInTransaction(
     dataSource,
     async (uow) => {
@@ -78,20 +89,98 @@ export async function sendNotificationEmail(deps: EmailDeps, mailer: Mailer, not
       if (notification.emailSentAt) return 'already-sent';
       const user = await uow.repo(User).findOneBy({ id: notification.userId });
       if (!user) return 'missing';
-      const info = await mailer.transporter.sendMail({
-        from: mailer.from,
-        to: { name: user.name, address: user.email },
-        subject: `Klient Admin: ${SUBJECTS[notification.kind] ?? 'a notice'}`,
-        text: `${notification.message}\n\n— Klient Admin`,
-        messageId: `<notification-${notification.id}.${config.queuePrefix}@klientadmin>`,
-      });
-      if (mailer.logOnly) {
-        // Production logs are kept and read by many: there, which notice it was, never to whom or what it said.
-        if (config.nodeEnv === 'production') logger.info({ notificationId, kind: notification.kind }, 'notification e-mail (not sent: no SMTP_URL)');
-        else logger.info({ notificationId, to: user.email, message: info.message?.toString() }, 'notification e-mail (not sent: no SMTP_URL)');
-      }
+      await mailNotification(deps, mailer, notification, user);
       await uow.repo(Notification).update({ id: notification.id }, { emailSentAt: clock.now() });
       return 'sent';
+    },
+    { logger },
+  );
+}
+
+/** What a notification's e-mail is made of. */
+type Mailed = Pick<Notification, 'id' | 'kind' | 'message'>;
+
+/** Sends one notification's e-mail (the same message, Message-ID and log line on every path). */
+async function mailNotification(deps: EmailDeps, mailer: Mailer, notification: Mailed, user: Pick<User, 'name' | 'email'>): Promise<void> {
+  const { logger, config } = deps;
+  const notificationId = String(notification.id);
+  const info = await mailer.transporter.sendMail({
+    from: mailer.from,
+    to: { name: user.name, address: user.email },
+    subject: `Klient Admin: ${SUBJECTS[notification.kind] ?? 'a notice'}`,
+    text: `${notification.message}\n\n— Klient Admin`,
+    messageId: `<notification-${notificationId}.${config.queuePrefix}@klientadmin>`,
+  });
+  if (mailer.logOnly) {
+    // Production logs are kept and read by many: there, which notice it was, never to whom or what it said.
+    if (config.nodeEnv === 'production') logger.info({ notificationId, kind: notification.kind }, 'notification e-mail (not sent: no SMTP_URL)');
+    else logger.info({ notificationId, to: user.email, message: info.message?.toString() }, 'notification e-mail (not sent: no SMTP_URL)');
+  }
+}
+
+/** What sending a batch of notification e-mails did, by notification id. */
+export interface EmailBatchResult {
+  sent: string[];
+  /** Already sent, or the row or its user is gone: nothing to do. */
+  done: string[];
+  /** Held by another sender (its own job, another batch): left to it. */
+  locked: string[];
+  /** The mail server refused or could not be reached: not marked; each is retried by its own job. */
+  failed: Array<{ notificationId: string; error: unknown }>;
+}
+
+/** Messages of a batch handed to the mail server at once (each SMTP message opens its own connection). */
+const BATCH_SENDS_AT_ONCE = 4;
+
+/**
+ * Sends many notifications' e-mails in one transaction, with what `sendNotificationEmail` guarantees for each (DESIGN
+ * S6): the rows are locked (FOR UPDATE SKIP LOCKED: a row another sender holds is left to it), a row with
+ * `emailSentAt` is skipped, each message is the one the single path sends (same Message-ID), and the rows whose message
+ * the server accepted get `emailSentAt` with the commit. A message that fails leaves its row unsent and the others
+ * unharmed; the caller hands the failed and the locked ones to their own jobs.
+ */
+export async function sendNotificationEmails(deps: EmailDeps, mailer: Mailer, notificationIds: string[]): Promise<EmailBatchResult> {
+  const { dataSource, clock, logger } = deps;
+  const wanted = [...new Set(notificationIds.map(String))];
+  if (wanted.length === 0) return { sent: [], done: [], locked: [], failed: [] };
+  return runInTransaction(
+    dataSource,
+    async (uow) => {
+      const q = (sql: string, params: unknown[]) => uow.manager.query(sql, params) as Promise<Array<Record<string, unknown>>>;
+      const rows = await q('SELECT id, user_id AS userId, kind, message, email_sent_at AS emailSentAt FROM notifications WHERE id IN (?) ORDER BY id FOR UPDATE SKIP LOCKED', [wanted]);
+      const result: EmailBatchResult = { sent: [], done: [], locked: [], failed: [] };
+      const lockedHere = new Set(rows.map((r) => String(r.id)));
+      // Not returned: locked by another sender, or gone. Gone rows are asked for without a lock (a locked row is
+      // returned by a plain read).
+      const notReturned = wanted.filter((id) => !lockedHere.has(id));
+      if (notReturned.length > 0) {
+        const existing = new Set((await q('SELECT id FROM notifications WHERE id IN (?)', [notReturned])).map((r) => String(r.id)));
+        for (const id of notReturned) (existing.has(id) ? result.locked : result.done).push(id);
+      }
+      const unsent = rows.filter((r) => r.emailSentAt === null);
+      for (const r of rows) if (r.emailSentAt !== null) result.done.push(String(r.id));
+      const users = unsent.length > 0 ? await q('SELECT id, name, email FROM users WHERE id IN (?)', [[...new Set(unsent.map((r) => r.userId))]]) : [];
+      const userOf = new Map(users.map((u) => [String(u.id), { name: String(u.name), email: String(u.email) }]));
+      const queue = unsent.slice();
+      const sendNext = async (): Promise<void> => {
+        for (let row = queue.shift(); row; row = queue.shift()) {
+          const id = String(row.id);
+          const user = userOf.get(String(row.userId));
+          if (!user) {
+            result.done.push(id);
+            continue;
+          }
+          try {
+            await mailNotification(deps, mailer, { id, kind: row.kind as NotificationKind, message: String(row.message) }, user);
+            result.sent.push(id);
+          } catch (error) {
+            result.failed.push({ notificationId: id, error });
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(BATCH_SENDS_AT_ONCE, unsent.length) }, sendNext));
+      if (result.sent.length > 0) uow.writeWithCommit(write('UPDATE notifications SET email_sent_at = ? WHERE id IN (?)', [clock.now(), result.sent]));
+      return result;
     },
     { logger },
   );

@@ -1,4 +1,4 @@
-import { In } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { ArchiveDocument } from '../archive/archive-document.entity';
 import { ClientAccess } from '../clients/client-access.entity';
 import type { Client } from '../clients/client.entity';
@@ -35,7 +35,8 @@ export async function notifyArchivesGenerated(uow: UnitOfWork, emailTrigger: Ema
   const relationshipIds = archived.map((a) => a.relationship.id);
   const partnerIds = [...new Set(archived.map((a) => a.relationship.partnerId))];
   const [accesses, documents, partners, archiveUsers] = await Promise.all([
-    uow.repo(ClientAccess).findBy({ clientId: In(clientIds) }),
+    // Only the client's own users can be in its audience (`clientAudience`): the partner's accesses are not read.
+    uow.repo(ClientAccess).findBy({ clientId: In(clientIds), viaPartnerId: IsNull() }),
     uow.repo(ArchiveDocument).find({
       select: { relationshipId: true, fiscalYear: true, fileName: true },
       where: { relationshipId: In(relationshipIds) },
