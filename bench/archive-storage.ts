@@ -11,7 +11,7 @@ import { migrateStorage } from '../src/archive/migrate-storage';
 import { openRuntime } from '../src/boot';
 import { systemClock } from '../src/common/clock';
 import { benchConfig, createBenchDatabase, dropOnInterrupt } from './lib/database';
-import { endForYear2025, round, runPhase, seedLedgerClient, syntheticFile } from './lib/ledger';
+import { endForYear2025, round, runPhase, seedLedgerClient, syntheticFile, YEAR_DOCUMENTS } from './lib/ledger';
 import type { PhaseResult } from './lib/ledger-phase';
 import { ratio, report, secondsSince, Target } from './lib/report';
 
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       }
     }
     const [documents] = await db.pool.query<any[]>('SELECT storage_key, byte_size FROM archive_documents WHERE relationship_id = ?', [relationshipId]);
-    if (documents.length !== 7) throw new Error(`the generator recorded ${documents.length} archive documents, expected 7`);
+    if (documents.length !== YEAR_DOCUMENTS) throw new Error(`the generator recorded ${documents.length} archive documents, expected ${YEAR_DOCUMENTS}`);
     const archiveBytes = documents.reduce((sum: number, d: { byte_size: string }) => sum + Number(d.byte_size), 0);
 
     // Fixity: the S3 archive as the last S3 run left it; then the same files copied into a folder (the migration,
@@ -112,7 +112,9 @@ async function main(): Promise<void> {
     }
     const localFixity = await fixity({});
     const hashSeconds = await plainHash(documents.map((d: { storage_key: string }) => path.join(archiveDir, ...d.storage_key.split('/'))));
-    if (s3Fixity.intact !== 7 || localFixity.intact !== 7) throw new Error(`fixity found ${s3Fixity.intact} (S3) and ${localFixity.intact} (local) of 7 documents intact`);
+    if (s3Fixity.intact !== YEAR_DOCUMENTS || localFixity.intact !== YEAR_DOCUMENTS) {
+      throw new Error(`fixity found ${s3Fixity.intact} (S3) and ${localFixity.intact} (local) of ${YEAR_DOCUMENTS} documents intact`);
+    }
 
     const linesPerSecond = (r: PhaseResult) => lines / r.seconds;
     const localLps = median(runs.local.map(linesPerSecond));

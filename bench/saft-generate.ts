@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createBenchDatabase, dropOnInterrupt } from './lib/database';
-import { endForYear2025, round, runPhase, seedLedgerClient, syntheticFile } from './lib/ledger';
+import { endForYear2025, round, runPhase, seedLedgerClient, syntheticFile, YEAR_DOCUMENTS } from './lib/ledger';
 import type { PhaseResult } from './lib/ledger-phase';
 import { ratio, report, secondsSince, Target } from './lib/report';
 
@@ -51,8 +51,7 @@ async function main(): Promise<void> {
       const generated: PhaseResult = await runPhase('generate', db.url, relationshipId, archiveDir);
       const [documents] = await db.pool.query<any[]>('SELECT kind, byte_size FROM archive_documents WHERE relationship_id = ?', [relationshipId]);
       const saftFile = documents.find((d) => d.kind === 'SAFT_FINANCIAL');
-      // The SAF-T file, the seven CSV and four PDF specifications and the archive index of the one fiscal year.
-      if (!saftFile || documents.length !== 13) throw new Error(`the generator recorded ${documents.length} archive documents, expected 13`);
+      if (!saftFile || documents.length !== YEAR_DOCUMENTS) throw new Error(`the generator recorded ${documents.length} archive documents, expected ${YEAR_DOCUMENTS}`);
       const specificationBytes = documents.filter((d) => d !== saftFile).reduce((sum, d) => sum + Number(d.byte_size), 0);
       // The SAF-T file alone, written again by the same generator into the same folder (its documents forgotten first).
       await db.pool.query('DELETE FROM archive_documents WHERE relationship_id = ?', [relationshipId]);

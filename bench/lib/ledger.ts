@@ -62,4 +62,7 @@ export async function endForYear2025(pool: mysql.Pool, relationshipId: string): 
   );
 }
 
+/** What the generation writes into the folder for the one fiscal year (2025): the SAF-T file, the seven CSV and four PDF specifications and the archive index. */
+export const YEAR_DOCUMENTS = 13;
+
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
