@@ -76,7 +76,7 @@ registerEnumType(ArchiveIntegrity, {
   },
 });
 
-@ObjectType('ArchiveDocument', { implements: NodeInterface, description: 'A file in an archive folder: mandatory accounting data generated from the books, or documentation uploaded into the folder.' })
+@ObjectType('ArchiveDocument', { simpleResolvers: true, implements: NodeInterface, description: 'A file in an archive folder: mandatory accounting data generated from the books, or documentation uploaded into the folder.' })
 export class ArchiveDocumentType extends NodeInterface {
   @Field(() => ArchiveDocumentKind, { description: 'What the file holds.' })
   kind!: ArchiveDocumentKind;

@@ -76,7 +76,7 @@ export class CreateArchiveUploadsInput {
   idempotencyKey?: string | null;
 }
 
-@ObjectType('HttpHeader', { description: 'An HTTP header to send.' })
+@ObjectType('HttpHeader', { simpleResolvers: true, description: 'An HTTP header to send.' })
 export class HttpHeaderType {
   @Field({ description: 'The header name.' })
   name!: string;
@@ -85,7 +85,7 @@ export class HttpHeaderType {
   value!: string;
 }
 
-@ObjectType('ArchiveUpload', { implements: NodeInterface, description: 'Where and how to send one file\'s bytes. The URL authorizes itself (signed, expiring): send no bearer token.' })
+@ObjectType('ArchiveUpload', { simpleResolvers: true, implements: NodeInterface, description: 'Where and how to send one file\'s bytes. The URL authorizes itself (signed, expiring): send no bearer token.' })
 export class ArchiveUploadType extends NodeInterface {
   @Field({ description: 'A path on this server, signed: PUT the bytes to it, once, before expiresAt.' })
   uploadUrl!: string;
@@ -106,7 +106,7 @@ export class ArchiveUploadType extends NodeInterface {
   document!: ArchiveDocumentType | null;
 }
 
-@ObjectType('CreateArchiveUploadsPayload', { description: 'The result of createArchiveUploads.' })
+@ObjectType('CreateArchiveUploadsPayload', { simpleResolvers: true, description: 'The result of createArchiveUploads.' })
 export class CreateArchiveUploadsPayload {
   @Field(() => [ArchiveUploadType], { description: "One per item, in the items' order." })
   uploads!: ArchiveUploadType[];
@@ -121,7 +121,7 @@ export class CompleteArchiveUploadInput {
   uploadId!: string;
 }
 
-@ObjectType('CompleteArchiveUploadPayload', { description: 'The result of completeArchiveUpload.' })
+@ObjectType('CompleteArchiveUploadPayload', { simpleResolvers: true, description: 'The result of completeArchiveUpload.' })
 export class CompleteArchiveUploadPayload {
   @Field(() => ArchiveDocumentType, { nullable: true, description: 'The archive document the upload became.' })
   document!: ArchiveDocumentType | null;
@@ -141,7 +141,7 @@ export class CreateArchiveExportInput {
   idempotencyKey?: string | null;
 }
 
-@ObjectType('ArchiveExport', { implements: NodeInterface, description: 'One ZIP of many archive folders: a folder <organizationNumber> per relationship, each holding its BagIt bag.' })
+@ObjectType('ArchiveExport', { simpleResolvers: true, implements: NodeInterface, description: 'One ZIP of many archive folders: a folder <organizationNumber> per relationship, each holding its BagIt bag.' })
 export class ArchiveExportType extends NodeInterface {
   @Field(() => ArchiveExportState, { description: 'Where the export stands.' })
   state!: ArchiveExportState;
@@ -171,7 +171,7 @@ export class ArchiveExportType extends NodeInterface {
   error!: string | null;
 }
 
-@ObjectType('CreateArchiveExportPayload', { description: 'The result of createArchiveExport.' })
+@ObjectType('CreateArchiveExportPayload', { simpleResolvers: true, description: 'The result of createArchiveExport.' })
 export class CreateArchiveExportPayload {
   @Field(() => ArchiveExportType, { nullable: true, description: 'The export, QUEUED.' })
   export!: ArchiveExportType | null;

@@ -5,7 +5,7 @@ import { PageInfo } from '../graphql/connection';
 import { DateTimeScalar } from '../graphql/scalars';
 import { UserType } from '../users/user.types';
 
-@ObjectType('AuditEvent', { implements: NodeInterface, description: 'Who changed what on a client, when, before and after, under which request.' })
+@ObjectType('AuditEvent', { simpleResolvers: true, implements: NodeInterface, description: 'Who changed what on a client, when, before and after, under which request.' })
 export class AuditEventType extends NodeInterface {
   @Field({ description: 'What was done, e.g. RELATIONSHIP_ENDED.' })
   action!: string;
@@ -26,7 +26,7 @@ export class AuditEventType extends NodeInterface {
   requestId!: string | null;
 }
 
-@ObjectType('AuditEventEdge', { description: 'An audit event in a list.' })
+@ObjectType('AuditEventEdge', { simpleResolvers: true, description: 'An audit event in a list.' })
 export class AuditEventEdge {
   @Field({ description: 'Pass as `after` to continue after this event.' })
   cursor!: string;

@@ -4,7 +4,7 @@ import { NotificationType } from '../notifications/notification.types';
 import { PartnerMembershipType } from '../partners/partner.types';
 import { UserType } from '../users/user.types';
 
-@ObjectType('Viewer', { description: 'The authenticated user and their partner memberships.' })
+@ObjectType('Viewer', { simpleResolvers: true, description: 'The authenticated user and their partner memberships.' })
 export class ViewerType {
   @Field(() => UserType, { description: 'The user behind the token.' })
   user!: UserType;

@@ -19,7 +19,7 @@ export class UpdateClientRetentionInput {
   idempotencyKey?: string | null;
 }
 
-@ObjectType('UpdateClientRetentionPayload', { description: 'The result of updateClientRetention.' })
+@ObjectType('UpdateClientRetentionPayload', { simpleResolvers: true, description: 'The result of updateClientRetention.' })
 export class UpdateClientRetentionPayload {
   @Field(() => ClientType, { nullable: true, description: 'The client, with its retention and legal hold.' })
   client!: ClientType | null;

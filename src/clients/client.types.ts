@@ -34,6 +34,7 @@ registerEnumType(ClientRole, {
 });
 
 @ObjectType('Client', {
+  simpleResolvers: true,
   implements: NodeInterface,
   description:
     'A company whose books a partner keeps. Seen only through the archive of an ended relationship, it shows its name and ' +
@@ -76,7 +77,7 @@ export class ClientType extends NodeInterface {
   extensions!: ClientExtensionType[];
 }
 
-@ObjectType('ClientUser', { implements: NodeInterface, description: "A user's access to one client." })
+@ObjectType('ClientUser', { simpleResolvers: true, implements: NodeInterface, description: "A user's access to one client." })
 export class ClientUserType extends NodeInterface {
   @Field(() => UserType, { description: 'The user.' })
   user!: UserType;
@@ -100,7 +101,7 @@ export class ClientUserType extends NodeInterface {
   keptForSubscriptionRole!: boolean;
 }
 
-@ObjectType('ClientExtension', { implements: NodeInterface, description: 'An integration or setting on a client.' })
+@ObjectType('ClientExtension', { simpleResolvers: true, implements: NodeInterface, description: 'An integration or setting on a client.' })
 export class ClientExtensionType extends NodeInterface {
   @Field({ description: 'Stable key of the extension.' })
   key!: string;
@@ -124,7 +125,7 @@ export class ClientFilterInput {
   partnerId?: string | null;
 }
 
-@ObjectType('ClientEdge', { description: 'A client in a list.' })
+@ObjectType('ClientEdge', { simpleResolvers: true, description: 'A client in a list.' })
 export class ClientEdge {
   @Field({ description: 'Pass as `after` to continue after this client.' })
   cursor!: string;

@@ -5,7 +5,7 @@ import { badUserInput } from './api-errors';
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType('PageInfo', { description: 'Where a page of a connection stands in the whole list.' })
+@ObjectType('PageInfo', { simpleResolvers: true, description: 'Where a page of a connection stands in the whole list.' })
 export class PageInfo {
   @Field({ description: 'True when more items follow this page.' })
   hasNextPage!: boolean;

@@ -19,6 +19,7 @@ import { nodeTypeName } from './node';
 import { NodeResolver } from './node.resolver';
 import { WarningResolver } from './user-errors';
 import { DateTimeScalar } from './scalars';
+import { resolverInstances } from './direct-resolvers';
 
 /** Every resolver class of the API; feature folders add theirs here. */
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -87,6 +88,7 @@ export function apiSchema(): GraphQLSchema {
       buildSchemaSync({
         resolvers: RESOLVERS,
         validate: true,
+        container: resolverInstances,
         scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
       }),
     ),

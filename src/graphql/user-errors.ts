@@ -47,7 +47,7 @@ registerEnumType(UserErrorCode, {
   },
 });
 
-@ObjectType('UserError', { description: 'Why a mutation refused its input.' })
+@ObjectType('UserError', { simpleResolvers: true, description: 'Why a mutation refused its input.' })
 export class UserError implements Refusal {
   @Field(() => [String], { nullable: true, description: 'Path to the input field at fault, e.g. ["input", "generationDate"].' })
   field!: string[] | null;
@@ -59,7 +59,7 @@ export class UserError implements Refusal {
   code!: UserErrorCode;
 }
 
-@ObjectType('Warning', { description: 'Something the caller should know; the change was made.' })
+@ObjectType('Warning', { simpleResolvers: true, description: 'Something the caller should know; the change was made.' })
 export class Warning implements PlainWarning {
   @Field(() => String, { description: 'Stable code, e.g. RESPONSIBILITY_OUTSIDE_PARTNER_PERIOD.', deprecationReason: 'Use warningCode: the same value, as an enum.' })
   code!: WarningCode;

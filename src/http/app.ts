@@ -17,6 +17,7 @@ import { formatError } from '../graphql/format-error';
 import { apiScopeGate } from '../graphql/api-scopes';
 import { looksLikeApiKey } from '../integrations/secrets';
 import { CompiledExecution } from '../graphql/compiled-execution';
+import { withDirectFieldResolvers } from '../graphql/direct-resolvers';
 import { complexityLimit, limitRules, LIMITS } from '../graphql/limits';
 import { apiSchema } from '../graphql/schema';
 import type { Runtime } from '../runtime';
@@ -179,7 +180,7 @@ export async function createHttpApp(runtime: Runtime, redis: Redis, extraRoutes?
   const schema = apiSchema();
   const production = config.nodeEnv === 'production';
   const apollo = new ApolloServer<RequestContext>({
-    ...(config.graphqlExecution === 'compiled' ? { gateway: new CompiledExecution(schema).gateway() } : { schema }),
+    ...(config.graphqlExecution === 'compiled' ? { gateway: new CompiledExecution(withDirectFieldResolvers(schema)).gateway() } : { schema }),
     formatError: formatError({ hideSuggestions: production }),
     // Compact JSON: Apollo's default pretty-prints every response, a measurable share of a page's CPU.
     stringifyResult: (value) => JSON.stringify(value),

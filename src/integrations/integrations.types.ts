@@ -45,7 +45,7 @@ registerEnumType(WebhookDeliveryState, {
   },
 });
 
-@ObjectType('ApiKey', { implements: NodeInterface, description: "A credential for one partner's integration: `Authorization: Bearer <secret>` acts for the partner with these scopes." })
+@ObjectType('ApiKey', { simpleResolvers: true, implements: NodeInterface, description: "A credential for one partner's integration: `Authorization: Bearer <secret>` acts for the partner with these scopes." })
 export class ApiKeyType extends NodeInterface {
   @Field({ description: 'What the key is for, as its creator named it.' })
   name!: string;
@@ -75,7 +75,7 @@ export class ApiKeyType extends NodeInterface {
   revokedAt!: Date | null;
 }
 
-@ObjectType('WebhookDelivery', { implements: NodeInterface, description: 'One event sent to one endpoint, with its tries.' })
+@ObjectType('WebhookDelivery', { simpleResolvers: true, implements: NodeInterface, description: 'One event sent to one endpoint, with its tries.' })
 export class WebhookDeliveryType extends NodeInterface {
   @Field(() => WebhookEventType, { description: 'The event.' })
   event!: WebhookEventType;
@@ -96,7 +96,7 @@ export class WebhookDeliveryType extends NodeInterface {
   deliveredAt!: Date | null;
 }
 
-@ObjectType('WebhookDeliveryEdge', { description: 'A delivery in a list.' })
+@ObjectType('WebhookDeliveryEdge', { simpleResolvers: true, description: 'A delivery in a list.' })
 export class WebhookDeliveryEdge {
   @Field({ description: 'Pass as `after` to continue after this delivery.' })
   cursor!: string;
@@ -118,6 +118,7 @@ export class WebhookDeliveryConnection {
 }
 
 @ObjectType('WebhookEndpoint', {
+  simpleResolvers: true,
   implements: NodeInterface,
   description: 'Events are POSTed as JSON and signed as the Standard Webhooks specification says (webhook-id, webhook-timestamp, webhook-signature).',
 })
@@ -154,7 +155,7 @@ export class CreateApiKeyInput {
   expiresAt?: Date | null;
 }
 
-@ObjectType('CreateApiKeyPayload', { description: 'The new key, and its secret this once.' })
+@ObjectType('CreateApiKeyPayload', { simpleResolvers: true, description: 'The new key, and its secret this once.' })
 export class CreateApiKeyPayload {
   @Field(() => ApiKeyType, { nullable: true, description: 'The key; null when refused.' })
   apiKey!: ApiKeyType | null;
@@ -172,7 +173,7 @@ export class RevokeApiKeyInput {
   apiKeyId!: string;
 }
 
-@ObjectType('RevokeApiKeyPayload', { description: 'The revoked key.' })
+@ObjectType('RevokeApiKeyPayload', { simpleResolvers: true, description: 'The revoked key.' })
 export class RevokeApiKeyPayload {
   @Field(() => ApiKeyType, { nullable: true, description: 'The key, with revokedAt; null when refused.' })
   apiKey!: ApiKeyType | null;
@@ -197,7 +198,7 @@ export class CreateWebhookEndpointInput {
   events!: WebhookEventType[];
 }
 
-@ObjectType('CreateWebhookEndpointPayload', { description: 'The new endpoint, and its signing secret this once.' })
+@ObjectType('CreateWebhookEndpointPayload', { simpleResolvers: true, description: 'The new endpoint, and its signing secret this once.' })
 export class CreateWebhookEndpointPayload {
   @Field(() => WebhookEndpointType, { nullable: true, description: 'The endpoint; null when refused.' })
   endpoint!: WebhookEndpointType | null;
@@ -215,7 +216,7 @@ export class DeleteWebhookEndpointInput {
   endpointId!: string;
 }
 
-@ObjectType('DeleteWebhookEndpointPayload', { description: 'Whether the endpoint was deleted.' })
+@ObjectType('DeleteWebhookEndpointPayload', { simpleResolvers: true, description: 'Whether the endpoint was deleted.' })
 export class DeleteWebhookEndpointPayload {
   @Field(() => [UserError], { description: 'Why nothing changed; empty on success.' })
   userErrors!: UserError[];

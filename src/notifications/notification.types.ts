@@ -22,7 +22,7 @@ registerEnumType(NotificationKind, {
   },
 });
 
-@ObjectType('Notification', { implements: NodeInterface, description: 'A notice to the viewer; also sent by e-mail.' })
+@ObjectType('Notification', { simpleResolvers: true, implements: NodeInterface, description: 'A notice to the viewer; also sent by e-mail.' })
 export class NotificationType extends NodeInterface {
   @Field(() => NotificationKind, { description: 'What the notice is about.' })
   kind!: NotificationKind;
@@ -49,7 +49,7 @@ export class MarkNotificationsReadInput {
   all?: boolean | null;
 }
 
-@ObjectType('MarkNotificationsReadPayload', { description: 'The result of markNotificationsRead.' })
+@ObjectType('MarkNotificationsReadPayload', { simpleResolvers: true, description: 'The result of markNotificationsRead.' })
 export class MarkNotificationsReadPayload {
   @Field(() => [NotificationType], { description: 'The notifications named by id, now read; empty when all were marked.' })
   notifications!: NotificationType[];

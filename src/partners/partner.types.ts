@@ -12,7 +12,7 @@ registerEnumType(PartnerRight, {
   },
 });
 
-@ObjectType('Partner', { implements: NodeInterface, description: 'An accounting firm (byrå).' })
+@ObjectType('Partner', { simpleResolvers: true, implements: NodeInterface, description: 'An accounting firm (byrå).' })
 export class PartnerType extends NodeInterface {
   @Field({ description: 'The firm\'s name.' })
   name!: string;
@@ -24,7 +24,7 @@ export class PartnerType extends NodeInterface {
   organizationNumber!: string | null;
 }
 
-@ObjectType('PartnerMembership', { description: "The viewer's membership of a partner." })
+@ObjectType('PartnerMembership', { simpleResolvers: true, description: "The viewer's membership of a partner." })
 export class PartnerMembershipType {
   @Field(() => PartnerType, { description: 'The partner.' })
   partner!: PartnerType;

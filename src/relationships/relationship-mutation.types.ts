@@ -36,7 +36,7 @@ export class EndCustomerRelationshipInput extends EndCustomerRelationshipProposa
   idempotencyKey?: string | null;
 }
 
-@ObjectType('EndCustomerRelationshipPayload', { description: 'The result of endCustomerRelationship.' })
+@ObjectType('EndCustomerRelationshipPayload', { simpleResolvers: true, description: 'The result of endCustomerRelationship.' })
 export class EndCustomerRelationshipPayload {
   @Field(() => CustomerRelationshipType, { nullable: true, description: 'The ended relationship.' })
   relationship!: CustomerRelationshipType | null;
@@ -62,7 +62,7 @@ export class EndCustomerRelationshipsInput {
   items!: EndCustomerRelationshipInput[];
 }
 
-@ObjectType('EndCustomerRelationshipsPayload', { description: 'The result of endCustomerRelationships.' })
+@ObjectType('EndCustomerRelationshipsPayload', { simpleResolvers: true, description: 'The result of endCustomerRelationships.' })
 export class EndCustomerRelationshipsPayload {
   @Field(() => [EndCustomerRelationshipPayload], { description: "One result per item, in the items' order; an item's userErrors concern that item alone." })
   results!: EndCustomerRelationshipPayload[];
@@ -71,7 +71,7 @@ export class EndCustomerRelationshipsPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType('ArchivedFiscalYear', { description: 'A fiscal year an ending would generate into the archive, and the part of it the files would cover.' })
+@ObjectType('ArchivedFiscalYear', { simpleResolvers: true, description: 'A fiscal year an ending would generate into the archive, and the part of it the files would cover.' })
 export class ArchivedFiscalYearType {
   @Field(() => Int, { description: 'The fiscal year, named by the calendar year in which it closes (its folder).' })
   fiscalYear!: number;
@@ -89,7 +89,7 @@ export class ArchivedFiscalYearType {
   selectionEnd!: string;
 }
 
-@ObjectType('EndCustomerRelationshipProposalCheck', { description: 'What a proposed ending would get, worked out without changing anything.' })
+@ObjectType('EndCustomerRelationshipProposalCheck', { simpleResolvers: true, description: 'What a proposed ending would get, worked out without changing anything.' })
 export class EndCustomerRelationshipProposalCheckType {
   @Field(() => [UserError], { description: "The refusals the ending would get (fields named as the proposal's); empty when it would be accepted." })
   userErrors!: UserError[];
@@ -101,7 +101,7 @@ export class EndCustomerRelationshipProposalCheckType {
   fiscalYears!: ArchivedFiscalYearType[];
 }
 
-@ObjectType('EndCustomerRelationshipPreview', { description: 'What ending the client\'s current relationship would do, worked out without changing anything.' })
+@ObjectType('EndCustomerRelationshipPreview', { simpleResolvers: true, description: 'What ending the client\'s current relationship would do, worked out without changing anything.' })
 export class EndCustomerRelationshipPreviewType {
   @Field(() => ClientType, { description: 'The client.' })
   client!: ClientType;
@@ -140,7 +140,7 @@ export class EndCustomerRelationshipPreviewType {
   proposal!: EndCustomerRelationshipProposalCheckType | null;
 }
 
-@ObjectType('EndCustomerRelationshipPreviewItem', { description: 'One client of endCustomerRelationshipPreviews: its preview, or why there is none.' })
+@ObjectType('EndCustomerRelationshipPreviewItem', { simpleResolvers: true, description: 'One client of endCustomerRelationshipPreviews: its preview, or why there is none.' })
 export class EndCustomerRelationshipPreviewItemType {
   @Field(() => ID, { description: 'The client id as asked.' })
   clientId!: string;
@@ -165,7 +165,7 @@ export class TransferSubscriptionAdminInput {
   idempotencyKey?: string | null;
 }
 
-@ObjectType('TransferSubscriptionAdminPayload', { description: 'The result of transferSubscriptionAdmin.' })
+@ObjectType('TransferSubscriptionAdminPayload', { simpleResolvers: true, description: 'The result of transferSubscriptionAdmin.' })
 export class TransferSubscriptionAdminPayload {
   @Field(() => ClientType, { nullable: true, description: 'The client, with its new subscription administrator.' })
   client!: ClientType | null;
@@ -190,7 +190,7 @@ export class ClearUserDeactivationInput {
   idempotencyKey?: string | null;
 }
 
-@ObjectType('ClearUserDeactivationPayload', { description: 'The result of clearUserDeactivation.' })
+@ObjectType('ClearUserDeactivationPayload', { simpleResolvers: true, description: 'The result of clearUserDeactivation.' })
 export class ClearUserDeactivationPayload {
   @Field(() => ClientUserType, { nullable: true, description: 'The access, without a deactivation date.' })
   clientUser!: ClientUserType | null;
@@ -218,7 +218,7 @@ export class UpdateEndedRelationshipInput {
   idempotencyKey?: string | null;
 }
 
-@ObjectType('UpdateEndedRelationshipPayload', { description: 'The result of updateEndedRelationship.' })
+@ObjectType('UpdateEndedRelationshipPayload', { simpleResolvers: true, description: 'The result of updateEndedRelationship.' })
 export class UpdateEndedRelationshipPayload {
   @Field(() => CustomerRelationshipType, { nullable: true, description: 'The relationship as changed.' })
   relationship!: CustomerRelationshipType | null;
@@ -237,7 +237,7 @@ export class CancelRelationshipEndInput {
   idempotencyKey?: string | null;
 }
 
-@ObjectType('CancelRelationshipEndPayload', { description: 'The result of cancelRelationshipEnd.' })
+@ObjectType('CancelRelationshipEndPayload', { simpleResolvers: true, description: 'The result of cancelRelationshipEnd.' })
 export class CancelRelationshipEndPayload {
   @Field(() => CustomerRelationshipType, { nullable: true, description: 'The relationship, now CANCELLED.' })
   relationship!: CustomerRelationshipType | null;
@@ -264,7 +264,7 @@ export class LinkClientToPartnerInput {
   idempotencyKey?: string | null;
 }
 
-@ObjectType('LinkClientToPartnerPayload', { description: 'The result of linkClientToPartner.' })
+@ObjectType('LinkClientToPartnerPayload', { simpleResolvers: true, description: 'The result of linkClientToPartner.' })
 export class LinkClientToPartnerPayload {
   @Field(() => ClientType, { nullable: true, description: 'The client, linked to the partner.' })
   client!: ClientType | null;

@@ -19,7 +19,7 @@ registerEnumType(RelationshipStatus, {
     CANCELLED: { description: 'The ending was cancelled before the generation date.' },
   },
 });
-@ObjectType('CustomerRelationship', { implements: NodeInterface, description: "One partner's engagement with one client." })
+@ObjectType('CustomerRelationship', { simpleResolvers: true, implements: NodeInterface, description: "One partner's engagement with one client." })
 export class CustomerRelationshipType extends NodeInterface {
   @Field(() => ClientType, { description: 'The client.' })
   client!: ClientType;
@@ -58,7 +58,7 @@ export class CustomerRelationshipType extends NodeInterface {
   documents!: ArchiveDocumentType[];
 }
 
-@ObjectType('CustomerRelationshipEdge', { description: 'A relationship in a list.' })
+@ObjectType('CustomerRelationshipEdge', { simpleResolvers: true, description: 'A relationship in a list.' })
 export class CustomerRelationshipEdge {
   @Field({ description: 'Pass as `after` to continue after this relationship.' })
   cursor!: string;

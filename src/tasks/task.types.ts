@@ -23,7 +23,7 @@ registerEnumType(TaskKind, {
   },
 });
 
-@ObjectType('ScheduledTask', { implements: NodeInterface, description: 'Work the generation date sets off.' })
+@ObjectType('ScheduledTask', { simpleResolvers: true, implements: NodeInterface, description: 'Work the generation date sets off.' })
 export class ScheduledTaskType extends NodeInterface {
   @Field(() => TaskKind, { description: 'What the task does.' })
   kind!: TaskKind;

@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { NodeInterface } from '../graphql/node';
 
-@ObjectType('User', { implements: NodeInterface, description: 'A person who signs in.' })
+@ObjectType('User', { simpleResolvers: true, implements: NodeInterface, description: 'A person who signs in.' })
 export class UserType extends NodeInterface {
   @Field({ description: 'Full name.' })
   name!: string;

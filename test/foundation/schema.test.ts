@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isObjectType, isInputObjectType, isInterfaceType, isEnumType, isScalarType } from 'graphql';
+import { getMetadataStorage } from 'type-graphql';
 import { apiSchema, printApiSchema } from '../../src/graphql/schema';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -63,5 +64,27 @@ describe('schema.graphql', () => {
     }
     expect(cited).toEqual([]);
     expect(readFileSync(path.join(root, 'schema.graphql'), 'utf8')).not.toMatch(ruleCode);
+  });
+});
+
+describe('plain fields', () => {
+  // Compiled execution (graphql-jit) reads a field without a resolver in place and does not wait for a promise there:
+  // a connection's `totalCount` is a getter that counts (a promise), so connections keep type-graphql's resolvers.
+  it('are read by graphql itself: every object type but connections has simpleResolvers, and no plain field renames its property or has middlewares', () => {
+    apiSchema();
+    const storage = getMetadataStorage();
+    const objectTypes = storage.objectTypes.filter((type) => type.simpleResolvers === true);
+    expect(objectTypes.length).toBeGreaterThan(40);
+    expect(storage.objectTypes.filter((type) => type.simpleResolvers !== true).map((type) => type.name).filter((name) => !name.endsWith('Connection'))).toEqual([]);
+    const resolved = new Set(storage.fieldResolvers.map((resolver) => `${resolver.getObjectType?.().name}.${resolver.methodName}`));
+    const misfits: string[] = [];
+    for (const type of objectTypes) {
+      const interfaceFields = storage.interfaceTypes.filter((it) => type.interfaceClasses?.includes(it.target)).flatMap((it) => it.fields ?? []);
+      for (const field of [...interfaceFields, ...(type.fields ?? [])]) {
+        if (resolved.has(`${type.target.name}.${field.name}`)) continue;
+        if (field.name !== field.schemaName || field.middlewares?.length || field.roles) misfits.push(`${type.name}.${field.schemaName}`);
+      }
+    }
+    expect(misfits).toEqual([]);
   });
 });
