@@ -1,48 +1,26 @@
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import type { Opened } from '../../src/boot';
 import { runInTransaction } from '../../src/db/unit-of-work';
 import { emailBatchJobId, emailJobId, openProducerQueues } from '../../src/jobs/queues';
 import { NotificationKind } from '../../src/notifications/notification.entity';
 import { createMailer, sendNotificationEmail, sendNotificationEmails } from '../../src/notifications/email';
+import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp-server';
 import { eventually, JobsApp, openSecondRuntime, startJobsApp } from './support';
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-
 let app: JobsApp;
-let smtp: SMTPServer;
+let smtp: TestSmtpServer;
 let port: number;
-const received: Received[] = [];
+const received: ReceivedMail[] = [];
 /** How many messages to each address the server refuses next (451, try later). */
 const refuse = new Map<string, number>();
 const extra: Opened[] = [];
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const to = session.envelope.rcptTo.map((r) => r.address);
-      const refused = to.find((address) => (refuse.get(address) ?? 0) > 0);
-      let raw = '';
-      stream.on('data', (chunk) => (raw += chunk));
-      stream.on('end', () => {
-        if (refused) {
-          refuse.set(refused, refuse.get(refused)! - 1);
-          callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
-          return;
-        }
-        received.push({ to, raw: raw.replace(/\r?\n[ \t]+/g, ' ') });
-        callback();
-      });
-    },
+  smtp = await startTestSmtpServer(received, (to) => {
+    const refused = to.find((address) => (refuse.get(address) ?? 0) > 0);
+    if (refused) refuse.set(refused, refuse.get(refused)! - 1);
+    return refused !== undefined;
   });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  port = (smtp.server.address() as AddressInfo).port;
+  port = smtp.port;
   app = await startJobsApp({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_FROM: 'Klient Admin <varsler@klientadmin.example>' } });
 });
 
@@ -54,7 +32,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await app.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
 /** Notification rows written together, as a batch of archivings writes its notices; their e-mails are not queued. */

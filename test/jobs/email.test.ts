@@ -1,51 +1,24 @@
-import { SMTPServer } from 'smtp-server';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { runInTransaction } from '../../src/db/unit-of-work';
 import { NotificationKind } from '../../src/notifications/notification.entity';
+import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp-server';
 import { deleteQueueKeys, eventually, JobsApp, startJobsApp } from './support';
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-
 let app: JobsApp;
-let smtp: SMTPServer;
-const received: Received[] = [];
+let smtp: TestSmtpServer;
+const received: ReceivedMail[] = [];
 /** How many messages the server refuses next (451, try later). */
 let refuseNext = 0;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      if (refuseNext > 0) {
-        refuseNext--;
-        stream.resume();
-        stream.on('end', () => callback(Object.assign(new Error('try again later'), { responseCode: 451 })));
-        return;
-      }
-      let raw = '';
-      stream.on('data', (chunk) => (raw += chunk));
-      stream.on('end', () => {
-        // Unfold header lines, so a test reads a header as one line.
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: raw.replace(/\r?\n[ \t]+/g, ' ') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  const port = (smtp.server.address() as AddressInfo).port;
-  app = await startJobsApp({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_FROM: 'Klient Admin <varsler@klientadmin.example>' } });
+  smtp = await startTestSmtpServer(received, () => refuseNext > 0 && refuseNext-- > 0);
+  app = await startJobsApp({ env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: 'Klient Admin <varsler@klientadmin.example>' } });
 });
 
 afterAll(async () => {
   await app.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
 /** Writes notification rows the way NotificationService does, and queues their e-mails after commit. */
