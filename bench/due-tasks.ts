@@ -7,6 +7,7 @@ import { ApiServer, startProductProcess } from './lib/api-server';
 import { createBenchDatabase, databaseUrl, dropOnInterrupt } from './lib/database';
 import { report, secondsSince, Target } from './lib/report';
 import { seedPartner } from './lib/seed';
+import { startSmtpSink, SmtpSink } from './lib/smtp-sink';
 import { CountedUser } from './lib/sql-stats';
 
 const RELATIONSHIPS = Number(process.env.BENCH_RELATIONSHIPS ?? 10_000);
@@ -26,8 +27,10 @@ async function main(): Promise<void> {
   const db = await createBenchDatabase('due-tasks');
   let counted: CountedUser | undefined;
   let worker: ApiServer | undefined;
+  let smtp: SmtpSink | undefined;
   dropOnInterrupt(db, async () => {
     await worker?.stop();
+    await smtp?.close();
     await counted?.drop();
   });
   try {
@@ -62,7 +65,9 @@ async function main(): Promise<void> {
     const enqueueSeconds = secondsSince(enqueueStart);
 
     counted = await CountedUser.create(db.pool, db.name);
-    worker = await startProductProcess({ mode: 'worker', databaseUrl: databaseUrl(db.name, counted), queuePrefix: db.queuePrefix });
+    // The notices' e-mails go to an SMTP server, as in production (without SMTP_URL the worker would only log them).
+    smtp = await startSmtpSink();
+    worker = await startProductProcess({ mode: 'worker', databaseUrl: databaseUrl(db.name, counted), queuePrefix: db.queuePrefix, env: { SMTP_URL: smtp.url } });
     const slackMs = dueAt.getTime() - Date.now();
     if (slackMs < 1000) throw new Error(`setting up took longer than the lead time (${LEAD_MS} ms); raise BENCH_LEAD_MS`);
     const cpuBefore = worker.cpuSeconds();
@@ -87,9 +92,28 @@ async function main(): Promise<void> {
     clearTimeout(atDue);
     const cpuAtEnd = worker.cpuSeconds();
     const workerCpuSeconds = cpuAtEnd - cpuBefore;
+
+    // The notices the archivings wrote are e-mailed by their own jobs, which may still run: wait until every one is
+    // marked sent, then check the SMTP server got each exactly once (DESIGN S6).
+    const [[{ notices }]] = await db.pool.query<any[]>('SELECT COUNT(*) AS notices FROM notifications');
+    const mailDeadline = Date.now() + TIMEOUT_MS;
+    for (;;) {
+      const [[row]] = await db.pool.query<any[]>('SELECT COUNT(*) AS unsent FROM notifications WHERE email_sent_at IS NULL');
+      if (Number(row.unsent) === 0) break;
+      if (Date.now() > mailDeadline) throw new Error(`${row.unsent} notification e-mails still unsent ${TIMEOUT_MS / 60000} minutes after the tasks`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const allMailedMs = Date.now() - dueAt.getTime();
+    const cpuAtMailed = worker.cpuSeconds();
     const workerPeakRssMiB = worker.peakRssMiB();
     await worker.stop();
     worker = undefined;
+    const [noticeIds] = await db.pool.query<any[]>('SELECT id FROM notifications');
+    const mailedOnce = noticeIds.every((r: { id: unknown }) => smtp!.received.get(`<notification-${r.id}.${db.queuePrefix}@klientadmin>`) === 1);
+    const mailsReceived = [...smtp.received.values()].reduce((sum, count) => sum + count, 0);
+    const smtpConnections = smtp.connections();
+    await smtp.close();
+    smtp = undefined;
 
     // Timings from the rows the worker wrote (its clock), relative to the due instant.
     const [timing] = await db.pool.query<any[]>("SELECT started_at, finished_at, attempts FROM scheduled_tasks WHERE kind = 'APPLY_DEACTIVATIONS'");
@@ -126,11 +150,21 @@ async function main(): Promise<void> {
       /** Of that, from the due instant on (the rest is the process's start-up and its sweeps before the tasks fell due). */
       workerCpuMsPerTaskFromDue: cpuAtDue === undefined ? null : Math.round((((cpuAtEnd - cpuAtDue) * 1000) / n) * 100) / 100,
       workerPeakRssMiB,
+      emails: {
+        notices: Number(notices),
+        received: mailsReceived,
+        eachOnce: mailedOnce,
+        smtpConnections,
+        allSentAfterDueSeconds: Math.round(allMailedMs / 10) / 100,
+        /** Worker CPU per task counting the e-mails too, from its start until the last one was sent. */
+        workerCpuMsPerTaskWithEmails: Math.round((((cpuAtMailed - cpuBefore) * 1000) / RELATIONSHIPS) * 100) / 100,
+      },
       statementsPerTask: statements,
       exactlyOnce: check,
     };
     const targets: Target[] = [
       { name: 'every APPLY_DEACTIVATIONS task succeeded exactly once', target: 'attempts = audit events = archivings = relationships', value: exactlyOnce ? 'yes' : JSON.stringify(check), pass: exactlyOnce },
+      { name: 'every notice e-mailed exactly once (DESIGN S6)', target: 'one message per notification, each marked sent', value: `${mailsReceived} messages for ${Number(notices)} notices`, pass: mailedOnce && mailsReceived === Number(notices) },
       { name: 'worker CPU per task <= 0.5 ms (issue #17)', target: '<= 0.5 ms', value: figures.workerCpuMsPerTask, pass: figures.workerCpuMsPerTask <= 0.5 },
       { name: 'all tasks done <= 10 s after the due instant (issue #17)', target: '<= 10 s', value: figures.allSucceededAfterDueSeconds, pass: figures.allSucceededAfterDueSeconds <= 10 },
     ];
@@ -138,7 +172,7 @@ async function main(): Promise<void> {
       db.pool,
       {
         benchmark: 'due-tasks',
-        description: `${n} ended relationships whose APPLY_DEACTIVATIONS tasks fall due at one instant; one worker process (node dist/src/main.js worker) with the default settings`,
+        description: `${n} ended relationships whose APPLY_DEACTIVATIONS tasks fall due at one instant; one worker process (node dist/src/main.js worker) with the default settings, its notice e-mails sent to a local SMTP server`,
         parameters: { relationships: n, partnerAccessesPerClient: PARTNER_USERS_PER_CLIENT, leadMs: LEAD_MS, seedSeconds, enqueueSeconds, enqueueLanes: lanes, loadAverageAtStart },
         figures,
         baseline: { description: 'none: the figure is the time from the due instant until the last task succeeded' },
@@ -150,10 +184,11 @@ async function main(): Promise<void> {
           `total run time ${secondsSince(started)} s`,
         ],
       },
-      `${n} tasks due at once: all succeeded ${figures.allSucceededAfterDueSeconds} s after the due instant (${figures.tasksPerSecond} tasks/s, p50 ${figures.finishedAfterDueMs.p50} ms), ${figures.workerCpuMsPerTask} ms worker CPU per task (${figures.workerCpuMsPerTaskFromDue} ms from the due instant), ${exactlyOnce ? 'each exactly once' : 'NOT exactly once'}`,
+      `${n} tasks due at once: all succeeded ${figures.allSucceededAfterDueSeconds} s after the due instant (${figures.tasksPerSecond} tasks/s, p50 ${figures.finishedAfterDueMs.p50} ms), ${figures.workerCpuMsPerTask} ms worker CPU per task (${figures.workerCpuMsPerTaskFromDue} ms from the due instant), ${exactlyOnce ? 'each exactly once' : 'NOT exactly once'}; ${figures.emails.notices} notices e-mailed ${mailedOnce ? 'once each' : 'NOT once each'} over ${smtpConnections} SMTP connections, all ${figures.emails.allSentAfterDueSeconds} s after the due instant, ${figures.emails.workerCpuMsPerTaskWithEmails} ms worker CPU per task with them`,
     );
   } finally {
     await worker?.stop();
+    await smtp?.close();
     await counted?.drop();
     await db.drop();
   }

@@ -39,6 +39,9 @@ function parsedFrom(from: string): Mailer['from'] {
   return parsed.length === 1 && first && 'address' in first && first.address ? { name: first.name, address: first.address } : from;
 }
 
+/** SMTP connections a worker keeps open to the mail server. */
+const SMTP_CONNECTIONS = 4;
+
 export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpFrom'>, logger: Logger): Mailer {
   const from = parsedFrom(config.smtpFrom);
   if (!config.smtpUrl) {
@@ -47,6 +50,10 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'smtpFrom'>, logge
   }
   const transporter = nodemailer.createTransport({
     url: config.smtpUrl,
+    // A few connections kept open and reused: a connection (and its greeting, EHLO and TLS) per message cost the worker
+    // ~1.5 ms of CPU and ~26 ms per message on a local server, against ~0.45 ms and ~0.5 ms through the pool.
+    pool: true,
+    maxConnections: SMTP_CONNECTIONS,
     // Bounded, so a hung SMTP server fails the try (retried) instead of holding the notification row lock for long.
     // Transport options: the second argument of createTransport would only be defaults for each message.
     connectionTimeout: 10_000,
@@ -129,8 +136,8 @@ export interface EmailBatchResult {
   failed: Array<{ notificationId: string; error: unknown }>;
 }
 
-/** Messages of a batch handed to the mail server at once (each SMTP message opens its own connection). */
-const BATCH_SENDS_AT_ONCE = 4;
+/** Messages of a batch handed to the mail server at once: one per pooled connection. */
+const BATCH_SENDS_AT_ONCE = SMTP_CONNECTIONS;
 
 /**
  * Sends many notifications' e-mails in one transaction, with what `sendNotificationEmail` guarantees for each (DESIGN

@@ -200,3 +200,22 @@ it('S6: a batch that refuses one message marks only the ones the server accepted
   }
   for (const id of ids) expect(mailsWith(id)).toHaveLength(1);
 });
+
+it('S6: a worker keeps a few SMTP connections open and sends every message of its batches over them', async () => {
+  const first = await writeNotifications(USERS, 'Første runde');
+  const second = await writeNotifications(USERS, 'Andre runde');
+  const { logger, clock, config, dataSource } = app.opened.runtime;
+  const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, smtpFrom: 'Klient Admin <varsler@klientadmin.example>' }, logger);
+  const before = smtp.connections();
+  try {
+    expect((await sendNotificationEmails({ dataSource, clock, logger, config }, mailer, first)).sent).toHaveLength(USERS.length);
+    expect((await sendNotificationEmails({ dataSource, clock, logger, config }, mailer, second)).sent).toHaveLength(USERS.length);
+  } finally {
+    mailer.close();
+  }
+  // Twelve messages in two batches; a connection per message would have opened twelve.
+  const opened = smtp.connections() - before;
+  expect(opened).toBeGreaterThan(0);
+  expect(opened).toBeLessThanOrEqual(4);
+  for (const id of [...first, ...second]) expect(mailsWith(id)).toHaveLength(1);
+});

@@ -9,6 +9,8 @@ export interface ReceivedMail {
 
 export interface TestSmtpServer {
   port: number;
+  /** Connections opened to the server so far. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -17,8 +19,15 @@ export interface TestSmtpServer {
  * 451 (try again later) to a message `refuse` says to refuse, given the message's recipients.
  */
 export async function startTestSmtpServer(received: ReceivedMail[], refuse: (to: string[]) => boolean = () => false): Promise<TestSmtpServer> {
+  let connections = 0;
   const smtp = new SMTPServer({
     authOptional: true,
+    // No reverse DNS lookup of each client: on a machine without a resolver for 127.0.0.1 it delays every connection.
+    disableReverseLookup: true,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
@@ -38,6 +47,7 @@ export async function startTestSmtpServer(received: ReceivedMail[], refuse: (to:
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
   return {
     port: (smtp.server.address() as AddressInfo).port,
+    connections: () => connections,
     close: () => new Promise<void>((resolve) => smtp.close(() => resolve())),
   };
 }
