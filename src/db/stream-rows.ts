@@ -15,7 +15,8 @@ interface RowEventConnection {
  * connection (so inside the runner's transaction and snapshot): the connection is paused whenever a batch is full and
  * resumed when the reader asks for the next one, so at most about two batches are held. Without an object-mode
  * stream between the rows and the reader, each row costs an array push instead of a stream's push and read (at a
- * million lines and five passes, a measurable share of the generation's CPU). A reader that stops half way leaves the rest of the result read and dropped, so the connection is clean for the next query on it;
+ * million lines and five passes, a measurable share of the generation's CPU). A reader that stops half way leaves the
+ * rest of the result read and dropped, so the connection is clean for the next query on it;
  * an error of the query reaches the reader after the rows before it.
  */
 export async function* queryBatches<T>(runner: QueryRunner, sql: string, params: unknown[], size = STREAM_ROWS): AsyncIterable<T[]> {
