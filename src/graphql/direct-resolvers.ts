@@ -55,21 +55,12 @@ export function withDirectFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
 
 function directResolver(method: Function, instance: object, params: Param[], original: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
   const rootParam = params.find((param) => param.kind === 'root');
-  let rootClass: Function | null | undefined;
-  /** The class a root must be an instance of to go direct (type-graphql returns such a root as it is); null: any root. */
-  const classOfRoot = (): Function | null => {
-    if (rootClass === undefined) {
-      const declared = rootParam?.getType?.();
-      rootClass = typeof declared === 'function' ? declared : null;
-    }
-    return rootClass;
-  };
+  // The class a root must be an instance of to go direct (type-graphql returns such a root as it is); null: any root.
+  // The schema is built, so the parameter's type is known.
+  const declared = rootParam?.getType?.();
+  const rootClass = typeof declared === 'function' ? declared : null;
   const kinds = params.map((param) => param.kind).join(',');
-  const goesDirect = (root: unknown) => {
-    if (!rootParam || root == null) return true;
-    const declared = classOfRoot();
-    return declared === null || root instanceof declared;
-  };
+  const goesDirect = (root: unknown) => !rootParam || root == null || rootClass === null || root instanceof rootClass;
   switch (kinds) {
     case 'root':
       return (root, args, context, info) => (goesDirect(root) ? method.call(instance, root) : original(root, args, context, info));
